@@ -1,0 +1,70 @@
+// swift-tools-version:6.0
+// Klaxon: no Swift package dependencies. Foundation plus Debian's C libraries, reached through
+// system library targets (each a module map, a shim header and a pkg-config name).
+import PackageDescription
+
+// Swift 6 language mode (strict concurrency) everywhere; adapters import their C module with
+// `internal import` so C types never leak into the public API.
+let settings: [SwiftSetting] = []
+
+func system(_ name: String, pkgConfig: String, apt: String) -> Target {
+    .systemLibrary(name: name, pkgConfig: pkgConfig, providers: [.apt([apt])])
+}
+
+let package = Package(
+    name: "Klaxon",
+    platforms: [.macOS(.v14)],
+    products: [
+        .executable(name: "klaxon-gateway", targets: ["klaxon-gateway"]),
+        .executable(name: "klaxon-dedup", targets: ["klaxon-dedup"]),
+        .executable(name: "klaxon-router", targets: ["klaxon-router"]),
+        .executable(name: "klaxon-email", targets: ["klaxon-email"]),
+        .executable(name: "klaxonctl", targets: ["klaxonctl"]),
+    ],
+    targets: [
+        // C libraries from Debian.
+        system("CRabbitMQ", pkgConfig: "librabbitmq", apt: "librabbitmq-dev"),
+        system("CHiredis", pkgConfig: "hiredis", apt: "libhiredis-dev"),
+        system("CCurl", pkgConfig: "libcurl", apt: "libcurl4-openssl-dev"),
+        system("CMicroHTTPD", pkgConfig: "libmicrohttpd", apt: "libmicrohttpd-dev"),
+        system("CCrypto", pkgConfig: "libcrypto", apt: "libssl-dev"),
+        system("CYAML", pkgConfig: "yaml-0.1", apt: "libyaml-dev"),
+
+        // Pure logic: models, normalization, config, routing, delivery decisions. No I/O.
+        .target(name: "AlertCore", swiftSettings: settings),
+        // Dedicated threads for blocking C calls.
+        .target(name: "Blocking", swiftSettings: settings),
+        // Mustache templates (pure).
+        .target(name: "Templates", swiftSettings: settings),
+
+        // One thin adapter per C library.
+        .target(name: "YAMLConfig", dependencies: ["CYAML", "AlertCore"], swiftSettings: settings),
+        .target(name: "AMQP", dependencies: ["CRabbitMQ"], swiftSettings: settings),
+        .target(name: "Redis", dependencies: ["CHiredis"], swiftSettings: settings),
+        .target(name: "HTTPServer", dependencies: ["CMicroHTTPD"], swiftSettings: settings),
+        .target(name: "CurlClient", dependencies: ["CCurl", "AlertCore"], swiftSettings: settings),
+        .target(name: "Signing", dependencies: ["CCrypto"], swiftSettings: settings),
+
+        // Runtime shared by every process: logging, metrics, health, consume loop, retries.
+        .target(name: "WorkerKit", dependencies: ["AlertCore", "AMQP", "Redis", "HTTPServer", "YAMLConfig", "Blocking"], swiftSettings: settings),
+        // Channels: one Notifier per channel.
+        .target(name: "Notify", dependencies: ["AlertCore", "CurlClient", "Templates", "Signing", "Blocking"], swiftSettings: settings),
+
+        // The processes' logic, each a library so tests run them in-process.
+        .target(name: "Gateway", dependencies: ["AlertCore", "WorkerKit", "AMQP", "HTTPServer"], swiftSettings: settings),
+        .target(name: "Workers", dependencies: ["AlertCore", "WorkerKit", "AMQP", "Redis", "Notify"], swiftSettings: settings),
+        .target(name: "Ctl", dependencies: ["AlertCore", "WorkerKit", "AMQP", "YAMLConfig"], swiftSettings: settings),
+
+        // Thin executables.
+        .executableTarget(name: "klaxon-gateway", dependencies: ["Gateway", "WorkerKit"], swiftSettings: settings),
+        .executableTarget(name: "klaxon-dedup", dependencies: ["Workers", "WorkerKit"], swiftSettings: settings),
+        .executableTarget(name: "klaxon-router", dependencies: ["Workers", "WorkerKit"], swiftSettings: settings),
+        .executableTarget(name: "klaxon-email", dependencies: ["Workers", "WorkerKit"], swiftSettings: settings),
+        .executableTarget(name: "klaxonctl", dependencies: ["Ctl"], swiftSettings: settings),
+
+        .testTarget(name: "AlertCoreTests", dependencies: ["AlertCore", "YAMLConfig"], swiftSettings: settings),
+        .testTarget(name: "NormalizeTests", dependencies: ["AlertCore"], swiftSettings: settings),
+        .testTarget(name: "TemplatesTests", dependencies: ["Templates"], swiftSettings: settings),
+        .testTarget(name: "NotifyTests", dependencies: ["Notify", "AlertCore", "CurlClient"], swiftSettings: settings),
+    ]
+)

@@ -1,0 +1,227 @@
+import Foundation
+
+/// The whole configuration, read by every process from one YAML file. Every key has a default
+/// except the integrations' secrets; unknown keys and bad values are errors with their path.
+public struct KlaxonConfig: Sendable {
+    public var broker: BrokerConfig
+    public var redis: RedisConfig
+    public var gateway: GatewayConfig
+    public var integrations: [IntegrationConfig]
+    public var dedup: DedupConfig
+    public var router: RouterConfig
+    public var email: EmailConfig
+    public var delivery: DeliveryConfig
+
+    /// Reads a parsed document. `environment` resolves the `*_env` secret references.
+    public static func read(_ root: ConfigNode?, environment: [String: String]) throws(ConfigError) -> KlaxonConfig {
+        let d = ConfigDiagnostics()
+        guard let top = MappingReader(root, path: "", diagnostics: d) else { throw ConfigError(issues: d.issues) }
+        let config = KlaxonConfig(
+            broker: BrokerConfig.read(top.mapping("broker"), environment: environment),
+            redis: RedisConfig.read(top.mapping("redis"), environment: environment),
+            gateway: GatewayConfig.read(top.mapping("gateway")),
+            integrations: IntegrationConfig.readAll(top, environment: environment),
+            dedup: DedupConfig.read(top.mapping("dedup")),
+            router: RouterConfig.read(top.mapping("router")),
+            email: EmailConfig.read(top.mapping("email"), environment: environment),
+            delivery: DeliveryConfig.read(top.mapping("delivery")))
+        top.finish()
+        if !d.issues.isEmpty { throw ConfigError(issues: d.issues) }
+        return config
+    }
+}
+
+/// `broker:` RabbitMQ connection and topology options.
+public struct BrokerConfig: Sendable, Equatable {
+    public enum QueueType: String, Sendable, CaseIterable { case quorum, classic }
+    public var url: String
+    /// Prefix of every exchange and queue name, so several fleets (or tests) share a vhost.
+    public var namespace: String
+    public var queueType: QueueType
+    public var prefetch: Int
+    /// Publishes awaiting a confirm at once, per publisher connection.
+    public var confirmWindow: Int
+    public var heartbeatSeconds: Int
+
+    static func read(_ m: MappingReader?, environment: [String: String]) -> BrokerConfig {
+        var c = BrokerConfig(url: "amqp://guest:guest@127.0.0.1:5672/", namespace: "klaxon", queueType: .quorum,
+                             prefetch: 200, confirmWindow: 512, heartbeatSeconds: 30)
+        guard let m else { return c }
+        if let url = m.string("url") { c.url = url }
+        if m.node("url_env") != nil, let url = m.secret("url_env", environment: environment, required: false) { c.url = url }
+        if !c.url.hasPrefix("amqp://") && !c.url.hasPrefix("amqps://") { m.report("url", "expected an amqp:// URL") }
+        if let ns = m.string("namespace") {
+            if ns.isEmpty || ns.contains(where: { !($0.isLetter || $0.isNumber || "-_.".contains($0)) }) {
+                m.report("namespace", "use letters, digits, '-', '_' and '.' only")
+            } else { c.namespace = ns }
+        }
+        c.queueType = m.oneOf("queue_type", default: c.queueType)
+        c.prefetch = m.int("prefetch", default: c.prefetch, range: 1...65535)
+        c.confirmWindow = m.int("confirm_window", default: c.confirmWindow, range: 1...65535)
+        c.heartbeatSeconds = m.int("heartbeat_seconds", default: c.heartbeatSeconds, range: 0...600)
+        m.finish()
+        return c
+    }
+}
+
+/// `redis:` connection for dedup keys, delivery records and rate budgets.
+public struct RedisConfig: Sendable, Equatable {
+    public var host: String
+    public var port: Int
+    public var database: Int
+    public var password: String?
+    public var timeoutMillis: Int64
+
+    static func read(_ m: MappingReader?, environment: [String: String]) -> RedisConfig {
+        var c = RedisConfig(host: "127.0.0.1", port: 6379, database: 0, password: nil, timeoutMillis: 2000)
+        guard let m else { return c }
+        if let h = m.string("host") { c.host = h }
+        c.port = m.int("port", default: c.port, range: 1...65535)
+        c.database = m.int("database", default: c.database, range: 0...1023)
+        if m.node("password_env") != nil { c.password = m.secret("password_env", environment: environment, required: false) }
+        c.timeoutMillis = m.duration("timeout", default: c.timeoutMillis, min: 1)
+        m.finish()
+        return c
+    }
+}
+
+/// `gateway:` the HTTP ingest server and its limits.
+public struct GatewayConfig: Sendable, Equatable {
+    public var listen: ListenAddress
+    public var maxBodyBytes: Int
+    public var maxJSONDepth: Int
+    public var maxAlertsPerRequest: Int
+    /// A connection idle (or sending too slowly) this long is closed.
+    public var idleTimeoutSeconds: Int
+    public var maxConnections: Int
+    /// How long a request may wait for the broker's confirm before answering 503.
+    public var publishTimeoutMillis: Int64
+    public var threads: Int
+
+    static func read(_ m: MappingReader?) -> GatewayConfig {
+        var c = GatewayConfig(listen: ListenAddress(host: "0.0.0.0", port: 8080), maxBodyBytes: 1 << 20, maxJSONDepth: 32,
+                              maxAlertsPerRequest: 1000, idleTimeoutSeconds: 30, maxConnections: 1024,
+                              publishTimeoutMillis: 10_000, threads: 2)
+        guard let m else { return c }
+        if let s = m.string("listen") {
+            if let a = ListenAddress(s) { c.listen = a } else { m.report("listen", "expected host:port, got \"\(s)\"") }
+        }
+        c.maxBodyBytes = m.int("max_body_bytes", default: c.maxBodyBytes, range: 1024...(64 << 20))
+        c.maxJSONDepth = m.int("max_json_depth", default: c.maxJSONDepth, range: 2...512)
+        c.maxAlertsPerRequest = m.int("max_alerts_per_request", default: c.maxAlertsPerRequest, range: 1...100_000)
+        c.idleTimeoutSeconds = m.int("idle_timeout_seconds", default: c.idleTimeoutSeconds, range: 1...3600)
+        c.maxConnections = m.int("max_connections", default: c.maxConnections, range: 1...100_000)
+        c.publishTimeoutMillis = m.duration("publish_timeout", default: c.publishTimeoutMillis, min: 100)
+        c.threads = m.int("threads", default: c.threads, range: 1...64)
+        m.finish()
+        return c
+    }
+}
+
+/// `host:port` to listen on.
+public struct ListenAddress: Sendable, Equatable, CustomStringConvertible {
+    public var host: String
+    public var port: Int
+    public init(host: String, port: Int) {
+        self.host = host
+        self.port = port
+    }
+    public init?(_ text: String) {
+        guard let colon = text.lastIndex(of: ":"), let p = Int(text[text.index(after: colon)...]), (0...65535).contains(p) else { return nil }
+        host = String(text[..<colon])
+        if host.isEmpty { host = "0.0.0.0" }
+        port = p
+    }
+    public var description: String { "\(host):\(port)" }
+}
+
+/// `dedup:` the suppression window.
+public struct DedupConfig: Sendable, Equatable {
+    public var windowMillis: Int64
+    /// Redis down: forward (true, the default: a duplicate page beats a lost one) or hold.
+    public var failOpen: Bool
+
+    static func read(_ m: MappingReader?) -> DedupConfig {
+        var c = DedupConfig(windowMillis: 5 * 60_000, failOpen: true)
+        guard let m else { return c }
+        c.windowMillis = m.duration("window", default: c.windowMillis, min: 1000)
+        c.failOpen = m.bool("fail_open", default: c.failOpen)
+        m.finish()
+        return c
+    }
+}
+
+/// `email:` the SMTP server and the sender.
+public struct EmailConfig: Sendable, Equatable {
+    public enum Security: String, Sendable, CaseIterable {
+        /// Plain SMTP: only for a local sink or relay on a trusted network.
+        case none
+        /// Port 587: EHLO, STARTTLS, EHLO, AUTH.
+        case starttls
+        /// Port 465: TLS from the first byte (RFC 8314).
+        case tls
+    }
+    public var host: String
+    public var port: Int
+    public var security: Security
+    public var username: String?
+    public var password: String?
+    public var from: String
+    /// Host part of the `Message-ID`s Klaxon writes.
+    public var messageIDDomain: String
+    public var timeoutMillis: Int64
+    public var concurrency: Int
+    /// Verify the server's certificate (turn off only for a test server).
+    public var verifyTLS: Bool
+
+    static func read(_ m: MappingReader?, environment: [String: String]) -> EmailConfig {
+        var c = EmailConfig(host: "127.0.0.1", port: 25, security: .none, username: nil, password: nil,
+                            from: "Klaxon <klaxon@localhost>", messageIDDomain: "klaxon.local", timeoutMillis: 30_000,
+                            concurrency: 4, verifyTLS: true)
+        guard let m else { return c }
+        if let h = m.string("host") { c.host = h }
+        c.port = m.int("port", default: c.port, range: 1...65535)
+        c.security = m.oneOf("security", default: c.security)
+        if m.node("username_env") != nil { c.username = m.secret("username_env", environment: environment, required: false) }
+        if m.node("password_env") != nil { c.password = m.secret("password_env", environment: environment, required: false) }
+        if c.password != nil && c.security == .none { m.report("security", "AUTH over plain SMTP would send the password in clear; use starttls or tls") }
+        if let f = m.string("from") {
+            if f.contains("@") { c.from = f } else { m.report("from", "expected an address such as Klaxon <klaxon@example.com>") }
+        }
+        if let d = m.string("message_id_domain") { c.messageIDDomain = d }
+        c.timeoutMillis = m.duration("timeout", default: c.timeoutMillis, min: 1000)
+        c.concurrency = m.int("concurrency", default: c.concurrency, range: 1...64)
+        c.verifyTLS = m.bool("verify_tls", default: c.verifyTLS)
+        m.finish()
+        return c
+    }
+}
+
+/// `delivery:` retries and idempotency, shared by every consumer.
+public struct DeliveryConfig: Sendable, Equatable {
+    /// Delay before each retry; the number of delays bounds the attempts.
+    public var retryDelaysMillis: [Int64]
+    /// How long a delivered notification's id is remembered (longer than the longest retry).
+    public var idempotencyTTLMillis: Int64
+
+    static func read(_ m: MappingReader?) -> DeliveryConfig {
+        var c = DeliveryConfig(retryDelaysMillis: [10_000, 60_000, 300_000, 900_000], idempotencyTTLMillis: 86_400_000)
+        guard let m else { return c }
+        if let list = m.stringList("retry_delays") {
+            var delays: [Int64] = []
+            for (i, s) in list.enumerated() {
+                if let ms = parseDurationMillis(s), ms >= 100 { delays.append(ms) } else {
+                    m.diagnostics.report("\(m.pathOf("retry_delays"))[\(i)]", "expected a duration such as 10s or 5m, got \"\(s)\"")
+                }
+            }
+            c.retryDelaysMillis = delays
+        }
+        c.idempotencyTTLMillis = m.duration("idempotency_ttl", default: c.idempotencyTTLMillis, min: 1000)
+        let total = c.retryDelaysMillis.reduce(0, +)
+        if c.idempotencyTTLMillis <= total {
+            m.report("idempotency_ttl", "must be longer than the sum of retry_delays (\(formatDurationMillis(total)))")
+        }
+        m.finish()
+        return c
+    }
+}

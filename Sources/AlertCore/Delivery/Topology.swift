@@ -1,0 +1,31 @@
+/// Every exchange, queue and header name of the broker topology, in one place. Work queues are
+/// bound to one direct exchange with their own name as routing key; each has a dead-letter
+/// queue and one delay queue per retry delay that dead-letters back into it when the TTL ends.
+public struct Topology: Sendable, Equatable {
+    public var namespace: String
+    public init(namespace: String) { self.namespace = namespace }
+
+    /// The direct exchange every Klaxon message is published to.
+    public var exchange: String { namespace }
+
+    public var ingestQueue: String { "\(namespace).alerts.ingest" }
+    public var routeQueue: String { "\(namespace).alerts.route" }
+    public func notifyQueue(_ channel: Channel) -> String { "\(namespace).notify.\(channel.rawValue)" }
+
+    /// Every work queue, in flow order.
+    public var workQueues: [String] { [ingestQueue, routeQueue] + Channel.allCases.map(notifyQueue) }
+
+    public func deadLetterQueue(of queue: String) -> String { "\(queue).dlq" }
+    public func delayQueue(of queue: String, delayMillis: Int64) -> String { "\(queue).delay.\(formatDurationMillis(delayMillis))" }
+
+    /// Headers Klaxon writes on retried and dead-lettered messages.
+    public enum Header {
+        public static let attempt = "x-klaxon-attempt"
+        public static let originQueue = "x-klaxon-origin-queue"
+        public static let originRoutingKey = "x-klaxon-origin-routing-key"
+        public static let firstFailedAt = "x-klaxon-first-failed-at"
+        public static let lastFailedAt = "x-klaxon-last-failed-at"
+        public static let lastError = "x-klaxon-last-error"
+        public static let deadLetterReason = "x-klaxon-reason"
+    }
+}

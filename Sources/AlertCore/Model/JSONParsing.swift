@@ -1,0 +1,69 @@
+import Foundation
+
+/// Why a request body is not acceptable JSON. `reason` is safe to show to the sender.
+public struct PayloadError: Error, Sendable, Equatable, CustomStringConvertible {
+    /// JSON path of the offending field (`$.alerts[0].labels`), or `$` for the whole body.
+    public var path: String
+    public var reason: String
+
+    public init(path: String, reason: String) {
+        self.path = path
+        self.reason = reason
+    }
+
+    public var description: String { path == "$" ? reason : "\(path): \(reason)" }
+}
+
+/// Limits applied before and while parsing an untrusted body.
+public struct JSONLimits: Sendable, Equatable {
+    public var maxDepth: Int
+    public init(maxDepth: Int = 32) { self.maxDepth = maxDepth }
+}
+
+public enum JSONParsing {
+    /// Parses an untrusted body: rejects invalid UTF-8, nesting deeper than the limit (checked by
+    /// a scan before the parser recurses), and anything that is not JSON.
+    public static func parse(_ bytes: [UInt8], limits: JSONLimits = JSONLimits()) throws(PayloadError) -> JSONValue {
+        if bytes.isEmpty { throw PayloadError(path: "$", reason: "empty body; expected a JSON document") }
+        guard String(validating: bytes, as: UTF8.self) != nil else {
+            throw PayloadError(path: "$", reason: "body is not valid UTF-8")
+        }
+        let depth = nestingDepth(bytes)
+        if depth > limits.maxDepth {
+            throw PayloadError(path: "$", reason: "JSON nesting depth \(depth) exceeds the limit of \(limits.maxDepth)")
+        }
+        do {
+            return try JSONDecoder().decode(JSONValue.self, from: Data(bytes))
+        } catch {
+            throw PayloadError(path: "$", reason: "malformed JSON: \(describe(error))")
+        }
+    }
+
+    /// The deepest nesting of arrays and objects, ignoring brackets inside strings.
+    public static func nestingDepth(_ bytes: [UInt8]) -> Int {
+        var depth = 0, maxDepth = 0, inString = false, escaped = false
+        for b in bytes {
+            if inString {
+                if escaped { escaped = false } else if b == UInt8(ascii: "\\") { escaped = true } else if b == UInt8(ascii: "\"") { inString = false }
+                continue
+            }
+            switch b {
+            case UInt8(ascii: "\""): inString = true
+            case UInt8(ascii: "["), UInt8(ascii: "{"):
+                depth += 1
+                maxDepth = max(maxDepth, depth)
+            case UInt8(ascii: "]"), UInt8(ascii: "}"): depth -= 1
+            default: break
+            }
+        }
+        return maxDepth
+    }
+
+    private static func describe(_ error: Error) -> String {
+        if case DecodingError.dataCorrupted(let ctx) = error {
+            let inner = (ctx.underlyingError as NSError?)?.userInfo[NSDebugDescriptionErrorKey] as? String
+            return inner ?? ctx.debugDescription
+        }
+        return "\(error)"
+    }
+}

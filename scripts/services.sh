@@ -1,0 +1,74 @@
+#!/usr/bin/env bash
+# Starts (or stops) the servers Klaxon needs, on 127.0.0.1 only, without touching /etc:
+#   RabbitMQ on 5672 (AMQP), Redis on 6379.
+# State and logs live under var/ in the repository (git-ignored).
+#   scripts/services.sh start   # idempotent: leaves running servers alone
+#   scripts/services.sh stop
+#   scripts/services.sh status
+set -euo pipefail
+cd "$(dirname "$0")/.."
+root=$(pwd)
+var="$root/var/services"
+mkdir -p "$var"
+
+AMQP_PORT=${KLAXON_AMQP_PORT:-5672}
+REDIS_PORT=${KLAXON_REDIS_PORT:-6379}
+
+port_open() { (exec 3<>/dev/tcp/127.0.0.1/"$1") 2>/dev/null; }
+
+wait_port() { # port seconds what
+  local i
+  for ((i = 0; i < $2 * 10; i++)); do
+    port_open "$1" && return 0
+    sleep 0.1
+  done
+  echo "services: $3 did not open 127.0.0.1:$1 within $2 s; see $var" >&2
+  return 1
+}
+
+rabbit_env() {
+  export RABBITMQ_NODE_IP_ADDRESS=127.0.0.1 RABBITMQ_NODE_PORT=$AMQP_PORT ERL_EPMD_ADDRESS=127.0.0.1
+  export RABBITMQ_SERVER_ADDITIONAL_ERL_ARGS="-kernel inet_dist_use_interface {127,0,0,1}"
+  export RABBITMQ_CTL_ERL_ARGS="-kernel inet_dist_use_interface {127,0,0,1}"
+  export RABBITMQ_DIST_PORT=25672
+  export HOME=/var/lib/rabbitmq
+}
+
+start_rabbitmq() {
+  if port_open "$AMQP_PORT"; then echo "services: RabbitMQ already on 127.0.0.1:$AMQP_PORT"; return; fi
+  rabbit_env
+  install -d -o rabbitmq -g rabbitmq /var/lib/rabbitmq /var/log/rabbitmq
+  start-stop-daemon --start --chuid rabbitmq --background --make-pidfile --pidfile "$var/rabbitmq.pid" \
+    --exec /usr/sbin/rabbitmq-server --output "$var/rabbitmq.log" 2>/dev/null ||
+    start-stop-daemon --start --chuid rabbitmq --background --make-pidfile --pidfile "$var/rabbitmq.pid" \
+      --exec /usr/sbin/rabbitmq-server
+  wait_port "$AMQP_PORT" 90 RabbitMQ
+  echo "services: RabbitMQ on 127.0.0.1:$AMQP_PORT"
+}
+
+start_redis() {
+  if port_open "$REDIS_PORT"; then echo "services: Redis already on 127.0.0.1:$REDIS_PORT"; return; fi
+  redis-server --bind 127.0.0.1 --port "$REDIS_PORT" --daemonize yes --save "" --appendonly no \
+    --dir "$var" --pidfile "$var/redis.pid" --logfile "$var/redis.log"
+  wait_port "$REDIS_PORT" 20 Redis
+  echo "services: Redis on 127.0.0.1:$REDIS_PORT"
+}
+
+stop_all() {
+  if [ -f "$var/redis.pid" ]; then kill "$(cat "$var/redis.pid")" 2>/dev/null || true; rm -f "$var/redis.pid"; fi
+  if port_open "$AMQP_PORT"; then
+    rabbit_env
+    rabbitmqctl stop >/dev/null 2>&1 || true
+  fi
+  echo "services: stopped"
+}
+
+case "${1:-start}" in
+  start) start_redis; start_rabbitmq ;;
+  stop) stop_all ;;
+  status)
+    port_open "$AMQP_PORT" && echo "RabbitMQ: up" || echo "RabbitMQ: down"
+    port_open "$REDIS_PORT" && echo "Redis: up" || echo "Redis: down"
+    ;;
+  *) echo "usage: $0 start|stop|status" >&2; exit 2 ;;
+esac
