@@ -1,1 +1,7 @@
-print("todo")
+// klaxon-router: alerts.route → (routes) → notify.<channel>
+import WorkerKit
+import Workers
+
+await ProcessMain.runWorker(process: "klaxon-router") { _, config, publisher, logger, metrics in
+    RouterWorker.definition(config: config, publisher: publisher, logger: logger, metrics: metrics)
+}

@@ -1,0 +1,44 @@
+/// A broker failure. Public as a struct around a private enum so cases can grow.
+public struct AMQPError: Error, Sendable, CustomStringConvertible {
+    enum Code: Sendable {
+        /// TCP connect, login or socket failure: the broker is unreachable.
+        case unreachable(String)
+        /// The broker closed the channel or connection (e.g. PRECONDITION_FAILED, NOT_FOUND).
+        case closedByBroker(code: Int, text: String)
+        /// The broker refused a publish (basic.nack).
+        case nacked
+        /// No confirm arrived within the deadline; the message may or may not be stored.
+        case confirmTimeout
+        /// The process is stopping.
+        case shuttingDown
+        case library(String)
+    }
+    let code: Code
+
+    init(_ code: Code) { self.code = code }
+
+    public var description: String {
+        switch code {
+        case .unreachable(let s): "broker unreachable: \(s)"
+        case .closedByBroker(let c, let t): "broker closed the channel (\(c)): \(t)"
+        case .nacked: "broker refused the message (nack)"
+        case .confirmTimeout: "no publisher confirm within the deadline"
+        case .shuttingDown: "shutting down"
+        case .library(let s): "AMQP error: \(s)"
+        }
+    }
+
+    /// `true` when the broker is down or the connection broke: answer 503, retry later.
+    public var isUnavailable: Bool {
+        switch code {
+        case .unreachable, .confirmTimeout, .shuttingDown, .library: true
+        case .closedByBroker, .nacked: false
+        }
+    }
+
+    /// `true` when the named queue or exchange does not exist (404 NOT_FOUND).
+    public var isNotFound: Bool {
+        if case .closedByBroker(let c, _) = code { return c == 404 }
+        return false
+    }
+}

@@ -1,0 +1,248 @@
+import Foundation
+import Synchronization
+internal import CRabbitMQ
+
+/// Publishes persistent messages with publisher confirms from any thread or task, batching
+/// confirms: one dedicated thread owns the connection, keeps up to `window` publishes awaiting
+/// their confirm, and resumes each caller when the broker's (possibly multiple) ack covers it.
+///
+/// `publish` returns only after the broker confirmed the message; it throws `AMQPError` when the
+/// broker is unreachable (`isUnavailable`), nacks, or does not confirm within `confirmTimeout`.
+public final class Publisher: Sendable {
+    public struct Configuration: Sendable {
+        public var url: AMQPURL
+        public var window: Int
+        public var heartbeatSeconds: Int
+        public var confirmTimeoutMillis: Int64
+        /// Runs on the publisher thread after each (re)connect, before any publish: declare the
+        /// topology here.
+        public var onConnect: (@Sendable (AMQPConnection) throws -> Void)?
+
+        public init(url: AMQPURL, window: Int = 512, heartbeatSeconds: Int = 30, confirmTimeoutMillis: Int64 = 10_000,
+                    onConnect: (@Sendable (AMQPConnection) throws -> Void)? = nil) {
+            self.url = url
+            self.window = window
+            self.heartbeatSeconds = heartbeatSeconds
+            self.confirmTimeoutMillis = confirmTimeoutMillis
+            self.onConnect = onConnect
+        }
+    }
+
+    private struct Pending: @unchecked Sendable {
+        let message: OutboundMessage
+        let deadline: UInt64
+        let completion: (Result<Void, AMQPError>) -> Void
+    }
+
+    private struct State {
+        var queue: [Pending] = []
+        var stopping = false
+        var connected = false
+        var lastError: AMQPError? = nil
+    }
+
+    private let config: Configuration
+    private let state = Mutex(State())
+    private let wakeup = Wakeup()
+    private let finished = Mutex<CheckedContinuation<Void, Never>?>(nil)
+    private let done = Atomic<Bool>(false)
+    /// Observes publish-to-confirm latency in seconds (metrics).
+    public let onConfirmLatency: (@Sendable (Double) -> Void)?
+
+    public init(_ config: Configuration, onConfirmLatency: (@Sendable (Double) -> Void)? = nil) {
+        self.config = config
+        self.onConfirmLatency = onConfirmLatency
+        let t = Thread { [self] in self.run() }
+        t.name = "amqp-publisher"
+        t.start()
+    }
+
+    /// `true` while connected to the broker.
+    public var isConnected: Bool { state.withLock { $0.connected } }
+
+    /// Publishes and waits for the broker's confirm.
+    public func publish(_ message: OutboundMessage) async throws(AMQPError) {
+        let result: Result<Void, AMQPError> = await withCheckedContinuation { c in
+            enqueue(message) { c.resume(returning: $0) }
+        }
+        try result.get()
+    }
+
+    /// Publishes several messages; returns when all are confirmed (throws the first failure).
+    public func publish(_ messages: [OutboundMessage]) async throws(AMQPError) {
+        if messages.isEmpty { return }
+        let results: [Result<Void, AMQPError>] = await withCheckedContinuation { c in
+            let box = Mutex((remaining: messages.count, results: [Result<Void, AMQPError>](repeating: .success(()), count: messages.count)))
+            for (i, m) in messages.enumerated() {
+                enqueue(m) { r in
+                    let all: [Result<Void, AMQPError>]? = box.withLock { b in
+                        b.results[i] = r
+                        b.remaining -= 1
+                        return b.remaining == 0 ? b.results : nil
+                    }
+                    if let all { c.resume(returning: all) }
+                }
+            }
+        }
+        for r in results { try r.get() }
+    }
+
+    /// Queues a publish; `completion` runs on the publisher thread once confirmed or failed.
+    public func enqueue(_ message: OutboundMessage, completion: @escaping @Sendable (Result<Void, AMQPError>) -> Void) {
+        let deadline = DispatchTime.now().uptimeNanoseconds + UInt64(config.confirmTimeoutMillis) * 1_000_000
+        let rejected: AMQPError? = state.withLock { s in
+            if s.stopping { return AMQPError(.shuttingDown) }
+            // While disconnected, fail fast: the caller answers 503 or leaves its message unacked.
+            if !s.connected, let e = s.lastError { return e }
+            s.queue.append(Pending(message: message, deadline: deadline, completion: completion))
+            return nil
+        }
+        if let rejected { completion(.failure(rejected)) } else { wakeup.signal() }
+    }
+
+    /// Stops after confirming what is queued (or failing it at its deadline).
+    public func shutdown() async {
+        state.withLock { $0.stopping = true }
+        wakeup.signal()
+        if done.load(ordering: .acquiring) { return }
+        await withCheckedContinuation { (c: CheckedContinuation<Void, Never>) in
+            finished.withLock { $0 = c }
+            if done.load(ordering: .acquiring), let c = finished.withLock({ f -> CheckedContinuation<Void, Never>? in defer { f = nil }; return f }) {
+                c.resume()
+            }
+        }
+    }
+
+    // MARK: Publisher thread
+
+    private func run() {
+        var backoffMillis: UInt32 = 100
+        while true {
+            if state.withLock({ $0.stopping && $0.queue.isEmpty }) { break }
+            let conn: AMQPConnection
+            do {
+                conn = try AMQPConnection(url: config.url, heartbeatSeconds: config.heartbeatSeconds)
+                try conn.confirmSelect()
+                try config.onConnect?(conn)
+                state.withLock { s in s.connected = true; s.lastError = nil }
+                backoffMillis = 100
+            } catch {
+                let e = (error as? AMQPError) ?? AMQPError(.library("\(error)"))
+                let failed = state.withLock { s -> [Pending] in
+                    s.connected = false
+                    s.lastError = e
+                    defer { s.queue.removeAll() }
+                    return s.queue
+                }
+                failed.forEach { $0.completion(.failure(e)) }
+                if state.withLock({ $0.stopping }) { break }
+                usleep(backoffMillis * 1000)
+                backoffMillis = min(backoffMillis * 2, 5000)
+                continue
+            }
+            let e = serve(conn)
+            conn.abandon()
+            state.withLock { s in s.connected = false; s.lastError = e }
+            if state.withLock({ $0.stopping }) { break }
+        }
+        done.store(true, ordering: .releasing)
+        finished.withLock { f in f?.resume(); f = nil }
+    }
+
+    /// Publishes and collects confirms until the connection fails; returns the failure.
+    private func serve(_ conn: AMQPConnection) -> AMQPError {
+        var nextTag: UInt64 = 1
+        var inflight: [(tag: UInt64, pending: Pending, sentAt: UInt64)] = []
+        var head = 0
+        func failAll(_ e: AMQPError) -> AMQPError {
+            for i in head..<inflight.count { inflight[i].pending.completion(.failure(e)) }
+            return e
+        }
+        while true {
+            // Publish what is waiting, up to the window.
+            let room = config.window - (inflight.count - head)
+            if room > 0 {
+                let batch = state.withLock { s -> ArraySlice<Pending> in
+                    let n = min(room, s.queue.count)
+                    defer { s.queue.removeFirst(n) }
+                    return s.queue.prefix(n)
+                }
+                let now = DispatchTime.now().uptimeNanoseconds
+                for p in batch {
+                    do { try conn.publish(p.message) } catch {
+                        p.completion(.failure(error))
+                        state.withLock { s in s.queue.forEach { $0.completion(.failure(error)) }; s.queue.removeAll() }
+                        return failAll(error)
+                    }
+                    inflight.append((nextTag, p, now))
+                    nextTag += 1
+                }
+            }
+            let outstanding = inflight.count - head
+            if outstanding == 0 {
+                if state.withLock({ $0.stopping && $0.queue.isEmpty }) { return AMQPError(.shuttingDown) }
+                if state.withLock({ !$0.queue.isEmpty }) { continue }
+            }
+            // Wait for confirms, new work, or the earliest deadline.
+            if !conn.hasBufferedInput {
+                _ = wakeup.wait(socket: conn.socketFD, timeoutMillis: outstanding > 0 ? 50 : 1000)
+            }
+            // Read every frame that is available now.
+            while true {
+                var frame = amqp_frame_t()
+                var zero = timeval(tv_sec: 0, tv_usec: 0)
+                let rc = amqp_simple_wait_frame_noblock(conn.state, &frame, &zero)
+                if rc == AMQP_STATUS_TIMEOUT.rawValue { break }
+                if rc != AMQP_STATUS_OK.rawValue {
+                    return failAll(AMQPError(.unreachable("connection lost: \(String(cString: amqp_error_string2(rc)))")))
+                }
+                guard frame.frame_type == UInt8(AMQP_FRAME_METHOD) else { continue }
+                let method = frame.payload.method
+                switch method.id {
+                case AMQP_BASIC_ACK_METHOD, AMQP_BASIC_NACK_METHOD:
+                    let isAck = method.id == AMQP_BASIC_ACK_METHOD
+                    let (tag, multiple): (UInt64, Bool) = isAck
+                        ? { let m = method.decoded.assumingMemoryBound(to: amqp_basic_ack_t.self).pointee; return (m.delivery_tag, m.multiple != 0) }()
+                        : { let m = method.decoded.assumingMemoryBound(to: amqp_basic_nack_t.self).pointee; return (m.delivery_tag, m.multiple != 0) }()
+                    let now = DispatchTime.now().uptimeNanoseconds
+                    while head < inflight.count, inflight[head].tag <= tag {
+                        let entry = inflight[head]
+                        if multiple || entry.tag == tag {
+                            onConfirmLatency?(Double(now - entry.sentAt) / 1e9)
+                            entry.pending.completion(isAck ? .success(()) : .failure(AMQPError(.nacked)))
+                            head += 1
+                        } else { break }
+                    }
+                    if !multiple && head < inflight.count && inflight[head].tag < tag {
+                        // Out-of-order single confirm: find it further in.
+                        if let i = inflight[head...].firstIndex(where: { $0.tag == tag }) {
+                            let entry = inflight.remove(at: i)
+                            entry.pending.completion(isAck ? .success(()) : .failure(AMQPError(.nacked)))
+                        }
+                    }
+                    if head > 4096 { inflight.removeFirst(head); head = 0 }
+                case AMQP_CHANNEL_CLOSE_METHOD:
+                    let m = method.decoded.assumingMemoryBound(to: amqp_channel_close_t.self).pointee
+                    return failAll(AMQPError(.closedByBroker(code: Int(m.reply_code), text: m.reply_text.string)))
+                case AMQP_CONNECTION_CLOSE_METHOD:
+                    let m = method.decoded.assumingMemoryBound(to: amqp_connection_close_t.self).pointee
+                    return failAll(AMQPError(.closedByBroker(code: Int(m.reply_code), text: m.reply_text.string)))
+                default:
+                    continue  // basic.return and others: confirms still follow.
+                }
+            }
+            // Deadlines: the oldest unconfirmed message bounds everyone behind it.
+            let now = DispatchTime.now().uptimeNanoseconds
+            if head < inflight.count, inflight[head].pending.deadline < now {
+                // A broker that stops confirming is treated as lost: reconnect.
+                return failAll(AMQPError(.confirmTimeout))
+            }
+            let expired = state.withLock { s -> [Pending] in
+                let e = s.queue.filter { $0.deadline < now }
+                if !e.isEmpty { s.queue.removeAll { $0.deadline < now } }
+                return e
+            }
+            expired.forEach { $0.completion(.failure(AMQPError(.confirmTimeout))) }
+        }
+    }
+}

@@ -1,0 +1,68 @@
+import AMQP
+import AlertCore
+import Dispatch
+import Foundation
+import YAMLConfig
+
+/// Start-up and shutdown shared by the executables' `main.swift`. Only mains call this: it
+/// exits the process on bad options or config, and installs signal handlers.
+public enum ProcessMain {
+    /// Parses options and loads the config, or prints every problem and exits
+    /// (2: bad command line, 1: bad config).
+    public static func bootstrap(process: String, allowed: Set<String> = []) -> (ProcessOptions, KlaxonConfig, Logger) {
+        let env = ProcessInfo.processInfo.environment
+        let options: ProcessOptions
+        do {
+            options = try ProcessOptions.parse(Array(CommandLine.arguments.dropFirst()), environment: env, allowed: allowed)
+        } catch {
+            FileHandle.standardError.write(Data("\(process): \(error)\nusage: \(process) --config PATH [--health-listen HOST:PORT]\(allowed.sorted().map { " [--\($0) VALUE]" }.joined())\n".utf8))
+            exit(2)
+        }
+        let level = Logger.Level(rawValue: env["KLAXON_LOG_LEVEL"] ?? "info") ?? .info
+        let logger = Logger(process: process, minimum: level)
+        do {
+            let config = try ConfigLoader.load(path: options.configPath, environment: env)
+            return (options, config, logger)
+        } catch {
+            for issue in error.issues { logger.error("invalid config", ["path": issue.path, "problem": issue.message, "file": options.configPath]) }
+            FileHandle.standardError.write(Data("\(process): invalid config \(options.configPath):\n\(error.description)\n".utf8))
+            exit(1)
+        }
+    }
+
+    /// Calls `stop` once on SIGTERM or SIGINT; a second signal exits at once.
+    public static func onTerminate(_ stop: @escaping @Sendable () -> Void) {
+        for sig in [SIGTERM, SIGINT] {
+            signal(sig, SIG_IGN)
+            let source = DispatchSource.makeSignalSource(signal: sig, queue: .global())
+            nonisolated(unsafe) var fired = false
+            source.setEventHandler {
+                if fired { exit(1) }
+                fired = true
+                stop()
+            }
+            source.resume()
+            sources.append(source)
+        }
+    }
+    nonisolated(unsafe) private static var sources: [any DispatchSourceSignal] = []
+
+    /// Runs a worker until SIGTERM, then exits 0 once in-flight work is settled.
+    public static func runWorker(process: String, allowed: Set<String> = [],
+                                 make: (ProcessOptions, KlaxonConfig, Publisher, Logger, Metrics) throws -> WorkerDefinition) async -> Never {
+        let (options, config, logger) = bootstrap(process: process, allowed: allowed)
+        let metrics = Metrics()
+        do {
+            // The worker's own publisher doubles as the host's: one broker connection for output.
+            let host = try WorkerHost(config: config, logger: logger, metrics: metrics, healthListen: options.healthListen) { publisher in
+                try make(options, config, publisher, logger, metrics)
+            }
+            onTerminate { host.stop() }
+            await host.run()
+            exit(0)
+        } catch {
+            logger.error("cannot start", ["error": "\(error)"])
+            exit(1)
+        }
+    }
+}

@@ -1,0 +1,96 @@
+import AMQP
+import AlertCore
+import Foundation
+import HTTPServer
+
+/// What a worker contributes: the queue it consumes and how it handles a batch. The host does
+/// the rest (connections, topology, health, metrics, retries, shutdown).
+public struct WorkerDefinition: Sendable {
+    public var name: String
+    public var queue: String
+    public var batchSize: Int
+    public var concurrency: Int
+    public var handler: BatchHandler
+    /// Extra readiness checks (e.g. Redis), names of what is not ready.
+    public var readiness: @Sendable () -> [String]
+    /// Called once the consume loop has finished (close clients).
+    public var onStop: @Sendable () async -> Void
+
+    public init(name: String, queue: String, batchSize: Int, concurrency: Int, handler: @escaping BatchHandler,
+                readiness: @escaping @Sendable () -> [String] = { [] }, onStop: @escaping @Sendable () async -> Void = {}) {
+        self.name = name
+        self.queue = queue
+        self.batchSize = batchSize
+        self.concurrency = concurrency
+        self.handler = handler
+        self.readiness = readiness
+        self.onStop = onStop
+    }
+}
+
+/// Runs one worker: a consumer, a publisher, the consume loop and the health endpoints.
+/// `stop()` (SIGTERM in main) stops consuming, lets in-flight work finish and ack, then `run()`
+/// returns.
+public final class WorkerHost: Sendable {
+    public let publisher: Publisher
+    public let consumer: Consumer
+    public let metrics: Metrics
+    let loop: ConsumeLoop
+    let logger: Logger
+    let definition: WorkerDefinition
+    let health: HTTPServer?
+
+    /// The broker publisher every worker uses, declaring the topology on each connect.
+    public static func makePublisher(config: KlaxonConfig, metrics: Metrics) throws -> Publisher {
+        guard let url = AMQPURL(config.broker.url) else { throw ConfigError(issues: [ConfigIssue(path: "broker.url", message: "not a valid amqp:// URL")]) }
+        let topology = BrokerTopology(config: config)
+        let latency = metrics.histogram("klaxon_publish_confirm_seconds", "Time from publish to the broker's confirm.")
+        return Publisher(.init(url: url, window: config.broker.confirmWindow, heartbeatSeconds: config.broker.heartbeatSeconds,
+                               onConnect: { try topology.declare(on: $0) }),
+                         onConfirmLatency: { latency.observe($0) })
+    }
+
+    /// `define` builds the worker around the host's publisher (workers publish onward with it).
+    public init(config: KlaxonConfig, logger: Logger, metrics: Metrics, healthListen: ListenAddress?,
+                define: (Publisher) throws -> WorkerDefinition) throws {
+        guard let url = AMQPURL(config.broker.url) else { throw ConfigError(issues: [ConfigIssue(path: "broker.url", message: "not a valid amqp:// URL")]) }
+        self.logger = logger
+        self.metrics = metrics
+        let topology = BrokerTopology(config: config)
+        publisher = try WorkerHost.makePublisher(config: config, metrics: metrics)
+        let definition = try define(publisher)
+        self.definition = definition
+        let log = logger
+        consumer = Consumer(.init(url: url, queue: definition.queue, prefetch: config.broker.prefetch, heartbeatSeconds: config.broker.heartbeatSeconds,
+                                  onConnect: { try topology.declare(on: $0) }),
+                            onEvent: { log.info($0, ["queue": definition.queue]) })
+        loop = ConsumeLoop(.init(queue: definition.queue, topology: topology.topology, retry: RetryPolicy(delaysMillis: config.delivery.retryDelaysMillis),
+                                 batchSize: definition.batchSize, concurrency: definition.concurrency),
+                           consumer: consumer, publisher: publisher, logger: logger, metrics: metrics, handler: definition.handler)
+        let consumer = consumer, publisher = publisher
+        let endpoints = HealthEndpoints(metrics: metrics) {
+            var down: [String] = []
+            if !consumer.isConsuming { down.append("consumer") }
+            if !publisher.isConnected { down.append("broker publisher") }
+            return down + definition.readiness()
+        }
+        health = try healthListen.map { try endpoints.serve(on: $0.host, port: $0.port) }
+    }
+
+    /// The bound health port (tests listen on port 0).
+    public var healthPort: Int? { health?.port }
+
+    public func run() async {
+        logger.info("started", ["queue": definition.queue])
+        await loop.run()
+        await definition.onStop()
+        await publisher.shutdown()
+        health?.stop()
+        logger.info("stopped")
+    }
+
+    public func stop(drainMillis: Int = 20_000) {
+        logger.info("stopping: no new messages; finishing what is in flight")
+        consumer.stop(drainMillis: drainMillis)
+    }
+}
