@@ -1,0 +1,40 @@
+#!/usr/bin/env bash
+# The whole test suite, from a clean clone on a fresh Debian 12 machine (as root):
+#   installs what it needs from Debian's packages, starts RabbitMQ and Redis on 127.0.0.1,
+#   builds every executable, runs the Swift tests (unit and integration against the real
+#   servers) and the deployment checks (Helm chart, Compose file).
+# Tests that need a server fail, never skip, when it is not reachable.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+if [ ! -d ../shared/samples ]; then
+  echo "test: ../shared (samples, specs, schemas) must sit beside this repository" >&2
+  exit 1
+fi
+
+bash scripts/install-deps.sh
+bash scripts/services.sh start
+
+mkdir -p var
+echo "test: building"
+if ! swift build >var/swift-build.log 2>&1; then
+  grep -vE 'prohibited flag' var/swift-build.log >&2
+  echo "test: build failed" >&2
+  exit 1
+fi
+
+echo "test: swift test (full log: var/swift-test.log)"
+set +e
+swift test 2>&1 | tee var/swift-test.log | grep --line-buffered -vE 'prohibited flag|^\[[0-9]+/[0-9]+\]|^Test Case .*(started|passed)'
+status=${PIPESTATUS[0]}
+set -e
+if [ "$status" -ne 0 ]; then
+  echo "test: swift test failed (exit $status)" >&2
+  exit "$status"
+fi
+
+if [ -x scripts/check-deploy.sh ]; then
+  echo "test: deployment checks"
+  bash scripts/check-deploy.sh
+fi
+echo "test: all passed"
