@@ -1,0 +1,137 @@
+import Foundation
+
+/// An instant read from an RFC 3339 timestamp, printable in any time zone. Pure arithmetic on
+/// the proleptic Gregorian calendar; fractions of a second are dropped when printing.
+struct RFC3339Time: Sendable, Hashable {
+    /// Whole seconds since 1970-01-01T00:00:00Z (floored).
+    let secondsSinceEpoch: Int64
+
+    /// Parses `YYYY-MM-DDThh:mm:ss[.fraction](Z|±hh:mm)`; `t`, `z` and a space for `T` are
+    /// accepted as RFC 3339 allows. Returns `nil` for anything else, including impossible dates.
+    init?(_ text: String) {
+        var reader = DigitReader(bytes: Array(text.utf8))
+        guard let year = reader.number(4), reader.skip("-"),
+            let month = reader.number(2), reader.skip("-"),
+            let day = reader.number(2), reader.skip(any: "Tt "),
+            let hour = reader.number(2), reader.skip(":"),
+            let minute = reader.number(2), reader.skip(":"),
+            let second = reader.number(2)
+        else { return nil }
+        guard (1...12).contains(month), (1...Self.daysIn(month: month, year: year)).contains(day),
+            hour < 24, minute < 60, second <= 60
+        else { return nil }
+        if reader.skip(".") {
+            guard reader.skipDigits() else { return nil }
+        }
+        var offset = 0
+        if reader.skip(any: "Zz") {
+            offset = 0
+        } else if let sign = reader.sign(), let offsetHours = reader.number(2), reader.skip(":"),
+            let offsetMinutes = reader.number(2), offsetHours < 24, offsetMinutes < 60
+        {
+            offset = sign * (offsetHours * 3600 + offsetMinutes * 60)
+        } else {
+            return nil
+        }
+        guard reader.atEnd else { return nil }
+        let days = Self.days(year: year, month: month, day: day)
+        // A leap second (:60) is printed as the following second.
+        secondsSinceEpoch = days * 86400 + Int64(hour * 3600 + minute * 60 + second - offset)
+    }
+
+    /// `2026-01-02 08:30:12 CST`: wall-clock time in `zone` and the zone's abbreviation.
+    /// `identifier` is the name the zone was requested by, used to find the abbreviation.
+    func formatted(in zone: TimeZone, named identifier: String) -> String {
+        let date = Date(timeIntervalSince1970: TimeInterval(secondsSinceEpoch))
+        let local = secondsSinceEpoch + Int64(zone.secondsFromGMT(for: date))
+        let days = local >= 0 ? local / 86400 : (local - 86399) / 86400
+        let secondOfDay = Int(local - days * 86400)
+        let (year, month, day) = Self.civil(fromDays: days)
+        let abbreviation = ZoneAbbreviation.abbreviation(of: zone, named: identifier, at: date)
+        let calendarDate = "\(Self.pad(year, 4))-\(Self.pad(month, 2))-\(Self.pad(day, 2))"
+        let time = [secondOfDay / 3600, secondOfDay / 60 % 60, secondOfDay % 60].map { Self.pad($0, 2) }
+        return "\(calendarDate) \(time.joined(separator: ":")) \(abbreviation)"
+    }
+
+    private static func pad(_ value: Int, _ width: Int) -> String {
+        let digits = String(value)
+        return String(repeating: "0", count: max(0, width - digits.count)) + digits
+    }
+
+    private static func daysIn(month: Int, year: Int) -> Int {
+        switch month {
+        case 2: (year % 4 == 0 && year % 100 != 0) || year % 400 == 0 ? 29 : 28
+        case 4, 6, 9, 11: 30
+        default: 31
+        }
+    }
+
+    /// Days since 1970-01-01 (H. Hinnant's `days_from_civil`).
+    private static func days(year: Int, month: Int, day: Int) -> Int64 {
+        let y = Int64(month <= 2 ? year - 1 : year)
+        let era = (y >= 0 ? y : y - 399) / 400
+        let yearOfEra = y - era * 400
+        let dayOfYear = Int64((153 * (month > 2 ? month - 3 : month + 9) + 2) / 5 + day - 1)
+        let dayOfEra = yearOfEra * 365 + yearOfEra / 4 - yearOfEra / 100 + dayOfYear
+        return era * 146097 + dayOfEra - 719468
+    }
+
+    /// The inverse of ``days(year:month:day:)`` (H. Hinnant's `civil_from_days`).
+    private static func civil(fromDays days: Int64) -> (year: Int, month: Int, day: Int) {
+        let z = days + 719468
+        let era = (z >= 0 ? z : z - 146096) / 146097
+        let dayOfEra = z - era * 146097
+        let yearOfEra = (dayOfEra - dayOfEra / 1460 + dayOfEra / 36524 - dayOfEra / 146096) / 365
+        let dayOfYear = dayOfEra - (365 * yearOfEra + yearOfEra / 4 - yearOfEra / 100)
+        let shiftedMonth = (5 * dayOfYear + 2) / 153
+        let day = Int(dayOfYear - (153 * shiftedMonth + 2) / 5 + 1)
+        let month = Int(shiftedMonth < 10 ? shiftedMonth + 3 : shiftedMonth - 9)
+        return (Int(yearOfEra + era * 400) + (month <= 2 ? 1 : 0), month, day)
+    }
+}
+
+/// Reads fixed-width ASCII fields from UTF-8 bytes.
+private struct DigitReader {
+    let bytes: [UInt8]
+    var index = 0
+
+    var atEnd: Bool { index == bytes.count }
+
+    /// Exactly `width` decimal digits.
+    mutating func number(_ width: Int) -> Int? {
+        guard index + width <= bytes.count else { return nil }
+        var value = 0
+        for byte in bytes[index..<index + width] {
+            guard byte >= UInt8(ascii: "0"), byte <= UInt8(ascii: "9") else { return nil }
+            value = value * 10 + Int(byte - UInt8(ascii: "0"))
+        }
+        index += width
+        return value
+    }
+
+    /// One or more digits.
+    mutating func skipDigits() -> Bool {
+        let start = index
+        while index < bytes.count, bytes[index] >= UInt8(ascii: "0"), bytes[index] <= UInt8(ascii: "9") {
+            index += 1
+        }
+        return index > start
+    }
+
+    mutating func skip(_ character: Unicode.Scalar) -> Bool {
+        skip(any: String(character))
+    }
+
+    mutating func skip(any characters: String) -> Bool {
+        guard index < bytes.count, characters.utf8.contains(bytes[index]) else { return false }
+        index += 1
+        return true
+    }
+
+    /// `+` is 1, `-` is -1.
+    mutating func sign() -> Int? {
+        if skip("+") { return 1 }
+        if skip("-") { return -1 }
+        return nil
+    }
+}
