@@ -65,6 +65,7 @@ let package = Package(
         .testTarget(name: "AlertCoreTests", dependencies: ["AlertCore", "YAMLConfig"], swiftSettings: settings),
         .testTarget(name: "NormalizeTests", dependencies: ["AlertCore"], swiftSettings: settings),
         .testTarget(name: "TemplatesTests", dependencies: ["Templates"], swiftSettings: settings),
+        .testTarget(name: "IntegrationTests", dependencies: ["AlertCore", "AMQP", "Redis", "WorkerKit", "Gateway", "Workers", "YAMLConfig", "HTTPServer"], swiftSettings: settings),
         .testTarget(name: "NotifyTests", dependencies: ["Notify", "AlertCore", "CurlClient"], swiftSettings: settings),
     ]
 )

@@ -15,24 +15,26 @@ public final class AMQPConnection {
         self.url = url
         guard let state = amqp_new_connection() else { throw AMQPError(.library("amqp_new_connection failed")) }
         self.state = state
+        // From here on every stored property is set, so a throw runs deinit: failures go through
+        // abandon(), which marks the connection closed before destroying it (no double free).
         guard let socket = amqp_tcp_socket_new(state) else {
-            amqp_destroy_connection(state)
+            abandon()
             throw AMQPError(.library("amqp_tcp_socket_new failed"))
         }
         var timeout = timeval(tv_sec: connectTimeoutMillis / 1000, tv_usec: Int((connectTimeoutMillis % 1000) * 1000))
         let rc = amqp_socket_open_noblock(socket, url.host, Int32(url.port), &timeout)
         if rc != AMQP_STATUS_OK.rawValue {
-            amqp_destroy_connection(state)
+            abandon()
             throw AMQPError(.unreachable("cannot connect to \(url.host):\(url.port): \(String(cString: amqp_error_string2(rc)))"))
         }
         let login = amqpx_login_plain(state, url.vhost, 0, 131_072, Int32(heartbeatSeconds), url.user, url.password)
         if let e = AMQPConnection.error(login, doing: "login as \(url.user) to vhost \(url.vhost)") {
-            amqp_destroy_connection(state)
+            abandon()
             throw e.isUnavailable ? e : AMQPError(.unreachable(e.description))
         }
         amqp_channel_open(state, channel)
         if let e = AMQPConnection.error(amqp_get_rpc_reply(state), doing: "open channel") {
-            amqp_destroy_connection(state)
+            abandon()
             throw e
         }
     }
