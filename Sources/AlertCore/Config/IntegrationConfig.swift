@@ -1,12 +1,50 @@
 import Foundation
 
 /// `integrations:` one entry per sender; its URL is `/integrations/<kind>/<token>`.
+///
+/// Keys: `name`, `kind` (one of `IntegrationKind`), `token_env`, optional `time_zone`
+/// (IANA name, default UTC), and per kind:
+/// ```yaml
+/// - name: graylog-prod
+///   kind: graylog
+///   token_env: KLAXON_GRAYLOG_TOKEN
+///   message_pattern: '\[([\w.$]+:\d+)\]'   # → fields["pattern"]: first group, else whole match
+/// - name: custom-app
+///   kind: webhook
+///   token_env: KLAXON_CUSTOM_TOKEN
+///   mapping:                               # simple JSON paths: a.b.c, items[0].name
+///     title: data.alert.name
+///     message: data.alert.text
+///     severity: data.level
+///     status: data.status
+///     fingerprint: data.id
+///     labels: {app: data.labels.app, env: meta.env}
+///     resolved_values: [resolved, ok, OK]  # the default
+/// ```
+/// A key that does not apply to the entry's kind is an error, like an unknown key.
 public struct IntegrationConfig: Sendable, Equatable {
     public var name: String
     public var kind: IntegrationKind
     public var token: String
-    /// Zone for times rendered for people.
+    /// Zone for times rendered for people, and for zone-less source times.
     public var timeZone: TimeZone
+    /// Per-kind settings for the normalizer.
+    public var options: NormalizeOptions
+
+    public init(name: String, kind: IntegrationKind, token: String, timeZone: TimeZone = .gmt,
+                options: NormalizeOptions = NormalizeOptions()) {
+        self.name = name
+        self.kind = kind
+        self.token = token
+        self.timeZone = timeZone
+        self.options = options
+    }
+
+    /// The context to normalize one request from this integration.
+    public func normalizeContext(receivedAt: Date = Date(),
+                                 makeID: @escaping @Sendable () -> String = { UUID().uuidString.lowercased() }) -> NormalizeContext {
+        NormalizeContext(integration: name, receivedAt: receivedAt, timeZone: timeZone, options: options, makeID: makeID)
+    }
 
     static func readAll(_ top: MappingReader, environment: [String: String]) -> [IntegrationConfig] {
         var out: [IntegrationConfig] = []
@@ -14,7 +52,7 @@ public struct IntegrationConfig: Sendable, Equatable {
         for m in top.mappings("integrations") {
             let name = m.requiredString("name") ?? ""
             if !name.isEmpty && !names.insert(name).inserted { m.report("name", "duplicate integration name \"\(name)\"") }
-            var kind = IntegrationKind.alertmanager
+            var kind: IntegrationKind?
             if let k = m.string("kind") {
                 if let parsed = IntegrationKind(rawValue: k) { kind = parsed } else {
                     m.report("kind", "expected one of \(IntegrationKind.allCases.map(\.rawValue).joined(separator: ", ")), got \"\(k)\"")
@@ -26,9 +64,39 @@ public struct IntegrationConfig: Sendable, Equatable {
             if let z = m.string("time_zone") {
                 if let parsed = TimeZone(identifier: z) { tz = parsed } else { m.report("time_zone", "unknown time zone \"\(z)\"") }
             }
+            let options = readOptions(m, kind: kind)
             m.finish()
-            out.append(IntegrationConfig(name: name, kind: kind, token: token, timeZone: tz))
+            out.append(IntegrationConfig(name: name, kind: kind ?? .alertmanager, token: token, timeZone: tz, options: options))
         }
         return out
+    }
+
+    /// The per-kind keys. `kind` nil (missing or invalid, already reported): the keys are
+    /// still validated, but not checked against the kind.
+    static func readOptions(_ m: MappingReader, kind: IntegrationKind?) -> NormalizeOptions {
+        var options = NormalizeOptions()
+        func applies(_ key: String, to wanted: IntegrationKind) -> Bool {
+            guard m.keys.contains(key) else { return false }
+            if let kind, kind != wanted {
+                _ = m.node(key)
+                m.report(key, "applies only to integrations of kind \(wanted.rawValue), not \(kind.rawValue)")
+                return false
+            }
+            return true
+        }
+        if applies("message_pattern", to: .graylog), let p = m.string("message_pattern") {
+            if p.isEmpty {
+                m.report("message_pattern", "must not be empty")
+            } else {
+                do { options.messagePattern = try MessagePattern(p) } catch {
+                    m.report("message_pattern", "not a valid regular expression: \"\(p)\"")
+                }
+            }
+        }
+        if applies("mapping", to: .webhook) {
+            guard let reader = m.mapping("mapping") else { return options }
+            options.webhookMapping = WebhookMapping.read(reader)
+        }
+        return options
     }
 }
