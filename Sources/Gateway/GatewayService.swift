@@ -70,7 +70,7 @@ public final class GatewayService: Sendable {
         let alerts: [Alert]
         do {
             let body = try JSONParsing.parse(req.body, limits: JSONLimits(maxDepth: config.gateway.maxJSONDepth))
-            let context = NormalizeContext(integration: integration.name, timeZone: integration.timeZone)
+            let context = integration.normalizeContext()
             alerts = try Normalizer.normalize(body, kind: integration.kind, context: context)
         } catch {
             return reject(respond, 400, "invalid_payload", error.description, integration: integration.name)
