@@ -1,0 +1,184 @@
+import AMQP
+import AlertCore
+import Foundation
+import Testing
+
+/// The real executables, end to end: gateway → dedup → router → email → a real SMTP server.
+@Suite(.serialized) struct FleetTests {
+    let logDir: URL = {
+        let d = FileManager.default.temporaryDirectory.appendingPathComponent("klaxon-fleet-\(UUID().uuidString.prefix(8))")
+        try? FileManager.default.createDirectory(at: d, withIntermediateDirectories: true)
+        return d
+    }()
+
+    struct Fleet {
+        var gateway: FleetProcess
+        var workers: [String: FleetProcess]
+        var gatewayPort: Int
+        var healthPorts: [String: Int]
+        var configPath: String
+        var namespace: String
+    }
+
+    func writeConfig(namespace: String, gatewayPort: Int, smtpPort: Int, window: String = "1h") throws -> String {
+        let yaml = TestEnvironment.configYAML(namespace: namespace, extra: """
+            email:
+              host: 127.0.0.1
+              port: \(smtpPort)
+              from: Klaxon <klaxon@example.com>
+              message_id_domain: klaxon.test
+            router:
+              default:
+                notify:
+                  email: [oncall@example.com]
+            """).replacingOccurrences(of: "listen: 127.0.0.1:0", with: "listen: 127.0.0.1:\(gatewayPort)")
+            .replacingOccurrences(of: "window: 1s", with: "window: \(window)")
+        let path = logDir.appendingPathComponent("klaxon-\(namespace).yaml").path
+        try yaml.write(toFile: path, atomically: true, encoding: .utf8)
+        return path
+    }
+
+    func startWorker(_ name: String, config: String, port: Int) throws -> FleetProcess {
+        try FleetProcess(try FleetProcess.binary(name), ["--config", config, "--health-listen", "127.0.0.1:\(port)"],
+                         environment: ["TEST_TOKEN": TestEnvironment.token], logDir: logDir)
+    }
+
+    func start(smtpPort: Int) async throws -> Fleet {
+        _ = try TestEnvironment.broker()
+        _ = try TestEnvironment.redis()
+        let ns = TestEnvironment.namespace()
+        let gatewayPort = freePort()
+        let config = try writeConfig(namespace: ns, gatewayPort: gatewayPort, smtpPort: smtpPort)
+        let gateway = try FleetProcess(try FleetProcess.binary("klaxon-gateway"), ["--config", config], environment: ["TEST_TOKEN": TestEnvironment.token], logDir: logDir)
+        var workers: [String: FleetProcess] = [:]
+        var ports: [String: Int] = [:]
+        for name in ["klaxon-dedup", "klaxon-router", "klaxon-email"] {
+            ports[name] = freePort()
+            workers[name] = try startWorker(name, config: config, port: ports[name]!)
+        }
+        let fleet = Fleet(gateway: gateway, workers: workers, gatewayPort: gatewayPort, healthPorts: ports, configPath: config, namespace: ns)
+        try await waitReady("http://127.0.0.1:\(gatewayPort)/readyz", gateway)
+        for (name, port) in ports { try await waitReady("http://127.0.0.1:\(port)/readyz", workers[name]!) }
+        return fleet
+    }
+
+    func waitReady(_ url: String, _ p: FleetProcess) async throws {
+        let deadline = Date().addingTimeInterval(30)
+        while Date() < deadline {
+            if let r = try? await http("GET", url), r.status == 200 { return }
+            if !p.isRunning { break }
+            try await Task.sleep(for: .milliseconds(100))
+        }
+        throw TestEnvironment.Unreachable(description: "\(p.name) not ready at \(url); log:\n\(p.log)")
+    }
+
+    func stop(_ fleet: Fleet) async -> [String: Int32] {
+        var codes: [String: Int32] = [:]
+        for p in [fleet.gateway] + Array(fleet.workers.values) { p.signal(SIGTERM) }
+        for p in [fleet.gateway] + Array(fleet.workers.values) { codes[p.name] = await p.wait() }
+        if let config = try? TestEnvironment.config(namespace: fleet.namespace) { TestEnvironment.removeTopology(config) }
+        return codes
+    }
+
+    func post(_ fleet: Fleet, _ body: Data) async throws -> HTTPResult {
+        try await http("POST", "http://127.0.0.1:\(fleet.gatewayPort)/integrations/alertmanager/\(TestEnvironment.token)", body: body)
+    }
+
+    func metric(_ fleet: Fleet, _ worker: String, _ line: String) async throws -> Double {
+        let text = String(decoding: try await http("GET", "http://127.0.0.1:\(fleet.healthPorts[worker]!)/metrics").body, as: UTF8.self)
+        return text.split(separator: "\n").first { $0.hasPrefix(line + " ") }.flatMap { Double($0.split(separator: " ").last!) } ?? 0
+    }
+
+    @Test func anAlertBecomesAnEmailOnceAndItsResolutionAnother() async throws {
+        let sink = try await MailSink(logDir: logDir)
+        let fleet = try await start(smtpPort: sink.port)
+        var stopped = false
+        defer { if !stopped { Task { _ = await stop(fleet); await sink.stop() } } }
+
+        let firing = try TestEnvironment.sample("alertmanager/constructed_am_firing_russian_annotations.json")
+        let r = try await post(fleet, firing)
+        #expect(r.status == 202)
+        let count = try #require(r.json["accepted"] as? Int)
+        let first = try await sink.waitForMessages(count)
+        #expect(first.count == count)
+        let mail = try #require(first.first)
+        let subject = decodeHeader(try #require(header("Subject", in: mail)))
+        #expect(subject.contains("FIRING"))
+        #expect(subject.unicodeScalars.contains { (0x0400...0x04FF).contains($0.value) }, "Cyrillic must survive: \(subject)")
+        #expect(header("To", in: mail)?.contains("oncall@example.com") == true)
+
+        // The same alert again inside the window: suppressed, no second e-mail.
+        #expect(try await post(fleet, firing).status == 202)
+        let dedup = "klaxon_dedup_decisions_total{decision=\"suppressed\"}"
+        let deadline = Date().addingTimeInterval(20)
+        while try await metric(fleet, "klaxon-dedup", dedup) < Double(count) && Date() < deadline { try await Task.sleep(for: .milliseconds(50)) }
+        #expect(try await metric(fleet, "klaxon-dedup", dedup) == Double(count))
+        #expect(sink.messages().count == count)
+
+        // Resolved: its own e-mail.
+        var resolved = try #require(try JSONSerialization.jsonObject(with: firing) as? [String: Any])
+        resolved["status"] = "resolved"
+        resolved["alerts"] = (resolved["alerts"] as! [[String: Any]]).map { a in
+            var a = a
+            a["status"] = "resolved"
+            a["endsAt"] = "2026-11-21T10:00:00Z"
+            return a
+        }
+        #expect(try await post(fleet, try JSONSerialization.data(withJSONObject: resolved)).status == 202)
+        let all = try await sink.waitForMessages(count * 2)
+        #expect(all.count == count * 2)
+        #expect(decodeHeader(header("Subject", in: all.last!) ?? "").contains("RESOLVED"))
+
+        // SIGTERM: every process drains and exits 0.
+        let codes = await stop(fleet)
+        stopped = true
+        await sink.stop()
+        #expect(codes.values.allSatisfy { $0 == 0 }, "exit codes: \(codes)")
+    }
+
+    @Test func aWorkerKilledBeforeItsAckLosesNothing() async throws {
+        // The sink stalls at RCPT, so the e-mail worker holds the notification unacked.
+        let slow = try await MailSink(extra: ["--delay-rcpt", "4"], logDir: logDir)
+        let fleet = try await start(smtpPort: slow.port)
+        defer { Task { _ = await stop(fleet); await slow.stop() } }
+        let conn = try TestEnvironment.broker()
+        let t = Topology(namespace: fleet.namespace)
+
+        #expect(try await post(fleet, try TestEnvironment.sample("alertmanager/am_firing_single_blackbox_probe.json")).status == 202)
+        // Wait until the router emitted the notification and the e-mail worker took it.
+        let routed = "klaxon_router_notifications_total{channel=\"email\",route=\"default\"}"
+        let deadline = Date().addingTimeInterval(20)
+        while Date() < deadline {
+            if try await metric(fleet, "klaxon-router", routed) == 1, try conn.inspectQueue(t.notifyQueue(.email)).messages == 0 { break }
+            try await Task.sleep(for: .milliseconds(50))
+        }
+        #expect(try await metric(fleet, "klaxon-router", routed) == 1)
+        try await Task.sleep(for: .milliseconds(500))
+        let email = fleet.workers["klaxon-email"]!
+        email.signal(SIGKILL)
+        await email.wait()
+        #expect(slow.messages().isEmpty)
+
+        // Restarted, the worker gets the notification again and delivers it.
+        let restarted = try startWorker("klaxon-email", config: fleet.configPath, port: fleet.healthPorts["klaxon-email"]!)
+        var f = fleet
+        f.workers["klaxon-email"] = restarted
+        let got = try await slow.waitForMessages(1, seconds: 40)
+        #expect(got.count == 1)
+        _ = await stop(f)
+    }
+
+    @Test func aBadConfigStopsTheProcessWithThePathOfTheBadKey() async throws {
+        let path = logDir.appendingPathComponent("bad.yaml").path
+        try "broker:\n  prefetch: lots\nrouter:\n  routes:\n    - name: x\n      match:\n        - label: a\n          regex: '('\n".write(toFile: path, atomically: true, encoding: .utf8)
+        for name in ["klaxon-gateway", "klaxon-dedup", "klaxon-router", "klaxon-email"] {
+            let p = try FleetProcess(try FleetProcess.binary(name), ["--config", path], logDir: logDir)
+            #expect(await p.wait() == 1)
+            #expect(p.log.contains("broker.prefetch"), "\(name): \(p.log)")
+            #expect(p.log.contains("router.routes[0].match[0].regex"))
+        }
+        let usage = try FleetProcess(try FleetProcess.binary("klaxon-router"), ["--bogus"], logDir: logDir)
+        #expect(await usage.wait() == 2)
+        #expect(usage.log.contains("unknown option --bogus"))
+    }
+}

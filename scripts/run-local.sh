@@ -1,0 +1,103 @@
+#!/usr/bin/env bash
+# Runs the whole fleet on this machine, on its embedded defaults (deploy/local/klaxon.yaml):
+#   installs what it needs from Debian's packages, starts RabbitMQ, Redis and a local SMTP sink
+#   on 127.0.0.1, builds, starts klaxon-gateway, -dedup, -router and -email, posts a sample
+#   Alertmanager webhook and shows the e-mail that arrived at the sink. Then it keeps the fleet
+#   running until Ctrl-C, and stops everything it started.
+# Logs: var/run/<process>.log (JSON lines). Mail: var/run/mail/<n>.eml.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+root=$(pwd)
+run="$root/var/run"
+mkdir -p "$run"
+rm -rf "$run/mail"; mkdir -p "$run/mail"
+
+export KLAXON_CONFIG="$root/deploy/local/klaxon.yaml"
+export KLAXON_DEMO_TOKEN=${KLAXON_DEMO_TOKEN:-demo-token-0123456789abcdef}
+gateway=http://127.0.0.1:8080
+pids=()
+services_were_up=$(bash scripts/services.sh status | grep -c ': up' || true)
+
+cleanup() {
+  echo
+  echo "run-local: stopping the fleet"
+  for pid in "${pids[@]}"; do kill -TERM "$pid" 2>/dev/null || true; done
+  for pid in "${pids[@]}"; do wait "$pid" 2>/dev/null || true; done
+  if [ "$services_were_up" -eq 0 ]; then bash scripts/services.sh stop; fi
+}
+trap cleanup EXIT
+trap 'exit 0' INT TERM
+
+bash scripts/install-deps.sh
+bash scripts/services.sh start
+
+echo "run-local: building"
+swift build 2>&1 | grep -E 'error|warning: unre|Compiling|Build' | grep -v 'prohibited flag' || true
+swift build >/dev/null 2>&1 || { echo "run-local: build failed" >&2; exit 1; }
+bin=$(swift build --show-bin-path)
+
+/usr/bin/python3 scripts/sinks/mail_sink.py --listen 127.0.0.1:8025 --dir "$run/mail" >"$run/mail-sink.log" 2>&1 &
+pids+=($!)
+
+start() { # name health-port
+  "$bin/$1" --health-listen "127.0.0.1:$2" >"$run/$1.log" 2>&1 &
+  pids+=($!)
+}
+"$bin/klaxon-gateway" >"$run/klaxon-gateway.log" 2>&1 &
+pids+=($!)
+start klaxon-dedup 9091
+start klaxon-router 9092
+start klaxon-email 9093
+
+wait_ready() { # url name
+  for _ in $(seq 1 150); do
+    curl -fs "$1" >/dev/null 2>&1 && return 0
+    sleep 0.2
+  done
+  echo "run-local: $2 is not ready ($1); its log:" >&2
+  tail -n 20 "$run/$2.log" >&2 || true
+  exit 1
+}
+wait_ready "$gateway/readyz" klaxon-gateway
+wait_ready http://127.0.0.1:9091/readyz klaxon-dedup
+wait_ready http://127.0.0.1:9092/readyz klaxon-router
+wait_ready http://127.0.0.1:9093/readyz klaxon-email
+echo "run-local: fleet ready: gateway $gateway, health on 9091-9093, SMTP sink 127.0.0.1:8025"
+
+echo "run-local: POST $gateway/integrations/alertmanager/<token>  (deploy/local/demo-alert.json)"
+curl -sS -X POST -H 'Content-Type: application/json' --data-binary @deploy/local/demo-alert.json \
+  "$gateway/integrations/alertmanager/$KLAXON_DEMO_TOKEN"
+echo
+
+for _ in $(seq 1 100); do
+  ls "$run"/mail/*.eml >/dev/null 2>&1 && break
+  sleep 0.2
+done
+mail=$(ls "$run"/mail/*.eml 2>/dev/null | head -n 1 || true)
+if [ -z "$mail" ]; then
+  echo "run-local: no e-mail arrived; see $run/*.log" >&2
+  exit 1
+fi
+echo "run-local: the alert travelled gateway → dedup → router → email → SMTP; the sink received $mail:"
+echo "----------------------------------------------------------------------"
+/usr/bin/python3 - "$mail" <<'PY'
+import email, sys
+from email import policy
+m = email.message_from_binary_file(open(sys.argv[1], "rb"), policy=policy.default)
+for h in ("From", "To", "Subject", "Date", "Message-ID"):
+    print(f"{h}: {m[h]}")
+print()
+print(m.get_body(preferencelist=("plain",)).get_content())
+PY
+echo "----------------------------------------------------------------------"
+echo "run-local: the fleet keeps running. Try:"
+echo "  curl -s $gateway/metrics | grep klaxon_"
+echo "  curl -s -X POST --data-binary @deploy/local/demo-alert.json $gateway/integrations/alertmanager/$KLAXON_DEMO_TOKEN"
+echo "  tail -f var/run/*.log"
+echo "Ctrl-C stops everything this script started."
+while true; do
+  for pid in "${pids[@]}"; do
+    if ! kill -0 "$pid" 2>/dev/null; then echo "run-local: a process exited (pid $pid); see $run/*.log" >&2; exit 1; fi
+  done
+  sleep 2
+done
