@@ -17,9 +17,18 @@ public final class AMQPConnection {
         self.state = state
         // From here on every stored property is set, so a throw runs deinit: failures go through
         // abandon(), which marks the connection closed before destroying it (no double free).
-        guard let socket = amqp_tcp_socket_new(state) else {
+        guard let socket = url.tls ? amqp_ssl_socket_new(state) : amqp_tcp_socket_new(state) else {
             abandon()
-            throw AMQPError(.library("amqp_tcp_socket_new failed"))
+            throw AMQPError(.library("cannot create a \(url.tls ? "TLS" : "TCP") socket"))
+        }
+        if url.tls {
+            amqp_ssl_socket_set_verify_peer(socket, 1)
+            amqp_ssl_socket_set_verify_hostname(socket, 1)
+            let bundle = ProcessInfo.processInfo.environment["KLAXON_AMQP_CA_FILE"] ?? "/etc/ssl/certs/ca-certificates.crt"
+            if amqp_ssl_socket_set_cacert(socket, bundle) != AMQP_STATUS_OK.rawValue {
+                abandon()
+                throw AMQPError(.unreachable("cannot read the CA bundle \(bundle) for amqps"))
+            }
         }
         var timeout = timeval(tv_sec: connectTimeoutMillis / 1000, tv_usec: Int((connectTimeoutMillis % 1000) * 1000))
         let rc = amqp_socket_open_noblock(socket, url.host, Int32(url.port), &timeout)

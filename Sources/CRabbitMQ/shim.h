@@ -3,6 +3,7 @@
 #include <amqp.h>
 #include <amqp_framing.h>
 #include <amqp_tcp_socket.h>
+#include <amqp_ssl_socket.h>
 #include <sys/time.h>
 
 /* amqp_login is variadic, which Swift does not import: a typed wrapper for SASL PLAIN. */

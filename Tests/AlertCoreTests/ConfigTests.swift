@@ -60,7 +60,7 @@ func problems(_ yaml: String, environment: [String: String] = env) -> [String] {
         ("brokr: {}", "brokr: unknown key"),
         ("broker: {prefetch: 0}", "broker.prefetch: expected a whole number from 1 to 65535, got \"0\""),
         ("broker: {queue_type: lazy}", "broker.queue_type: expected one of quorum, classic, got \"lazy\""),
-        ("broker: {url: http://x}", "broker.url: expected an amqp:// URL"),
+        ("broker: {url: http://x}", "broker.url: expected an amqp:// or amqps:// URL"),
         ("dedup: {window: soon}", "dedup.window: expected a duration such as 30s, 5m or 1h of at least 1s, got \"soon\""),
         ("dedup: {fail_open: maybe}", "dedup.fail_open: expected true or false, got \"maybe\""),
         ("gateway: {listen: nowhere}", "gateway.listen: expected host:port, got \"nowhere\""),

@@ -49,7 +49,7 @@ public struct BrokerConfig: Sendable, Equatable {
         guard let m else { return c }
         if let url = m.string("url") { c.url = url }
         if m.node("url_env") != nil, let url = m.secret("url_env", environment: environment, required: false) { c.url = url }
-        if !c.url.hasPrefix("amqp://") && !c.url.hasPrefix("amqps://") { m.report("url", "expected an amqp:// URL") }
+        if !c.url.hasPrefix("amqp://") && !c.url.hasPrefix("amqps://") { m.report("url", "expected an amqp:// or amqps:// URL") }
         if let ns = m.string("namespace") {
             if ns.isEmpty || ns.contains(where: { !($0.isLetter || $0.isNumber || "-_.".contains($0)) }) {
                 m.report("namespace", "use letters, digits, '-', '_' and '.' only")
