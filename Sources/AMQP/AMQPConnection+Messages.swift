@@ -10,7 +10,9 @@ extension AMQPConnection {
     }
 
     /// Publishes one persistent message. With confirms on, the caller waits for its tag.
-    public func publish(_ m: OutboundMessage) throws(AMQPError) {
+    /// `mandatory` asks the broker to return the message (`basic.return`) when no queue is bound
+    /// to its routing key, instead of confirming and dropping it.
+    public func publish(_ m: OutboundMessage, mandatory: Bool = false) throws(AMQPError) {
         var props = amqp_basic_properties_t()
         props._flags = amqp_flags_t(AMQP_BASIC_CONTENT_TYPE_FLAG | AMQP_BASIC_DELIVERY_MODE_FLAG | AMQP_BASIC_TIMESTAMP_FLAG)
         props.delivery_mode = 2  // persistent
@@ -31,7 +33,7 @@ extension AMQPConnection {
                         m.routingKey.withCString { rk in
                             m.body.withUnsafeBytes { body in
                                 let b = amqp_bytes_t(len: body.count, bytes: UnsafeMutableRawPointer(mutating: body.baseAddress))
-                                return amqp_basic_publish(state, channel, amqp_cstring_bytes(ex), amqp_cstring_bytes(rk), 0, 0, &props, b)
+                                return amqp_basic_publish(state, channel, amqp_cstring_bytes(ex), amqp_cstring_bytes(rk), mandatory ? 1 : 0, 0, &props, b)
                             }
                         }
                     }

@@ -7,6 +7,8 @@ public struct AMQPError: Error, Sendable, CustomStringConvertible {
         case closedByBroker(code: Int, text: String)
         /// The broker refused a publish (basic.nack).
         case nacked
+        /// A mandatory publish matched no queue; the broker returned it (nothing was stored).
+        case unroutable(String)
         /// No confirm arrived within the deadline; the message may or may not be stored.
         case confirmTimeout
         /// The process is stopping.
@@ -22,6 +24,7 @@ public struct AMQPError: Error, Sendable, CustomStringConvertible {
         case .unreachable(let s): "broker unreachable: \(s)"
         case .closedByBroker(let c, let t): "broker closed the channel (\(c)): \(t)"
         case .nacked: "broker refused the message (nack)"
+        case .unroutable(let s): "no queue is bound for the message: \(s)"
         case .confirmTimeout: "no publisher confirm within the deadline"
         case .shuttingDown: "shutting down"
         case .library(let s): "AMQP error: \(s)"
@@ -32,8 +35,20 @@ public struct AMQPError: Error, Sendable, CustomStringConvertible {
     public var isUnavailable: Bool {
         switch code {
         case .unreachable, .confirmTimeout, .shuttingDown, .library: true
-        case .closedByBroker, .nacked: false
+        case .closedByBroker, .nacked, .unroutable: false
         }
+    }
+
+    /// `true` when the broker refused a publish (basic.nack): it did not store it.
+    public var isNacked: Bool {
+        if case .nacked = code { return true }
+        return false
+    }
+
+    /// `true` when a mandatory publish was returned: no queue is bound to its routing key.
+    public var isUnroutable: Bool {
+        if case .unroutable = code { return true }
+        return false
     }
 
     /// `true` when the named queue or exchange does not exist (404 NOT_FOUND).

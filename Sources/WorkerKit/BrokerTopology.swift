@@ -7,7 +7,8 @@ import AlertCore
 /// - One durable direct exchange.
 /// - Work queues (quorum by default), bound by their own name, dead-lettering broker-side
 ///   rejections (e.g. a quorum queue's delivery limit, the guard against crash loops) to their DLQ.
-/// - A dead-letter queue per work queue, same queue type.
+/// - A dead-letter queue per work queue, same queue type. A quorum DLQ gets an explicit, very
+///   high `x-delivery-limit` (see `deadLetterDeliveryLimit`).
 /// - A classic delay queue per work queue and retry delay: per-queue TTL, then dead-lettered
 ///   back into the work queue. One queue per delay avoids head-of-line blocking.
 public struct BrokerTopology: Sendable {
@@ -17,6 +18,14 @@ public struct BrokerTopology: Sendable {
     /// A message redelivered this many times (e.g. it crashes its worker) is dead-lettered by
     /// the broker (quorum queues only).
     public static let deliveryLimit: Int64 = 20
+    /// Delivery limit of a quorum dead-letter queue. Nothing consumes a DLQ: `klaxonctl dlq`
+    /// reads messages with `basic.get` and gives back the ones it keeps, and each give-back counts
+    /// as a delivery on quorum queues. RabbitMQ 4.x applies a default limit of 20 to quorum queues
+    /// that set none, and a DLQ has no dead-letter target of its own, so its 21st peek would
+    /// delete the message. `-1` (unlimited on 4.x) deletes a message on its first give-back on
+    /// 3.10, so the limit is a large positive number, valid and effectively unlimited on 3.10,
+    /// 3.13 and 4.x. (A policy with a lower `delivery-limit` still wins on 4.x: the lower applies.)
+    public static let deadLetterDeliveryLimit: Int64 = 2_147_483_647
 
     public init(topology: Topology, queueType: BrokerConfig.QueueType, retryDelaysMillis: [Int64]) {
         self.topology = topology
@@ -34,7 +43,9 @@ public struct BrokerTopology: Sendable {
         try conn.declareExchange(ex, type: "direct")
         for queue in topology.workQueues {
             let dlq = topology.deadLetterQueue(of: queue)
-            try conn.declareQueue(dlq, arguments: typeArguments)
+            var dlqArgs = typeArguments
+            if queueType == .quorum { dlqArgs["x-delivery-limit"] = .int(BrokerTopology.deadLetterDeliveryLimit) }
+            try conn.declareQueue(dlq, arguments: dlqArgs)
             try conn.bindQueue(dlq, exchange: ex, routingKey: dlq)
 
             var args = typeArguments
