@@ -2,8 +2,8 @@ import AMQP
 import Foundation
 
 /// `klaxonctl dlq list [--json]`: every dead-letter queue of the namespace with its depth and
-/// the age of its oldest message (the head). Reading the head is a `basic.get` given back by
-/// closing the connection, so nothing moves. Exit 4 when none of them exists on the broker.
+/// the age of its oldest message (the head). Reading the head means reading the whole queue and
+/// giving it back (see `DLQWalk`), so nothing moves. Exit 4 when none of them exists.
 enum DLQListCommand {
     static func run(_ a: Arguments, context ctx: DLQContext, io: CtlIO) throws(CtlError) -> ExitCode {
         guard a.positional.isEmpty else { throw .usage("dlq list takes no QUEUE") }
@@ -15,11 +15,9 @@ enum DLQListCommand {
                 let depth = try ctx.depth(dlq, on: conn)
                 var age: Double? = nil
                 if depth > 0 {
-                    do {
-                        if let d = try conn.get(queue: dlq) {
-                            age = DeadLetter(d, position: 1, deadLetterQueue: dlq).ageSeconds(now: now)
-                        }
-                    } catch { throw ctx.map(error, doing: "read the head of \(dlq)") }
+                    _ = try DLQWalk.run(dlq, depth: depth, on: conn, context: ctx) { position, d throws(CtlError) in
+                        if position == 1 { age = DeadLetter(d, position: 1, deadLetterQueue: dlq).ageSeconds(now: now) }
+                    }
                 }
                 rows.append((dlq, work, depth, age))
             } catch where error.code == .notFound {
@@ -28,7 +26,7 @@ enum DLQListCommand {
                 conn = try ctx.connect()
             }
         }
-        conn.close()  // gives back every head read above, in place
+        conn.close()  // gives back every message read above, in order
 
         if a.has("json") {
             for r in rows {

@@ -2,10 +2,8 @@ import AMQP
 import Foundation
 
 /// `klaxonctl dlq peek QUEUE [--limit N] [--json]`: shows the first N messages (default 20)
-/// without removing or reordering them. Messages are read with `basic.get`, all held
-/// unacknowledged, and given back at once by closing the connection: the broker then returns
-/// them to the head of the queue in their original order (on quorum queues a `nack` with
-/// requeue would put each at the tail on RabbitMQ 3.10).
+/// without removing or reordering them: the whole queue is read and given back at once (see
+/// `DLQWalk` for why).
 enum DLQPeekCommand {
     static func run(_ a: Arguments, context ctx: DLQContext, io: CtlIO) throws(CtlError) -> ExitCode {
         guard a.positional.count == 1 else { throw .usage("dlq peek: give one QUEUE") }
@@ -15,11 +13,8 @@ enum DLQPeekCommand {
         defer { conn.close() }
         let depth = try ctx.depth(dlq, on: conn)
         var messages: [DeadLetter] = []
-        while messages.count < limit {
-            let next: Delivery?
-            do { next = try conn.get(queue: dlq) } catch { throw ctx.map(error, doing: "read \(dlq)") }
-            guard let d = next else { break }
-            messages.append(DeadLetter(d, position: messages.count + 1, deadLetterQueue: dlq))
+        let total = try DLQWalk.run(dlq, depth: depth, on: conn, context: ctx) { position, d throws(CtlError) in
+            if position <= limit { messages.append(DeadLetter(d, position: position, deadLetterQueue: dlq)) }
         }
         conn.close()  // gives every message back, in order, before anything is printed
 
@@ -33,7 +28,7 @@ enum DLQPeekCommand {
              Output.clip(m.displayTitle, 48), Output.clip(m.reason.isEmpty ? m.lastError : m.reason, 80)]
         }
         for line in Output.table(["#", "ID", "AGE", "ATTEMPTS", "SOURCE", "TITLE", "REASON"], rows) { io.out(line) }
-        io.out("\(messages.count) of \(max(depth, messages.count)) message\(depth == 1 ? "" : "s") in \(dlq) shown; nothing was removed")
+        io.out("\(messages.count) of \(total) message\(total == 1 ? "" : "s") in \(dlq) shown; nothing was removed")
         return .ok
     }
 

@@ -4,16 +4,16 @@ import Foundation
 /// `klaxonctl dlq replay QUEUE [--limit N] [--match label=value]... [--reason REGEX] [--dry-run]
 /// [--rate N/s] [--json]`: sends each selected message back to where it came from.
 ///
-/// Walks the queue once from the head (at most the depth it had at the start, so a message that
-/// fails again and comes back during the run is not replayed twice). For each message
-/// (`basic.get`, manual ack):
+/// Walks the whole queue once from the head (see `DLQWalk`); only the messages that were there
+/// at the start may move, so one that fails again and comes back during the run is not
+/// replayed twice. `--limit` caps how many move. For each message (`basic.get`, manual ack):
 /// - selected: publish it to the namespace's exchange with its origin routing key, `mandatory`,
 ///   and wait for the broker's confirm; only then ack it on the DLQ. Killed at any point, a
 ///   message is in the DLQ, or in both places (idempotent delivery keeps it from paging twice),
 ///   never in neither.
 /// - not selected (or `--dry-run`, or its publish failed): held unacknowledged until the end,
-///   then given back by closing the connection, which returns them to the head in their
-///   original order. A killed run gives them back the same way.
+///   then given back together by closing the connection, in their original order. A killed run
+///   gives them back the same way.
 ///
 /// Prints each message as it moves; exit 1 when any selected message could not be moved.
 enum DLQReplayCommand {
@@ -50,32 +50,32 @@ enum DLQReplayCommand {
             }
         }
 
-        while examined < depth, moved < limit {
-            let next: Delivery?
-            do { next = try conn.get(queue: dlq) } catch { throw ctx.map(error, doing: "read \(dlq)") }
-            guard let d = next else { break }
+        let walked = try DLQWalk.run(dlq, depth: depth, on: conn, context: ctx) { position, d throws(CtlError) in
+            // Only what was there at the start may move: a message that fails again and comes
+            // back during the run is read (to keep the order) but not replayed twice.
+            guard position <= depth, moved < limit else { return }
             examined += 1
-            let m = DeadLetter(d, position: examined, deadLetterQueue: dlq)
-            guard filter.matches(m) else { continue }  // held: given back in order at the end
+            let m = DeadLetter(d, position: position, deadLetterQueue: dlq)
+            guard filter.matches(m) else { return }  // held: given back in order at the end
             if dryRun {
                 moved += 1
                 report("would_move", m)
-                continue
+                return
             }
             rate?.wait()
-            do {
+            do throws(AMQPError) {
                 try conn.publishConfirmed(m.replayMessage(exchange: ctx.topology.exchange))
             } catch where error.isUnroutable || error.isNacked {
                 failed += 1
                 report("failed", m, error: error.description)
-                continue
+                return
             } catch {
                 // The channel or the confirm sequence is no longer trustworthy: stop here. The
                 // message stays in the DLQ (maybe also published, if the confirm was lost).
                 report("failed", m, error: error.description)
                 throw ctx.map(error, doing: "replay \(m.displayID) from \(dlq); stopped after moving \(moved)")
             }
-            do { try conn.ack(d.deliveryTag) } catch {
+            do throws(AMQPError) { try conn.ack(d.deliveryTag) } catch {
                 throw ctx.map(error, doing: "remove \(m.displayID) from \(dlq) after publishing it (it may now be in both places)")
             }
             moved += 1
@@ -83,7 +83,7 @@ enum DLQReplayCommand {
         }
         conn.close()  // gives back every message not moved, in order
 
-        let left = examined - (dryRun ? 0 : moved)
+        let left = walked - (dryRun ? 0 : moved)
         if json {
             io.out(Output.json(["summary": true, "queue": dlq, "dry_run": dryRun, "examined": examined,
                                 "moved": dryRun ? 0 : moved, "selected": moved + failed, "failed": failed, "left": left]))
