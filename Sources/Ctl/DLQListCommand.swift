@@ -26,7 +26,7 @@ enum DLQListCommand {
                 conn = try ctx.connect()
             }
         }
-        conn.close()  // gives back every message read above, in order
+        DLQWalk.giveBack(conn, expected: rows.map { ($0.dlq, $0.depth ?? 0) }, context: ctx)  // in order
 
         if a.has("json") {
             for r in rows {

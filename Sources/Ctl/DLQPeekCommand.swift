@@ -16,7 +16,7 @@ enum DLQPeekCommand {
         let total = try DLQWalk.run(dlq, depth: depth, on: conn, context: ctx) { position, d throws(CtlError) in
             if position <= limit { messages.append(DeadLetter(d, position: position, deadLetterQueue: dlq)) }
         }
-        conn.close()  // gives every message back, in order, before anything is printed
+        DLQWalk.giveBack(conn, expected: [(dlq, total)], context: ctx)  // in order, before anything is printed
 
         let now = Date()
         if a.has("json") {

@@ -81,7 +81,7 @@ enum DLQReplayCommand {
             moved += 1
             report("moved", m)
         }
-        conn.close()  // gives back every message not moved, in order
+        DLQWalk.giveBack(conn, expected: [(dlq, walked - (dryRun ? 0 : moved))], context: ctx)  // in order
 
         let left = walked - (dryRun ? 0 : moved)
         if json {

@@ -1,4 +1,5 @@
 import AMQP
+import Foundation
 
 /// Reads a dead-letter queue from head to tail with `basic.get`, holding every message it does
 /// not remove unacknowledged, so the caller can give them all back at once by closing the
@@ -27,5 +28,21 @@ enum DLQWalk {
             try visit(position, d)
         }
         return position
+    }
+
+    /// Gives back every held message by closing `conn`, then waits (up to 5 s) until the broker
+    /// shows them ready again, so a command run right after this one sees the whole queue: the
+    /// broker returns a closed channel's messages asynchronously. `expected` is how many messages
+    /// each queue should hold at least.
+    static func giveBack(_ conn: AMQPConnection, expected: [(queue: String, messages: Int)], context ctx: DLQContext) {
+        conn.close()
+        guard expected.contains(where: { $0.messages > 0 }), let check = try? ctx.connect() else { return }
+        defer { check.close() }
+        let deadline = Date().addingTimeInterval(5)
+        for (queue, messages) in expected where messages > 0 {
+            while Date() < deadline, let n = try? check.inspectQueue(queue).messages, n < messages {
+                usleep(20_000)
+            }
+        }
     }
 }
