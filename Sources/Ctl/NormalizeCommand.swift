@@ -8,7 +8,8 @@ import Foundation
 ///
 /// With `--config`, the gateway's limits (`max_body_bytes`, `max_json_depth`,
 /// `max_alerts_per_request`) apply; with `--integration`, that integration's name, kind and
-/// time zone too (`--source` may then be left out). Secrets are not needed.
+/// time zone and options (`message_pattern`, `mapping`) too (`--source` may then be left out).
+/// Secrets are not needed.
 enum NormalizeCommand {
     static func run(_ arguments: [String], environment: [String: String], io: CtlIO) throws(CtlError) -> ExitCode {
         let a = try Arguments.parse(arguments, valued: ["source", "config", "integration"], flags: [])
@@ -38,7 +39,7 @@ enum NormalizeCommand {
                     throw .usage("normalize: integration \(name) is of kind \(integration.kind.rawValue), not \(kind.rawValue)")
                 }
                 kind = integration.kind
-                context = NormalizeContext(integration: integration.name, timeZone: integration.timeZone)
+                context = integration.normalizeContext()  // name, time zone and options, as the gateway
             }
         } else if a.value("integration") != nil {
             throw .usage("normalize: --integration needs --config PATH (or KLAXON_CONFIG)")
