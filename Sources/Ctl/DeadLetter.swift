@@ -73,7 +73,7 @@ struct DeadLetter {
     /// with the attempt reset to 1. The message starts over as if new; if it fails again its
     /// next dead letter records the new failure from scratch.
     func replayMessage(exchange: String) -> OutboundMessage {
-        var headers = delivery.headers
+        var headers = delivery.headers.filter { !Topology.isBrokerHeader($0.key) }
         for name in DeadLetter.droppedOnReplay { headers[name] = nil }
         headers[Topology.Header.attempt] = .int(1)
         return OutboundMessage(exchange: exchange, routingKey: routingKey, body: delivery.body, headers: headers, messageID: delivery.messageID)
@@ -82,7 +82,5 @@ struct DeadLetter {
     static let droppedOnReplay: [String] = [
         Topology.Header.originQueue, Topology.Header.originRoutingKey, Topology.Header.firstFailedAt,
         Topology.Header.lastFailedAt, Topology.Header.lastError, Topology.Header.deadLetterReason,
-        "x-death", "x-first-death-exchange", "x-first-death-queue", "x-first-death-reason",
-        "x-last-death-exchange", "x-last-death-queue", "x-last-death-reason", "x-delivery-count", "x-acquired-count",
     ]
 }

@@ -90,7 +90,9 @@ public final class ConsumeLoop: Sendable {
     /// The original body, unchanged, with Klaxon's failure headers added.
     private func republish(_ d: Delivery, to queue: String, attempt: Int, error: String, reason: String?, outcome: String) async {
         let now = Timestamps.format(Date())
-        var headers = d.headers
+        // The broker's own bookkeeping (x-death, x-first-death-*, x-delivery-count, …) describes
+        // the old message; copying it would also flatten x-death's array into text.
+        var headers = d.headers.filter { !Topology.isBrokerHeader($0.key) }
         headers[Topology.Header.attempt] = .int(Int64(attempt))
         if headers[Topology.Header.originQueue] == nil { headers[Topology.Header.originQueue] = .string(config.queue) }
         if headers[Topology.Header.originRoutingKey] == nil { headers[Topology.Header.originRoutingKey] = .string(config.queue) }

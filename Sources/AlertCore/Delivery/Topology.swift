@@ -28,4 +28,10 @@ public struct Topology: Sendable, Equatable {
         public static let lastError = "x-klaxon-last-error"
         public static let deadLetterReason = "x-klaxon-reason"
     }
+
+    /// Headers RabbitMQ maintains itself on dead-lettered and redelivered messages.
+    public static func isBrokerHeader(_ name: String) -> Bool {
+        name.hasPrefix("x-death") || name.hasPrefix("x-first-death-") || name.hasPrefix("x-last-death-")
+            || name == "x-delivery-count" || name == "x-acquired-count"
+    }
 }
