@@ -12,6 +12,8 @@ packages=(
   rabbitmq-server redis-server redis-tools python3-aiosmtpd
   # tools the scripts and tests use
   curl netcat-openbsd procps psmisc python3-venv
+  # self-signed certificates for the SMTP TLS tests
+  openssl
 )
 
 missing=()

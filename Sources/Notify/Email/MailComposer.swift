@@ -1,0 +1,88 @@
+import AlertCore
+import Foundation
+
+/// A message ready for SMTP: the envelope and the bytes.
+public struct ComposedMail: Sendable, Equatable {
+    /// Bare sender address for `MAIL FROM`.
+    public var envelopeFrom: String
+    /// Bare recipient addresses for `RCPT TO`.
+    public var recipients: [String]
+    /// `<…>` Message-ID written in the headers.
+    public var messageID: String
+    /// The RFC 5322 message: 7-bit ASCII, CRLF line ends, no line longer than 998 octets.
+    public var bytes: [UInt8]
+}
+
+/// Builds the RFC 5322 / MIME message for a notification. Pure: no I/O, the date is passed in.
+///
+/// Layout: Date, From, To, Subject (RFC 2047 when not plain ASCII), Message-ID, In-Reply-To,
+/// References (see `MailThreading`), MIME-Version, `Auto-Submitted: auto-generated` (RFC 3834:
+/// no vacation replies), `X-Klaxon-*`, then `multipart/alternative` with `text/plain;
+/// charset=UTF-8` first and `text/html` last (preferred), both base64 in 76-character lines.
+public struct MailComposer: Sendable {
+    public var from: MailAddress
+    public var messageIDDomain: String
+
+    /// - Throws: permanent `.invalidPayload` DeliveryError if `from` is not an address.
+    public init(from: String, messageIDDomain: String) throws(DeliveryError) {
+        guard let f = MailAddress(parsing: from) else {
+            throw .permanent(.invalidPayload, "email.from is not an address: \"\(from.prefix(100))\"")
+        }
+        self.from = f
+        self.messageIDDomain = messageIDDomain
+    }
+
+    /// - Throws: permanent `.invalidPayload` DeliveryError if a recipient is not an address
+    ///   or there is none (retrying cannot fix the notification).
+    public func compose(_ n: AlertCore.Notification, content: EmailContent, date: Date) throws(DeliveryError) -> ComposedMail {
+        var to: [MailAddress] = []
+        for r in n.recipients {
+            guard let a = MailAddress(parsing: r) else {
+                throw .permanent(.invalidPayload, "recipient is not an e-mail address: \"\(r.prefix(100))\"")
+            }
+            to.append(a)
+        }
+        if to.isEmpty { throw .permanent(.invalidPayload, "notification \(n.id) has no recipients") }
+
+        let threading = MailThreading(notification: n, domain: messageIDDomain)
+        let boundary = "=_klaxon_\(Fingerprint.hash(n.id + "\n" + threading.messageID))"
+        var h: [String] = [
+            "Date: \(MIMEHeader.date(date))",
+            "From: \(from.header)",
+            // One recipient per line keeps long lists under the line limits.
+            "To: \(to.map(\.header).joined(separator: ",\r\n "))",
+            "Subject: \(MIMEHeader.unstructured(content.subject, name: "Subject"))",
+            "Message-ID: \(threading.messageID)",
+            "In-Reply-To: \(threading.inReplyTo)",
+            "References: \(threading.references.joined(separator: "\r\n "))",
+            "MIME-Version: 1.0",
+            "Auto-Submitted: auto-generated",
+            "X-Klaxon-Fingerprint: \(MailThreading.token(n.alert.fingerprint))",
+            "X-Klaxon-Notification-Id: \(MailThreading.token(n.id))",
+            "X-Klaxon-Status: \(n.alert.status.rawValue)",
+            "Content-Type: multipart/alternative; boundary=\"\(boundary)\"",
+        ]
+        h.append("")
+        var body = "This is a multi-part message in MIME format.\r\n"
+        body += part(content.text, type: "text/plain", boundary: boundary)
+        body += part(content.html, type: "text/html", boundary: boundary)
+        body += "--\(boundary)--\r\n"
+        let message = h.joined(separator: "\r\n") + "\r\n" + body
+        return ComposedMail(envelopeFrom: from.address, recipients: to.map(\.address),
+                            messageID: threading.messageID, bytes: Array(message.utf8))
+    }
+
+    private func part(_ text: String, type: String, boundary: String) -> String {
+        // Canonical text form has CRLF line ends (RFC 2046 §4.1.1), so normalize before encoding.
+        let crlf = text.replacingOccurrences(of: "\r\n", with: "\n").replacingOccurrences(of: "\n", with: "\r\n")
+        return "--\(boundary)\r\n"
+            + "Content-Type: \(type); charset=UTF-8\r\n"
+            + "Content-Transfer-Encoding: base64\r\n\r\n"
+            + MailComposer.base64Lines(Array(crlf.utf8)) + "\r\n"
+    }
+
+    /// Base64 in lines of 76 characters joined by CRLF (RFC 2045 §6.8), no trailing CRLF.
+    static func base64Lines(_ bytes: [UInt8]) -> String {
+        Data(bytes).base64EncodedString(options: [.lineLength76Characters, .endLineWithCarriageReturn, .endLineWithLineFeed])
+    }
+}
