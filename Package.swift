@@ -59,7 +59,7 @@ let package = Package(
         .executableTarget(name: "klaxon-gateway", dependencies: ["Gateway", "WorkerKit"], swiftSettings: settings),
         .executableTarget(name: "klaxon-dedup", dependencies: ["Workers", "WorkerKit"], swiftSettings: settings),
         .executableTarget(name: "klaxon-router", dependencies: ["Workers", "WorkerKit"], swiftSettings: settings),
-        .executableTarget(name: "klaxon-email", dependencies: ["Workers", "WorkerKit"], swiftSettings: settings),
+        .executableTarget(name: "klaxon-email", dependencies: ["Workers", "WorkerKit", "Notify", "AlertCore"], swiftSettings: settings),
         .executableTarget(name: "klaxonctl", dependencies: ["Ctl"], swiftSettings: settings),
 
         .testTarget(name: "AlertCoreTests", dependencies: ["AlertCore", "YAMLConfig"], swiftSettings: settings),

@@ -1,1 +1,11 @@
-print("todo")
+// klaxon-email: notify.email → SMTP (libcurl), idempotent per notification id
+import AlertCore
+import Notify
+import WorkerKit
+import Workers
+
+await ProcessMain.runWorker(process: "klaxon-email") { _, config, _, logger, metrics in
+    let notifier = try EmailNotifier(config: config.email)
+    return ChannelWorker.definition(channel: .email, config: config, redis: SharedRedis(config.redis), concurrency: config.email.concurrency,
+                                    logger: logger, metrics: metrics, send: notifier.send)
+}

@@ -53,7 +53,10 @@ func jsonLines(_ out: CapturedOutput) throws -> [[String: Any]] {
         #expect(c4 == 0)
         #expect(o4.lines.first?.hasPrefix("QUEUE ") == true && o4.lines.first?.hasSuffix(" MESSAGES  OLDEST") == true, "\(o4.stdout)")
         let row = try #require(o4.lines.first { $0.hasPrefix(fleet.emailDLQ + " ") })
-        #expect(row.split(separator: " ").map(String.init) == [fleet.emailDLQ, "6", "0s"])
+        let columns = row.split(separator: " ").map(String.init)
+        #expect(columns.prefix(2) == [fleet.emailDLQ, "6"])
+        // The age depends on how busy the machine is; its shape does not.
+        #expect(columns.count == 3 && columns[2].hasSuffix("s") && Int(columns[2].dropLast()) != nil, "\(row)")
         #expect(try fleet.contents(fleet.emailDLQ).compactMap(\.notificationID) == ids, "list read the heads without moving them")
     }
 

@@ -105,11 +105,16 @@ final class Fleet: @unchecked Sendable {
     func depth(_ queue: String) throws -> Int { try conn.inspectQueue(queue).messages }
 
     /// Every message of a queue in order, read with a separate connection and given back.
+    /// Every message of `queue`, in order, left in place: read unacked, then given back by closing
+    /// the connection. The broker requeues a closed channel's messages asynchronously, so this
+    /// waits (bounded) until they are all ready again before the next step reads the queue.
     func contents(_ queue: String) throws -> [Delivery] {
         let c = try AMQPConnection(url: AMQPURL(Fleet.amqpURL)!, heartbeatSeconds: 0)
-        defer { c.close() }
         var out: [Delivery] = []
         while let d = try c.get(queue: queue) { out.append(d) }
+        c.close()
+        let deadline = Date().addingTimeInterval(10)
+        while Date() < deadline, (try? conn.inspectQueue(queue).messages) ?? 0 < out.count { usleep(20_000) }
         return out
     }
 

@@ -100,7 +100,7 @@ final class MailSink: @unchecked Sendable {
 
 /// Decodes RFC 2047 encoded words (`=?UTF-8?B?…?=`) in a header value, for assertions.
 func decodeHeader(_ value: String) -> String {
-    let unfolded = value.replacingOccurrences(of: "\r\n ", with: " ").replacingOccurrences(of: "\n ", with: " ")
+    let unfolded = value
     let pattern = try! NSRegularExpression(pattern: #"=\?UTF-8\?([BQ])\?([^?]*)\?=\s*"#, options: [.caseInsensitive])
     var out = ""
     var last = unfolded.startIndex
@@ -117,14 +117,15 @@ func decodeHeader(_ value: String) -> String {
     return out + unfolded[last...]
 }
 
+/// A header's value, unfolded (continuation lines joined with a space). `"\r\n"` is a single
+/// Character in Swift, so lines are split with `isNewline`, which covers both endings.
 func header(_ name: String, in message: String) -> String? {
     var value: String? = nil
-    for line in message.components(separatedBy: "\n") {
-        let l = line.hasSuffix("\r") ? String(line.dropLast()) : line
-        if l.isEmpty { break }
-        if value != nil, l.first == " " || l.first == "\t" { value! += "\r\n" + l; continue }
+    for line in message.split(omittingEmptySubsequences: false, whereSeparator: \.isNewline) {
+        if line.isEmpty { break }
+        if value != nil, line.first == " " || line.first == "\t" { value! += " " + line.trimmingCharacters(in: .whitespaces); continue }
         if value != nil { break }
-        if l.lowercased().hasPrefix(name.lowercased() + ":") { value = String(l.dropFirst(name.count + 1)).trimmingCharacters(in: .whitespaces) }
+        if line.lowercased().hasPrefix(name.lowercased() + ":") { value = String(line.dropFirst(name.count + 1)).trimmingCharacters(in: .whitespaces) }
     }
     return value
 }

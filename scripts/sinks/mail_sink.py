@@ -6,6 +6,7 @@
         [--tls --cert F --key F]           # implicit TLS from the first byte (port-465 style)
         [--auth user:pass]                 # require AUTH (PLAIN/LOGIN) before MAIL
         [--fail-rcpt ADDR=CODE ...]        # RCPT TO:<ADDR> answers CODE (e.g. 550, 451)
+        [--delay-rcpt SECONDS]             # stall before answering RCPT (a slow server)
 
 Each accepted message becomes DIR/<seq>.eml (the bytes received after DATA, dot-unstuffed)
 and then DIR/<seq>.json ({"seq", "mail_from", "rcpt_tos", "peer", "tls", "auth_user"}), each
@@ -36,6 +37,8 @@ def parse_args(argv):
     p.add_argument("--cert", help="PEM certificate")
     p.add_argument("--key", help="PEM private key")
     p.add_argument("--auth", help="user:pass required before MAIL")
+    p.add_argument("--delay-rcpt", type=float, default=0.0, metavar="SECONDS",
+                   help="wait this long before answering each RCPT TO (tests of in-flight work)")
     p.add_argument("--fail-rcpt", action="append", default=[], metavar="ADDR=CODE",
                    help="answer RCPT TO for ADDR with CODE (4xx or 5xx); repeatable")
     a = p.parse_args(argv)
@@ -59,12 +62,15 @@ def parse_args(argv):
 class Sink:
     """aiosmtpd handler: refuses configured recipients, stores accepted messages."""
 
-    def __init__(self, directory, failures):
+    def __init__(self, directory, failures, delay_rcpt=0.0):
         self.directory = directory
         self.failures = failures
+        self.delay_rcpt = delay_rcpt
         self.seq = 0
 
     async def handle_RCPT(self, server, session, envelope, address, rcpt_options):
+        if self.delay_rcpt > 0:
+            await asyncio.sleep(self.delay_rcpt)
         code = self.failures.get(address.lower())
         if code is not None:
             if code >= 500:
@@ -119,7 +125,7 @@ async def main(a):
     if a.starttls or a.tls:
         context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
         context.load_cert_chain(a.cert, a.key)
-    handler = Sink(a.dir, a.failures)
+    handler = Sink(a.dir, a.failures, a.delay_rcpt)
     kwargs = {"hostname": "mail-sink.local", "ident": "Klaxon mail_sink"}
     if a.starttls:
         kwargs.update(tls_context=context, require_starttls=True)
