@@ -68,8 +68,9 @@ public final class Consumer: Sendable {
     /// Stops receiving new messages; keeps settling outstanding ones until they are all settled
     /// or `drainMillis` passed (the rest go back to the queue when the connection closes).
     public func stop(drainMillis: Int = 20_000) {
-        state.withLock { $0.stopping = true }
+        // The deadline first: the thread reads it as soon as it sees `stopping`.
         drainDeadline.store(DispatchTime.now().uptimeNanoseconds + UInt64(drainMillis) * 1_000_000, ordering: .relaxed)
+        state.withLock { $0.stopping = true }
         wakeup.signal()
     }
     private let drainDeadline = Atomic<UInt64>(0)
