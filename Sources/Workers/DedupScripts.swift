@@ -14,7 +14,7 @@ import WorkerKit
 ///   comes within `repeats_ttl` of the last repeat. It is deleted by the alert that passes (or by
 ///   a `resolved`), so it never counts the same repeat twice, and it never lives for ever: it is
 ///   only ever written together with its TTL.
-enum DedupScripts {
+public enum DedupScripts {
     /// Firing alert.
     ///
     /// KEYS[1] window key, KEYS[2] repeat counter.
@@ -25,7 +25,7 @@ enum DedupScripts {
     /// A redelivery of the alert that opened the window (same id: the worker crashed between
     /// this script and its ack) passes again with the same `n`: its forward may have been lost.
     /// A redelivered suppressed alert is counted again (an over-count, never a lost page).
-    static let firing = """
+    public static let firing = """
         local held = redis.call('GET', KEYS[1])
         if not held then
           local n = tonumber(redis.call('GET', KEYS[2]) or '0')
@@ -45,7 +45,7 @@ enum DedupScripts {
     /// KEYS[1] window key, KEYS[2] repeat counter. No ARGV.
     /// Returns the repeats suppressed since the last alert that passed (`>= 0`), for the
     /// resolved notification to report.
-    static let resolved = """
+    public static let resolved = """
         local n = tonumber(redis.call('GET', KEYS[2]) or '0')
         redis.call('DEL', KEYS[1], KEYS[2])
         return n
