@@ -20,6 +20,8 @@ let package = Package(
         .executable(name: "klaxon-router", targets: ["klaxon-router"]),
         .executable(name: "klaxon-email", targets: ["klaxon-email"]),
         .executable(name: "klaxonctl", targets: ["klaxonctl"]),
+        // Benchmark helper for bench/dedup (not part of the image).
+        .executable(name: "bench-dedup", targets: ["BenchDedup"]),
     ],
     targets: [
         // C libraries from Debian.
@@ -61,6 +63,7 @@ let package = Package(
         .executableTarget(name: "klaxon-router", dependencies: ["Workers", "WorkerKit"], swiftSettings: settings),
         .executableTarget(name: "klaxon-email", dependencies: ["Workers", "WorkerKit", "Notify", "AlertCore"], swiftSettings: settings),
         .executableTarget(name: "klaxonctl", dependencies: ["Ctl"], swiftSettings: settings),
+        .executableTarget(name: "BenchDedup", dependencies: ["Workers", "WorkerKit", "AMQP", "AlertCore", "YAMLConfig"], path: "Sources/BenchDedup", swiftSettings: settings),
 
         .testTarget(name: "AlertCoreTests", dependencies: ["AlertCore", "YAMLConfig"], swiftSettings: settings),
         .testTarget(name: "AMQPTests", dependencies: ["AMQP"], swiftSettings: settings),

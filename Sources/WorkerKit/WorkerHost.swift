@@ -15,9 +15,13 @@ public struct WorkerDefinition: Sendable {
     public var readiness: @Sendable () -> [String]
     /// Called once the consume loop has finished (close clients).
     public var onStop: @Sendable () async -> Void
+    /// Called when `stop()` is requested, before the consumer stops: a handler waiting on
+    /// something (dedup holding a batch while Redis is down) stops waiting and settles.
+    public var onStopRequested: @Sendable () -> Void
 
     public init(name: String, queue: String, batchSize: Int, concurrency: Int, handler: @escaping BatchHandler,
-                readiness: @escaping @Sendable () -> [String] = { [] }, onStop: @escaping @Sendable () async -> Void = {}) {
+                readiness: @escaping @Sendable () -> [String] = { [] }, onStop: @escaping @Sendable () async -> Void = {},
+                onStopRequested: @escaping @Sendable () -> Void = {}) {
         self.name = name
         self.queue = queue
         self.batchSize = batchSize
@@ -25,6 +29,7 @@ public struct WorkerDefinition: Sendable {
         self.handler = handler
         self.readiness = readiness
         self.onStop = onStop
+        self.onStopRequested = onStopRequested
     }
 }
 
@@ -91,6 +96,7 @@ public final class WorkerHost: Sendable {
 
     public func stop(drainMillis: Int = 20_000) {
         logger.info("stopping: no new messages; finishing what is in flight")
+        definition.onStopRequested()
         consumer.stop(drainMillis: drainMillis)
     }
 }

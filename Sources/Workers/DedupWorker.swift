@@ -4,102 +4,108 @@ import Foundation
 import Redis
 import WorkerKit
 
-/// `klaxon-dedup`: forwards the first alert of a fingerprint inside the window and suppresses
-/// repeats; `resolved` always passes and clears the window. Decisions for a whole batch go to
-/// Redis in one pipeline. Redis down: fail open (forward) by default, or hold the batch unacked
-/// until Redis answers.
+/// `klaxon-dedup`: forwards the first alert of a key inside its window and suppresses repeats,
+/// counting them; `resolved` always passes and clears the window. The key comes from
+/// `dedup.rules` (first match wins) or the alert's own fingerprint (`DedupConfig.key(for:)`).
+///
+/// Decisions for a whole batch go to Redis in one pipeline of EVALSHA calls
+/// (`DedupScripts`); forwarded alerts are published onward with confirms and every message is
+/// acked only after that. Redis down: fail open (forward, log, count) by default, or hold the
+/// batch unacked until Redis answers (`dedup.fail_open: false`); see `DedupHandler`.
 public enum DedupWorker {
-    /// KEYS[1] window key, KEYS[2] repeat counter; ARGV[1] window ms, ARGV[2] alert id.
-    /// Returns the repeats suppressed before this alert (>= 0) when it passes, -1 when suppressed.
-    /// A redelivery of the alert that opened the window (same id) passes again: forwarding it
-    /// may have failed before the crash.
-    static let firingScript = """
-        if redis.call('SET', KEYS[1], ARGV[2], 'NX', 'PX', ARGV[1]) then
-          local n = tonumber(redis.call('GET', KEYS[2]) or '0')
-          redis.call('DEL', KEYS[2])
-          return n
-        end
-        if redis.call('GET', KEYS[1]) == ARGV[2] then return 0 end
-        redis.call('INCR', KEYS[2])
-        redis.call('PEXPIRE', KEYS[2], tonumber(ARGV[1]) * 2)
-        return -1
-        """
+    /// Messages per batch: one Redis pipeline and one burst of publishes each.
+    public static let batchSize = 256
+    /// Batches in flight at once: one waits on Redis or the broker while the next is decoded.
+    public static let concurrency = 2
 
     public static func definition(config: KlaxonConfig, publisher: Publisher, redis: SharedRedis, logger: Logger, metrics: Metrics) -> WorkerDefinition {
-        let topology = Topology(namespace: config.broker.namespace)
-        let ns = config.broker.namespace
-        let window = String(config.dedup.windowMillis)
-        let decisions = metrics.counter("klaxon_dedup_decisions_total", "Dedup decisions: passed, suppressed, resolved, fail_open.")
-        let redisSeconds = metrics.histogram("klaxon_dedup_redis_seconds", "Redis round trip per batch.")
-        let redisLog = RateLimitedLog()
-
-        let handler: BatchHandler = { batch in
-            var results = [Result<Void, DeliveryError>](repeating: .success(()), count: batch.count)
-            var alerts: [(index: Int, alert: Alert)] = []
-            for (i, d) in batch.enumerated() {
-                do { alerts.append((i, try Codec.decode(Alert.self, from: d.body))) } catch {
-                    results[i] = .failure(.permanent(.unparseable, "not a normalized alert: \(error)"))
-                }
-            }
-            let commands: [[String]] = alerts.map { _, a in
-                let key = RedisKeys.dedupWindow(ns, a.fingerprint), repeats = RedisKeys.dedupRepeats(ns, a.fingerprint)
-                return a.status == .resolved
-                    ? ["DEL", key, repeats]
-                    : ["EVAL", firingScript, "2", key, repeats, window, a.id]
-            }
-            var replies: [RedisReply]? = nil
-            while replies == nil && !commands.isEmpty {
-                let started = DispatchTime.now().uptimeNanoseconds
-                do {
-                    replies = try await redis.pipeline(commands)
-                    redisSeconds.observe(Double(DispatchTime.now().uptimeNanoseconds - started) / 1e9)
-                } catch {
-                    if let n = redisLog.shouldLog("\(error)") {
-                        logger.error(config.dedup.failOpen ? "Redis unreachable: forwarding without dedup (fail open)" : "Redis unreachable: holding alerts until it returns",
-                                     ["error": "\(error)", "suppressed_repeats": String(n)])
-                    }
-                    if config.dedup.failOpen { break }
-                    try? await Task.sleep(for: .seconds(1))
-                }
-            }
-
-            var forward: [OutboundMessage] = []
-            var forwardIndex: [Int] = []
-            for (j, (i, alert)) in alerts.enumerated() {
-                var out = alert
-                var body = batch[i].body
-                if let r = replies?[j] {
-                    if case .error(let e) = r {
-                        results[i] = .failure(.transient(.serverError, "redis: \(e)"))
-                        continue
-                    }
-                    if alert.status == .resolved {
-                        decisions.inc(["decision": "resolved"])
-                    } else if let n = r.integer, n < 0 {
-                        decisions.inc(["decision": "suppressed"])
-                        continue
-                    } else {
-                        decisions.inc(["decision": "passed"])
-                        if let n = r.integer, n > 0 {
-                            out.suppressedRepeats = Int(n)
-                            body = Codec.encode(out)
-                        }
-                    }
-                } else {
-                    decisions.inc(["decision": "fail_open"])
-                }
-                forward.append(OutboundMessage(exchange: topology.exchange, routingKey: topology.routeQueue, body: body, messageID: alert.id))
-                forwardIndex.append(i)
-            }
-            if !forward.isEmpty {
-                do { try await publisher.publish(forward) } catch {
-                    for i in forwardIndex { results[i] = .failure(.transient(.network, "forward to \(topology.routeQueue): \(error)")) }
-                }
-            }
-            return results
-        }
-        return WorkerDefinition(name: "klaxon-dedup", queue: topology.ingestQueue, batchSize: 256, concurrency: 2, handler: handler,
+        let handler = DedupHandler(config: config, publisher: publisher, redis: redis, logger: logger, metrics: metrics)
+        return WorkerDefinition(name: "klaxon-dedup", queue: handler.topology.ingestQueue, batchSize: batchSize, concurrency: concurrency,
+                                handler: { await handler.handle($0) },
                                 readiness: { redis.isHealthy || config.dedup.failOpen ? [] : ["redis"] },
-                                onStop: { redis.close() })
+                                onStop: { redis.close() },
+                                onStopRequested: { handler.requestStop() })
     }
+}
+
+/// The batch handler of `klaxon-dedup` and the state it keeps between batches.
+final class DedupHandler: Sendable {
+    let config: DedupConfig
+    let topology: Topology
+    let namespace: String
+    let publisher: Publisher
+    let redis: SharedRedis
+    let logger: Logger
+    let metrics: DedupMetrics
+    let scripts = DedupScriptCache()
+    let outage = RedisOutage()
+
+    init(config: KlaxonConfig, publisher: Publisher, redis: SharedRedis, logger: Logger, metrics: Metrics) {
+        self.config = config.dedup
+        self.topology = Topology(namespace: config.broker.namespace)
+        self.namespace = config.broker.namespace
+        self.publisher = publisher
+        self.redis = redis
+        self.logger = logger
+        self.metrics = DedupMetrics(metrics)
+    }
+
+    func requestStop() { outage.requestStop() }
+
+    /// One result per delivery, in order: success once forwarded (with confirm) or suppressed;
+    /// a permanent failure (dead-letter) for a body that is not a normalized alert; a transient
+    /// one (retry through the delay queue) when forwarding or a Redis command failed.
+    func handle(_ batch: [Delivery]) async -> [Result<Void, DeliveryError>] {
+        var results = [Result<Void, DeliveryError>](repeating: .success(()), count: batch.count)
+        var items: [DedupItem] = []
+        items.reserveCapacity(batch.count)
+        for (i, d) in batch.enumerated() {
+            do {
+                let alert = try Codec.decode(Alert.self, from: d.body)
+                items.append(DedupItem(index: i, alert: alert, key: config.key(for: alert)))
+            } catch {
+                results[i] = .failure(.permanent(.unparseable, "not a normalized alert: \(error)"))
+            }
+        }
+        if items.isEmpty { return results }
+
+        let decisions = await decide(items)
+        var forward: [OutboundMessage] = []
+        var forwardIndex: [Int] = []
+        var counts: [String: Int] = [:]
+        for (item, outcome) in zip(items, decisions) {
+            let decision: DedupDecision
+            switch outcome {
+            case .failure(let e):
+                results[item.index] = .failure(e)
+                continue
+            case .success(let d): decision = d
+            }
+            counts[decision.metricLabel, default: 0] += 1
+            guard decision.forwards else { continue }
+            var body = batch[item.index].body
+            if let n = decision.repeatsToReport {
+                // Re-encode only when there is something to add; otherwise the bytes pass through.
+                var out = item.alert
+                out.suppressedRepeats = n
+                body = Codec.encode(out)
+            }
+            forward.append(OutboundMessage(exchange: topology.exchange, routingKey: topology.routeQueue, body: body, messageID: item.alert.id))
+            forwardIndex.append(item.index)
+        }
+        metrics.count(counts)
+        if !forward.isEmpty {
+            do { try await publisher.publish(forward) } catch {
+                for i in forwardIndex { results[i] = .failure(.transient(.network, "forward to \(topology.routeQueue): \(error)")) }
+            }
+        }
+        return results
+    }
+}
+
+/// One decodable alert of a batch: where it sits in the batch, and its key.
+struct DedupItem {
+    let index: Int
+    let alert: Alert
+    let key: DedupKey
 }

@@ -135,22 +135,6 @@ public struct ListenAddress: Sendable, Equatable, CustomStringConvertible {
     public var description: String { "\(host):\(port)" }
 }
 
-/// `dedup:` the suppression window.
-public struct DedupConfig: Sendable, Equatable {
-    public var windowMillis: Int64
-    /// Redis down: forward (true, the default: a duplicate page beats a lost one) or hold.
-    public var failOpen: Bool
-
-    static func read(_ m: MappingReader?) -> DedupConfig {
-        var c = DedupConfig(windowMillis: 5 * 60_000, failOpen: true)
-        guard let m else { return c }
-        c.windowMillis = m.duration("window", default: c.windowMillis, min: 1000)
-        c.failOpen = m.bool("fail_open", default: c.failOpen)
-        m.finish()
-        return c
-    }
-}
-
 /// `email:` the SMTP server and the sender.
 public struct EmailConfig: Sendable, Equatable {
     public enum Security: String, Sendable, CaseIterable {
