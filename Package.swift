@@ -19,6 +19,7 @@ let package = Package(
         .executable(name: "klaxon-dedup", targets: ["klaxon-dedup"]),
         .executable(name: "klaxon-router", targets: ["klaxon-router"]),
         .executable(name: "klaxon-email", targets: ["klaxon-email"]),
+        .executable(name: "klaxon-chat", targets: ["klaxon-chat"]),
         .executable(name: "klaxonctl", targets: ["klaxonctl"]),
         // Benchmark helper for bench/dedup (not part of the image).
         .executable(name: "bench-dedup", targets: ["BenchDedup"]),
@@ -33,10 +34,10 @@ let package = Package(
         system("CYAML", pkgConfig: "yaml-0.1", apt: "libyaml-dev"),
 
         // Pure logic: models, normalization, config, routing, delivery decisions. No I/O.
-        .target(name: "AlertCore", swiftSettings: settings),
+        .target(name: "AlertCore", dependencies: ["Templates"], swiftSettings: settings),
         // Dedicated threads for blocking C calls.
         .target(name: "Blocking", swiftSettings: settings),
-        // Mustache templates (pure).
+        // Mustache templates (pure; AlertCore compiles the config's templates with it).
         .target(name: "Templates", swiftSettings: settings),
 
         // One thin adapter per C library.
@@ -62,6 +63,7 @@ let package = Package(
         .executableTarget(name: "klaxon-dedup", dependencies: ["Workers", "WorkerKit"], swiftSettings: settings),
         .executableTarget(name: "klaxon-router", dependencies: ["Workers", "WorkerKit"], swiftSettings: settings),
         .executableTarget(name: "klaxon-email", dependencies: ["Workers", "WorkerKit", "Notify", "AlertCore"], swiftSettings: settings),
+        .executableTarget(name: "klaxon-chat", dependencies: ["Workers", "WorkerKit", "Notify", "AlertCore"], swiftSettings: settings),
         .executableTarget(name: "klaxonctl", dependencies: ["Ctl"], swiftSettings: settings),
         .executableTarget(name: "BenchDedup", dependencies: ["Workers", "WorkerKit", "AMQP", "AlertCore", "YAMLConfig"], path: "Sources/BenchDedup", swiftSettings: settings),
 
@@ -69,8 +71,8 @@ let package = Package(
         .testTarget(name: "AMQPTests", dependencies: ["AMQP"], swiftSettings: settings),
         .testTarget(name: "NormalizeTests", dependencies: ["AlertCore"], swiftSettings: settings),
         .testTarget(name: "TemplatesTests", dependencies: ["Templates"], swiftSettings: settings),
-        .testTarget(name: "IntegrationTests", dependencies: ["AlertCore", "AMQP", "Redis", "WorkerKit", "Gateway", "Workers", "YAMLConfig", "HTTPServer"], swiftSettings: settings),
-        .testTarget(name: "NotifyTests", dependencies: ["Notify", "AlertCore", "CurlClient"], swiftSettings: settings),
+        .testTarget(name: "IntegrationTests", dependencies: ["AlertCore", "AMQP", "Redis", "WorkerKit", "Gateway", "Workers", "YAMLConfig", "HTTPServer", "Notify", "Signing"], swiftSettings: settings),
+        .testTarget(name: "NotifyTests", dependencies: ["Notify", "AlertCore", "CurlClient", "Signing", "Templates", "YAMLConfig", "HTTPServer"], swiftSettings: settings),
         .testTarget(name: "CtlTests", dependencies: ["Ctl", "AlertCore", "AMQP", "WorkerKit", "Workers", "YAMLConfig", "Redis"], swiftSettings: settings),
     ]
 )

@@ -39,6 +39,8 @@ enum ConfigCheckCommand {
             "gateway:      \(c.gateway.listen)",
             "integrations: \(c.integrations.count)\(integrations.isEmpty ? "" : ": " + integrations)",
             "routes:       \(c.router.routes.count) and the default route",
+            "chat robots:  \(c.chat.robots.isEmpty ? "none" : c.chat.robots.map { "\($0.name) (\($0.platform.rawValue))" }.joined(separator: ", "))",
+            "templates:    \(c.templates.sets.isEmpty ? "built-in defaults" : "defaults and " + c.templates.sets.keys.sorted().joined(separator: ", "))",
             "retries:      \(c.delivery.retryDelaysMillis.map(formatDurationMillis).joined(separator: ", ")); delivered ids kept \(formatDurationMillis(c.delivery.idempotencyTTLMillis))",
             "secrets:      \(secretsSkipped ? "not checked (--skip-secrets)" : "every referenced variable is set")",
         ]

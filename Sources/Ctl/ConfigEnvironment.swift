@@ -12,6 +12,14 @@ import YAMLConfig
 enum ConfigEnvironment {
     static let placeholder = "amqp://klaxonctl-placeholder@placeholder/"
 
+    /// The placeholder for one variable: robots' webhooks must look like URLs and DingTalk
+    /// secrets start with SEC, so those keys get placeholders that pass their checks.
+    static func placeholder(forKey path: String) -> String {
+        if path.hasSuffix("webhook_env") { return "https://klaxonctl-placeholder.invalid/robot" }
+        if path.hasSuffix("secret_env") { return "SECklaxonctl-placeholder" }
+        return placeholder
+    }
+
     enum Secrets {
         /// Use the environment as it is: a referenced variable that is not set is an error.
         case required
@@ -35,10 +43,10 @@ enum ConfigEnvironment {
             break
         case .skipped:
             env = [:]
-            for name in referencedVariables(root, path: "") { env[name.variable] = placeholder }
+            for name in referencedVariables(root, path: "") { env[name.variable] = placeholder(forKey: name.path) }
         case .brokerOnly:
             for name in referencedVariables(root, path: "") where env[name.variable] == nil && name.path != "broker.url_env" {
-                env[name.variable] = placeholder
+                env[name.variable] = placeholder(forKey: name.path)
             }
         }
         return try KlaxonConfig.read(root, environment: env)

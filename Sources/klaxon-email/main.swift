@@ -5,7 +5,8 @@ import WorkerKit
 import Workers
 
 await ProcessMain.runWorker(process: "klaxon-email") { _, config, _, logger, metrics in
-    let notifier = try EmailNotifier(config: config.email)
+    let templates = MessageTemplates(config: config)
+    let notifier = try EmailNotifier(config: config.email, render: { templates.email($0) })
     return ChannelWorker.definition(channel: .email, config: config, redis: SharedRedis(config.redis), concurrency: config.email.concurrency,
                                     logger: logger, metrics: metrics, send: notifier.send)
 }

@@ -11,20 +11,31 @@ public struct KlaxonConfig: Sendable {
     public var router: RouterConfig
     public var email: EmailConfig
     public var delivery: DeliveryConfig
+    /// `chat:` robots for klaxon-chat.
+    public var chat: ChatConfig
+    /// `templates:` named overrides of the built-in message templates.
+    public var templates: TemplatesConfig
 
     /// Reads a parsed document. `environment` resolves the `*_env` secret references.
     public static func read(_ root: ConfigNode?, environment: [String: String]) throws(ConfigError) -> KlaxonConfig {
         let d = ConfigDiagnostics()
         guard let top = MappingReader(root, path: "", diagnostics: d) else { throw ConfigError(issues: d.issues) }
+        // Templates and robots first: routes may name them, and naming one that does not exist is an error.
+        let templates = TemplatesConfig.read(top.mapping("templates"))
+        let chat = ChatConfig.read(top.mapping("chat"), environment: environment, templateSets: Set(templates.sets.keys))
+        let known = KnownNames(robots: Dictionary(chat.robots.map { ($0.name, $0.platform) }, uniquingKeysWith: { a, _ in a }),
+                               templateSets: Set(templates.sets.keys))
         let config = KlaxonConfig(
             broker: BrokerConfig.read(top.mapping("broker"), environment: environment),
             redis: RedisConfig.read(top.mapping("redis"), environment: environment),
             gateway: GatewayConfig.read(top.mapping("gateway")),
             integrations: IntegrationConfig.readAll(top, environment: environment),
             dedup: DedupConfig.read(top.mapping("dedup")),
-            router: RouterConfig.read(top.mapping("router")),
+            router: RouterConfig.read(top.mapping("router"), known: known),
             email: EmailConfig.read(top.mapping("email"), environment: environment),
-            delivery: DeliveryConfig.read(top.mapping("delivery")))
+            delivery: DeliveryConfig.read(top.mapping("delivery")),
+            chat: chat,
+            templates: templates)
         top.finish()
         if !d.issues.isEmpty { throw ConfigError(issues: d.issues) }
         return config

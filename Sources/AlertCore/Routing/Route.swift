@@ -3,15 +3,25 @@
 public struct Route: Sendable {
     public var name: String
     public var matchers: [Matcher]
-    /// Recipients per channel: e-mail addresses for `email`.
+    /// Recipients per channel: e-mail addresses for `email`, robot names for chat channels.
     public var targets: [(channel: Channel, recipients: [String])]
     public var continueMatching: Bool
+    /// Name of a `templates:` set for this route's notifications; `nil`: the robot's or the default.
+    public var template: String?
+    /// Phone numbers chat robots @mention for this route's firing alerts (added to the robot's).
+    public var mentionMobiles: [String]
+    /// Severities for which chat robots mention everyone (`isAtAll`), added to the robot's.
+    public var atAllSeverities: [String]
 
-    public init(name: String, matchers: [Matcher], targets: [(channel: Channel, recipients: [String])], continueMatching: Bool = false) {
+    public init(name: String, matchers: [Matcher], targets: [(channel: Channel, recipients: [String])], continueMatching: Bool = false,
+                template: String? = nil, mentionMobiles: [String] = [], atAllSeverities: [String] = []) {
         self.name = name
         self.matchers = matchers
         self.targets = targets
         self.continueMatching = continueMatching
+        self.template = template
+        self.mentionMobiles = mentionMobiles
+        self.atAllSeverities = atAllSeverities
     }
 
     public func matches(_ alert: Alert) -> Bool { matchers.allSatisfy { $0.matches(alert) } }

@@ -18,7 +18,8 @@ public enum AlertRouter {
                     // The same person reached twice on one channel for one alert is one page.
                     guard seen.insert("\(target.channel.rawValue)\u{0}\(recipient)").inserted else { continue }
                     let id = Fingerprint.hash("\(alert.id)\u{0}\(target.channel.rawValue)\u{0}\(recipient)")
-                    out.append(Notification(id: id, channel: target.channel.rawValue, recipients: [recipient], route: route.name, alert: alert))
+                    out.append(Notification(id: id, channel: target.channel.rawValue, recipients: [recipient], route: route.name,
+                                            template: route.template, alert: alert))
                 }
             }
         }

@@ -8,7 +8,15 @@ public struct RouterConfig: Sendable {
         self.defaultRoute = defaultRoute
     }
 
-    static func read(_ m: MappingReader?) -> RouterConfig {
+    /// The route with this name (`default` for the default route), for channel workers that
+    /// need a route's chat options.
+    public func route(named name: String) -> Route? {
+        name == defaultRoute.name ? defaultRoute : routes.first { $0.name == name }
+    }
+
+    /// `known` lists the robots and template sets other sections define; routes naming others are
+    /// errors (`nil`: not checked).
+    static func read(_ m: MappingReader?, known: KnownNames? = nil) -> RouterConfig {
         var c = RouterConfig(routes: [], defaultRoute: Route(name: "default", matchers: [], targets: []))
         guard let m else { return c }
         var names: Set<String> = ["default"]
@@ -16,20 +24,24 @@ public struct RouterConfig: Sendable {
             let name = r.requiredString("name") ?? ""
             if !name.isEmpty && !names.insert(name).inserted { r.report("name", "duplicate route name \"\(name)\"") }
             let matchers = readMatchers(r)
-            let targets = readTargets(r)
+            let targets = readTargets(r, known: known)
             let cont = r.bool("continue", default: false)
+            var route = Route(name: name, matchers: matchers, targets: targets, continueMatching: cont)
+            readChatOptions(r, into: &route, known: known)
             r.finish()
-            c.routes.append(Route(name: name, matchers: matchers, targets: targets, continueMatching: cont))
+            c.routes.append(route)
         }
         if let d = m.mapping("default") {
-            c.defaultRoute = Route(name: "default", matchers: [], targets: readTargets(d))
+            var route = Route(name: "default", matchers: [], targets: readTargets(d, known: known))
+            readChatOptions(d, into: &route, known: known)
+            c.defaultRoute = route
             d.finish()
         }
         m.finish()
         return c
     }
 
-    static func readTargets(_ r: MappingReader) -> [(channel: Channel, recipients: [String])] {
+    static func readTargets(_ r: MappingReader, known: KnownNames? = nil) -> [(channel: Channel, recipients: [String])] {
         var targets: [(channel: Channel, recipients: [String])] = []
         guard let notify = r.mapping("notify") else { return targets }
         for key in notify.keys {
@@ -45,6 +57,7 @@ public struct RouterConfig: Sendable {
                     notify.diagnostics.report("\(notify.pathOf(key))[\(i)]", "not an e-mail address: \"\(addr)\"")
                 }
             }
+            if channel.isChat, let known { known.checkRobots(recipients, channel: channel, in: notify, key: key) }
             targets.append((channel, recipients))
         }
         return targets

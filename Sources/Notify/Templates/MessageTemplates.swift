@@ -1,0 +1,78 @@
+import AlertCore
+import Foundation
+import Templates
+
+/// Renders notifications with the operator's templates (`templates:` in the config) or the
+/// built-in defaults, in the time zone of the integration that received each alert.
+///
+/// Escaping is chosen per output, never by the template: HTML for e-mail HTML bodies, none for
+/// e-mail subjects and text, markdown and plain chat text (where `&amp;` would show literally).
+public struct MessageTemplates: Sendable {
+    public var templates: TemplatesConfig
+    /// Integration name → IANA time zone identifier.
+    public var timeZones: [String: String]
+    /// Zone for alerts from integrations the config does not know.
+    public var defaultTimeZone: String
+
+    public init(templates: TemplatesConfig = TemplatesConfig(), timeZones: [String: String] = [:], defaultTimeZone: String = "UTC") {
+        self.templates = templates
+        self.timeZones = timeZones
+        self.defaultTimeZone = defaultTimeZone
+    }
+
+    /// The templates and integration time zones of a whole config.
+    public init(config: KlaxonConfig) {
+        self.init(templates: config.templates,
+                  timeZones: Dictionary(config.integrations.map { ($0.name, $0.timeZone.identifier) }, uniquingKeysWith: { a, _ in a }))
+    }
+
+    /// The operator's template for the part, else the channel's default.
+    public func template(set: String?, channel: Channel, part: TemplatePart) -> Template {
+        templates.template(set: set, channel: channel, part: part) ?? DefaultTemplates.template(channel, part)
+    }
+
+    public func timeZone(for alert: Alert) -> String { timeZones[alert.integration] ?? defaultTimeZone }
+
+    /// Renders one part of one notification as plain text (no escaping).
+    public func render(_ n: AlertCore.Notification, channel: Channel, part: TemplatePart, set: String?) -> String {
+        let context = TemplateContext.notification(n, timeZone: timeZone(for: n.alert))
+        return template(set: set, channel: channel, part: part).render(.dictionary(context), escaping: .none)
+    }
+
+    /// Renders a digest of `shown` (with `more` following) as plain text.
+    public func renderDigest(_ shown: [AlertCore.Notification], more: Int, channel: Channel, set: String?) -> String {
+        let context = TemplateContext.digest(shown, more: more, timeZone: timeZone(for:))
+        return template(set: set, channel: channel, part: .digest).render(.dictionary(context), escaping: .none)
+    }
+
+    /// Subject, text and HTML of an e-mail, from the notification's template set (`n.template`).
+    public func email(_ n: AlertCore.Notification) -> EmailContent {
+        let context = TemplateContext.notification(n, timeZone: timeZone(for: n.alert))
+        func plain(_ part: TemplatePart) -> String {
+            template(set: n.template, channel: .email, part: part).render(.dictionary(context), escaping: .none)
+        }
+        let html = MessageTemplates.renderHTML(template(set: n.template, channel: .email, part: .html), context: context)
+        return EmailContent(subject: plain(.subject), text: plain(.text), html: html)
+    }
+
+    /// Renders with the engine's HTML escaping, and also escapes `'` in values (the engine leaves
+    /// it, as the Mustache spec does), so a template quoting attributes with `'` stays safe.
+    /// How: apostrophes in the context become a private-use placeholder the engine passes
+    /// through, then `&#39;` in the output. A private-use U+F8FF already in an alert also
+    /// becomes `&#39;`: harmless in HTML.
+    static func renderHTML(_ template: Template, context: [String: TemplateValue]) -> String {
+        let out = template.render(.dictionary(context.mapValues(shieldApostrophes)), escaping: .html)
+        return out.replacingOccurrences(of: placeholder, with: "&#39;")
+    }
+
+    private static let placeholder = "\u{F8FF}"
+
+    private static func shieldApostrophes(_ v: TemplateValue) -> TemplateValue {
+        switch v {
+        case .string(let s): s.contains("'") ? .string(s.replacingOccurrences(of: "'", with: placeholder)) : v
+        case .list(let items): .list(items.map(shieldApostrophes))
+        case .dictionary(let d): .dictionary(d.mapValues(shieldApostrophes))
+        default: v
+        }
+    }
+}

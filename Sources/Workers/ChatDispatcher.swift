@@ -1,0 +1,159 @@
+import AlertCore
+import Foundation
+import Notify
+import Synchronization
+import WorkerKit
+
+/// Sends the notifications waiting for each robot, one message at a time, within the robot's
+/// budget; what piles up while the budget is spent goes out merged as one digest.
+///
+/// Every notification is submitted by the task handling its delivery, which then waits for
+/// its result (so the delivery is acked only after the message holding it was accepted).
+/// Per robot, one waiting task at a time leads: it composes the next message from everything
+/// waiting (oldest first), waits for the budget, sends, records and resolves the notifications
+/// the message held, and goes on until its own notification is resolved; then it hands the
+/// lead to the oldest waiting task. No task of its own, nothing runs after the last result.
+public final class ChatDispatcher: Sendable {
+    /// Records notifications as delivered (idempotency keys) before their results resolve.
+    public typealias Record = @Sendable ([AlertCore.Notification]) async -> Void
+
+    enum Turn { case done(Result<Void, DeliveryError>), lead }
+
+    struct Entry {
+        let id: UInt64
+        let notification: AlertCore.Notification
+        var waiter: CheckedContinuation<Turn, Never>?
+    }
+
+    struct Lane {
+        var entries: [Entry] = []
+        var hasLeader = false
+        var leaderResults: [UInt64: Result<Void, DeliveryError>] = [:]
+    }
+
+    private let state = Mutex<(lanes: [String: Lane], nextID: UInt64)>(([:], 0))
+    private let composer: ChatComposer
+    private let sender: ChatSender
+    private let budget: any RobotBudget
+    private let budgetKey: @Sendable (RobotConfig) -> String
+    private let limits: @Sendable (RobotConfig) -> [RateLimit]
+    private let record: Record
+    private let logger: Logger
+    private let digests: Counter
+    private let waits: Counter
+    private let requestsSent: Counter
+
+    public init(composer: ChatComposer, sender: ChatSender, budget: any RobotBudget, budgetKey: @escaping @Sendable (RobotConfig) -> String,
+                limits: @escaping @Sendable (RobotConfig) -> [RateLimit], record: @escaping Record, logger: Logger, metrics: Metrics) {
+        self.composer = composer
+        self.sender = sender
+        self.budget = budget
+        self.budgetKey = budgetKey
+        self.limits = limits
+        self.record = record
+        self.logger = logger
+        digests = metrics.counter("klaxon_chat_digests_total", "Chat messages that merged several notifications, by channel and robot.")
+        waits = metrics.counter("klaxon_chat_budget_waits_total", "Times a robot's budget was spent and sending waited, by channel and robot.")
+        requestsSent = metrics.counter("klaxon_chat_requests_total", "Robot requests sent, by channel, robot and outcome.")
+    }
+
+    /// Delivers `n` through `robot`, alone or inside a digest, and returns the outcome of the
+    /// message that held it. Never throws: failures are `DeliveryError` results.
+    public func submit(_ n: AlertCore.Notification, robot: RobotConfig) async -> Result<Void, DeliveryError> {
+        let id = state.withLock { s -> UInt64 in
+            s.nextID += 1
+            return s.nextID
+        }
+        let turn: Turn = await withCheckedContinuation { c in
+            let lead = state.withLock { s -> Bool in
+                var lane = s.lanes[robot.name] ?? Lane()
+                defer { s.lanes[robot.name] = lane }
+                if lane.hasLeader {
+                    lane.entries.append(Entry(id: id, notification: n, waiter: c))
+                    return false
+                }
+                lane.hasLeader = true
+                lane.entries.append(Entry(id: id, notification: n, waiter: nil))
+                return true
+            }
+            if lead { c.resume(returning: .lead) }
+        }
+        switch turn {
+        case .done(let r): return r
+        case .lead: return await lead(robot: robot, own: id)
+        }
+    }
+
+    private func lead(robot: RobotConfig, own: UInt64) async -> Result<Void, DeliveryError> {
+        while true {
+            let (mine, pending) = state.withLock { s -> (Result<Void, DeliveryError>?, [Entry]) in
+                (s.lanes[robot.name]?.leaderResults.removeValue(forKey: own), s.lanes[robot.name]?.entries ?? [])
+            }
+            if let mine {
+                handOff(robot)
+                return mine
+            }
+            await round(pending, robot: robot)
+        }
+    }
+
+    /// One message: compose from what waits, wait for the budget or send and resolve.
+    private func round(_ pending: [Entry], robot: RobotConfig) async {
+        let (message, used) = composer.compose(pending.map(\.notification), robot: robot)
+        let limits = self.limits(robot)
+        let cost = min(sender.requests(for: message, robot: robot).count, limits.map(\.messages).min() ?? 1)
+        let labels = ["channel": robot.platform.rawValue, "robot": robot.name]
+        if case .wait(let millis) = await budget.acquire(budgetKey(robot), cost: cost, limits: limits) {
+            waits.inc(labels)
+            logger.debug("robot budget spent; waiting", ["robot": robot.name, "wait_ms": String(millis), "waiting": String(pending.count)])
+            try? await Task.sleep(for: .milliseconds(millis))
+            return  // compose again: more may be waiting now, for one digest
+        }
+        let held = Array(pending.prefix(used))
+        let result: Result<Void, DeliveryError>
+        do {
+            // Built (and signed) only now, after any wait for the budget.
+            let followUps = try await sender.send(sender.requests(for: message, robot: robot), robot: robot)
+            requestsSent.inc(labels.merging(["outcome": "ok"]) { a, _ in a }, by: Double(cost))
+            for e in followUps { logger.warning("page delivered, but its mention message failed", ["robot": robot.name, "error": e.description]) }
+            if used > 1 { digests.inc(labels) }
+            await record(held.map(\.notification))
+            result = .success(())
+        } catch {
+            requestsSent.inc(labels.merging(["outcome": error.reason.rawValue]) { a, _ in a })
+            if error.reason == .rateLimited { await budget.exhaust(budgetKey(robot), limits: limits) }
+            result = .failure(error)
+        }
+        resolve(held.map(\.id), robot: robot, result)
+    }
+
+    private func resolve(_ ids: [UInt64], robot: RobotConfig, _ result: Result<Void, DeliveryError>) {
+        let wanted = Set(ids)
+        let waiters = state.withLock { s -> [CheckedContinuation<Turn, Never>] in
+            guard var lane = s.lanes[robot.name] else { return [] }
+            var out: [CheckedContinuation<Turn, Never>] = []
+            for e in lane.entries where wanted.contains(e.id) {
+                if let w = e.waiter { out.append(w) } else { lane.leaderResults[e.id] = result }
+            }
+            lane.entries.removeAll { wanted.contains($0.id) }
+            s.lanes[robot.name] = lane
+            return out
+        }
+        for w in waiters { w.resume(returning: .done(result)) }
+    }
+
+    /// The leader is done: the oldest waiting task leads next, or the lane goes idle.
+    private func handOff(_ robot: RobotConfig) {
+        let next = state.withLock { s -> CheckedContinuation<Turn, Never>? in
+            guard var lane = s.lanes[robot.name] else { return nil }
+            defer { s.lanes[robot.name] = lane.entries.isEmpty && lane.leaderResults.isEmpty ? nil : lane }
+            guard !lane.entries.isEmpty, let w = lane.entries[0].waiter else {
+                lane.hasLeader = false
+                return nil
+            }
+            lane.entries[0].waiter = nil
+            return w
+        }
+        next?.resume(returning: .lead)
+    }
+}

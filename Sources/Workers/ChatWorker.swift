@@ -1,0 +1,102 @@
+import AMQP
+import AlertCore
+import Foundation
+import Notify
+import Redis
+import WorkerKit
+
+/// `klaxon-chat --channel dingtalk|wecom|feishu`: consumes `notify.<channel>`, skips what is
+/// recorded as delivered, and hands the rest to a `ChatDispatcher` that paces each robot within
+/// its shared budget and merges what waits into digests. Each delivery is acked only once the
+/// message holding its notification was accepted and recorded (one `delivered` key per
+/// notification, digests included), so a redelivery never pages twice while the record lives.
+public enum ChatWorker {
+    /// The pieces a chat worker is made of; tests replace the budget or the clock.
+    public struct Parts: Sendable {
+        public var sender: ChatSender
+        public var budget: any RobotBudget
+        public init(sender: ChatSender, budget: any RobotBudget) {
+            self.sender = sender
+            self.budget = budget
+        }
+    }
+
+    /// The standard parts: libcurl sender and the Redis budget.
+    public static func parts(channel: Channel, config: KlaxonConfig, redis: SharedRedis, logger: Logger) -> Parts {
+        Parts(sender: ChatSender(platform: RobotPlatforms.platform(channel), threads: config.chat.httpThreads,
+                                 timeoutMillis: config.chat.timeoutMillis),
+              budget: RedisBudget(redis: redis, logger: logger))
+    }
+
+    /// - Precondition: `channel.isChat`.
+    public static func definition(channel: Channel, config: KlaxonConfig, redis: SharedRedis, parts: Parts,
+                                  logger: Logger, metrics: Metrics) -> WorkerDefinition {
+        precondition(channel.isChat, "\(channel.rawValue) is not a chat channel")
+        let ns = config.broker.namespace
+        let ttl = String(config.delivery.idempotencyTTLMillis)
+        let chat = config.chat
+        let sent = metrics.counter("klaxon_notifications_total", "Notifications delivered, by channel.")
+        let failed = metrics.counter("klaxon_notifications_failed_total", "Failed delivery attempts, by channel and reason.")
+        let skipped = metrics.counter("klaxon_notifications_duplicate_total", "Redelivered notifications skipped as already delivered.")
+        let latency = metrics.histogram("klaxon_notification_latency_seconds", "Time from the alert's arrival at the gateway to delivery.")
+        let label = ["channel": channel.rawValue]
+        let log = logger.with(["channel": channel.rawValue])
+
+        let record: ChatDispatcher.Record = { delivered in
+            let commands = delivered.map { ["SET", RedisKeys.delivered(ns, $0.id), "1", "PX", ttl] }
+            do { _ = try await redis.pipeline(commands) } catch {
+                log.warning("delivered, but cannot record it in Redis; a redelivery would send it again", ["error": "\(error)"])
+            }
+            for n in delivered {
+                sent.inc(label)
+                if let received = Timestamps.parse(n.alert.receivedAt) { latency.observe(Date().timeIntervalSince(received), label) }
+            }
+            log.info("delivered", ["notifications": delivered.map(\.id).joined(separator: ","), "robot": delivered.first?.recipients.first ?? ""])
+        }
+        let dispatcher = ChatDispatcher(
+            composer: ChatComposer(platform: parts.sender.platform, templates: MessageTemplates(config: config), router: config.router),
+            sender: parts.sender, budget: parts.budget,
+            budgetKey: { RedisKeys.chatBudget(ns, channel, $0.name) }, limits: { chat.budget(of: $0) },
+            record: record, logger: log, metrics: metrics)
+
+        let handler: BatchHandler = { batch in
+            await withTaskGroup(of: (Int, Result<Void, DeliveryError>).self) { group in
+                for (i, d) in batch.enumerated() {
+                    group.addTask {
+                        let n: AlertCore.Notification
+                        do { n = try Codec.decode(AlertCore.Notification.self, from: d.body) } catch {
+                            return (i, .failure(.permanent(.unparseable, "not a notification: \(error)")))
+                        }
+                        let r = await handle(n, channel: channel, chat: chat, dispatcher: dispatcher, redis: redis, ns: ns,
+                                             skipped: skipped, log: log)
+                        if case .failure(let e) = r { failed.inc(["channel": channel.rawValue, "reason": e.reason.rawValue]) }
+                        return (i, r)
+                    }
+                }
+                var results = [Result<Void, DeliveryError>](repeating: .success(()), count: batch.count)
+                for await (i, r) in group { results[i] = r }
+                return results
+            }
+        }
+        return WorkerDefinition(name: "klaxon-chat-\(channel.rawValue)", queue: Topology(namespace: ns).notifyQueue(channel), batchSize: 1,
+                                concurrency: chat.maxPending, handler: handler, readiness: { redis.isHealthy ? [] : ["redis"] },
+                                onStop: { redis.close() })
+    }
+
+    static func handle(_ n: AlertCore.Notification, channel: Channel, chat: ChatConfig, dispatcher: ChatDispatcher, redis: SharedRedis,
+                       ns: String, skipped: Counter, log: Logger) async -> Result<Void, DeliveryError> {
+        guard n.channel == channel.rawValue else {
+            return .failure(.permanent(.invalidPayload, "notification \(n.id) is for channel \(n.channel), not \(channel.rawValue)"))
+        }
+        guard n.recipients.count == 1, let name = n.recipients.first, let robot = chat.robot(named: name), robot.platform == channel else {
+            return .failure(.permanent(.invalidPayload,
+                                       "notification \(n.id) names no \(channel.rawValue) robot of chat.robots: \(n.recipients.joined(separator: ", "))"))
+        }
+        if let r = try? await redis.command(["EXISTS", RedisKeys.delivered(ns, n.id)]), r.integer == 1 {
+            skipped.inc(["channel": channel.rawValue])
+            log.info("already delivered; skipping redelivery", ["notification": n.id])
+            return .success(())
+        }
+        return await dispatcher.submit(n, robot: robot)
+    }
+}
