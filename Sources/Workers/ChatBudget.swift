@@ -6,15 +6,26 @@ import WorkerKit
 
 /// Whether a robot may be sent to now.
 public enum BudgetDecision: Sendable, Equatable {
-    case granted
+    /// Send now; hand the grant back to `settle` once the requests have completed.
+    case granted(BudgetGrant)
     /// Not before this many milliseconds: that is when enough earlier sends leave the window.
     case wait(millis: Int64)
+}
+
+/// The slots a grant took in a robot's log, so they can be re-stamped when the requests end.
+public struct BudgetGrant: Sendable, Equatable {
+    public var id: String
+    public var cost: Int
 }
 
 /// A per-robot budget of requests: at most `messages` per sliding `window`, for each limit.
 public protocol RobotBudget: Sendable {
     /// Admits `cost` requests at once (all or none), or says how long to wait.
     func acquire(_ key: String, cost: Int, limits: [RateLimit]) async -> BudgetDecision
+    /// The granted requests have completed: move their slots to now. The platform counts a
+    /// request when it *arrives*, which is between the grant and the completion; counting the
+    /// window from the completion is the only bound that holds whatever the network delay.
+    func settle(_ key: String, _ grant: BudgetGrant, limits: [RateLimit]) async
     /// The robot said "too fast": spend the rest of every window, so no replica sends until the
     /// platform's window has reopened.
     func exhaust(_ key: String, limits: [RateLimit]) async
@@ -64,6 +75,16 @@ public final class RedisBudget: RobotBudget {
         return {1, 0}
         """
 
+    /// KEYS[1]: the robot's sliding log. ARGV[1]: the grant's member prefix; ARGV[2]: its cost;
+    /// ARGV[3]: the longest window (ms). Moves the grant's members (only if still there) to now.
+    static let settleScript = """
+        local t = redis.call('TIME')
+        local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
+        for j = 1, tonumber(ARGV[2]) do redis.call('ZADD', KEYS[1], 'XX', now, ARGV[1] .. ':' .. j) end
+        redis.call('PEXPIRE', KEYS[1], tonumber(ARGV[3]))
+        return 1
+        """
+
     /// KEYS[1]: the robot's sliding log. ARGV[1]: a unique member prefix; ARGV[2]: how many
     /// sends to record at now (the largest limit); ARGV[3]: the longest window (ms).
     /// Fills every window, so `acquire` waits a full window. Returns the log's size.
@@ -76,7 +97,8 @@ public final class RedisBudget: RobotBudget {
         """
 
     public func acquire(_ key: String, cost: Int, limits: [RateLimit]) async -> BudgetDecision {
-        var args = ["EVAL", Self.acquireScript, "1", key, UUID().uuidString, String(cost)]
+        let grant = BudgetGrant(id: UUID().uuidString, cost: cost)
+        var args = ["EVAL", Self.acquireScript, "1", key, grant.id, String(cost)]
         for l in limits { args += [String(l.messages), String(l.windowMillis)] }
         do {
             let reply = try await redis.command(args)
@@ -84,13 +106,19 @@ public final class RedisBudget: RobotBudget {
                 throw BudgetScriptError(reply: reply)
             }
             warned.store(false, ordering: .relaxed)
-            return ok == 1 ? .granted : .wait(millis: max(wait, 1))
+            return ok == 1 ? .granted(grant) : .wait(millis: max(wait, 1))
         } catch {
             if !warned.exchange(true, ordering: .relaxed) {
                 logger.warning("robot budget in Redis unavailable; pacing this replica on its own", ["error": "\(error)"])
             }
-            return local.decide(key, cost: cost, limits: limits, now: Date())
+            return local.decide(key, cost: cost, limits: limits, now: Date(), grantID: grant.id)
         }
+    }
+
+    public func settle(_ key: String, _ grant: BudgetGrant, limits: [RateLimit]) async {
+        let longest = limits.map(\.windowMillis).max() ?? 60_000
+        _ = try? await redis.command(["EVAL", Self.settleScript, "1", key, grant.id, String(grant.cost), String(longest)])
+        local.settle(key, grant, now: Date())
     }
 
     public func exhaust(_ key: String, limits: [RateLimit]) async {
@@ -109,33 +137,42 @@ struct BudgetScriptError: Error, CustomStringConvertible {
 /// The same sliding log in memory, for one process: the fallback when Redis is down, and the
 /// reference the Lua script follows (unit-tested with an injected clock).
 public final class LocalBudget: Sendable {
-    private let logs = Mutex<[String: [Date]]>([:])
+    private struct Slot { var grant: String; var at: Date }
+    private let logs = Mutex<[String: [Slot]]>([:])
 
     public init() {}
 
-    public func decide(_ key: String, cost: Int, limits: [RateLimit], now: Date) -> BudgetDecision {
+    public func decide(_ key: String, cost: Int, limits: [RateLimit], now: Date, grantID: String = UUID().uuidString) -> BudgetDecision {
         logs.withLock { all in
             var log = all[key] ?? []
             let longest = Double(limits.map(\.windowMillis).max() ?? 0) / 1000
-            log.removeAll { now.timeIntervalSince($0) >= longest }
+            log.removeAll { now.timeIntervalSince($0.at) >= longest }
             var wait: Int64 = 0
             for l in limits {
                 let window = Double(l.windowMillis) / 1000
-                let inside = log.filter { now.timeIntervalSince($0) < window }.sorted()
+                let inside = log.map(\.at).filter { now.timeIntervalSince($0) < window }.sorted()
                 if inside.count + cost > l.messages {
                     let index = inside.count + cost - l.messages - 1
                     let w = index < inside.count ? Int64(((inside[index].timeIntervalSince(now) + window) * 1000).rounded(.up)) : l.windowMillis
                     wait = max(wait, max(w, 1))
                 }
             }
-            if wait == 0 { log += Array(repeating: now, count: cost) }
+            if wait == 0 { log += Array(repeating: Slot(grant: grantID, at: now), count: cost) }
             all[key] = log
-            return wait == 0 ? .granted : .wait(millis: wait)
+            return wait == 0 ? .granted(BudgetGrant(id: grantID, cost: cost)) : .wait(millis: wait)
+        }
+    }
+
+    public func settle(_ key: String, _ grant: BudgetGrant, now: Date) {
+        logs.withLock { all in
+            guard var log = all[key] else { return }
+            for i in log.indices where log[i].grant == grant.id { log[i].at = now }
+            all[key] = log
         }
     }
 
     public func exhaust(_ key: String, limits: [RateLimit], now: Date) {
-        logs.withLock { $0[key, default: []] += Array(repeating: now, count: limits.map(\.messages).max() ?? 1) }
+        logs.withLock { $0[key, default: []] += Array(repeating: Slot(grant: "exhaust", at: now), count: limits.map(\.messages).max() ?? 1) }
     }
 }
 
@@ -143,6 +180,8 @@ extension LocalBudget: RobotBudget {
     public func acquire(_ key: String, cost: Int, limits: [RateLimit]) async -> BudgetDecision {
         decide(key, cost: cost, limits: limits, now: Date())
     }
+
+    public func settle(_ key: String, _ grant: BudgetGrant, limits: [RateLimit]) async { settle(key, grant, now: Date()) }
 
     public func exhaust(_ key: String, limits: [RateLimit]) async { exhaust(key, limits: limits, now: Date()) }
 }

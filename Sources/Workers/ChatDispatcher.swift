@@ -103,11 +103,15 @@ public final class ChatDispatcher: Sendable {
         let limits = self.limits(robot)
         let cost = min(sender.requests(for: message, robot: robot).count, limits.map(\.messages).min() ?? 1)
         let labels = ["channel": robot.platform.rawValue, "robot": robot.name]
-        if case .wait(let millis) = await budget.acquire(budgetKey(robot), cost: cost, limits: limits) {
+        let grant: BudgetGrant
+        switch await budget.acquire(budgetKey(robot), cost: cost, limits: limits) {
+        case .wait(let millis):
             waits.inc(labels)
             logger.debug("robot budget spent; waiting", ["robot": robot.name, "wait_ms": String(millis), "waiting": String(pending.count)])
             try? await Task.sleep(for: .milliseconds(millis))
             return  // compose again: more may be waiting now, for one digest
+        case .granted(let g):
+            grant = g
         }
         let held = Array(pending.prefix(used))
         let result: Result<Void, DeliveryError>
@@ -124,6 +128,7 @@ public final class ChatDispatcher: Sendable {
             if error.reason == .rateLimited { await budget.exhaust(budgetKey(robot), limits: limits) }
             result = .failure(error)
         }
+        await budget.settle(budgetKey(robot), grant, limits: limits)
         resolve(held.map(\.id), robot: robot, result)
     }
 
