@@ -21,8 +21,6 @@ let package = Package(
         .executable(name: "klaxon-email", targets: ["klaxon-email"]),
         .executable(name: "klaxon-chat", targets: ["klaxon-chat"]),
         .executable(name: "klaxonctl", targets: ["klaxonctl"]),
-        // Benchmark helper for bench/dedup (not part of the image).
-        .executable(name: "bench-dedup", targets: ["BenchDedup"]),
     ],
     targets: [
         // C libraries from Debian.
@@ -65,7 +63,9 @@ let package = Package(
         .executableTarget(name: "klaxon-email", dependencies: ["Workers", "WorkerKit", "Notify", "AlertCore"], swiftSettings: settings),
         .executableTarget(name: "klaxon-chat", dependencies: ["Workers", "WorkerKit", "Notify", "AlertCore"], swiftSettings: settings),
         .executableTarget(name: "klaxonctl", dependencies: ["Ctl"], swiftSettings: settings),
-        .executableTarget(name: "BenchDedup", dependencies: ["Workers", "WorkerKit", "AMQP", "AlertCore", "YAMLConfig"], path: "Sources/BenchDedup", swiftSettings: settings),
+        // Benchmark helper for bench/dedup: an executable target without a declared product, so it
+        // is built (implicit product) but is not one of the fleet's executables.
+        .executableTarget(name: "bench-dedup", dependencies: ["Workers", "WorkerKit", "AMQP", "AlertCore", "YAMLConfig"], path: "Sources/BenchDedup", swiftSettings: settings),
 
         .testTarget(name: "AlertCoreTests", dependencies: ["AlertCore", "YAMLConfig"], swiftSettings: settings),
         .testTarget(name: "AMQPTests", dependencies: ["AMQP"], swiftSettings: settings),

@@ -1,10 +1,11 @@
 #!/usr/bin/env bash
 # Runs the whole fleet on this machine, on its embedded defaults (deploy/local/klaxon.yaml):
-#   installs what it needs from Debian's packages, starts RabbitMQ, Redis and a local SMTP sink
-#   on 127.0.0.1, builds, starts klaxon-gateway, -dedup, -router and -email, posts a sample
-#   Alertmanager webhook and shows the e-mail that arrived at the sink. Then it keeps the fleet
-#   running until Ctrl-C, and stops everything it started.
-# Logs: var/run/<process>.log (JSON lines). Mail: var/run/mail/<n>.eml.
+#   installs what it needs from Debian's packages, starts RabbitMQ, Redis, a local SMTP sink and
+#   fake DingTalk/WeCom robots on 127.0.0.1, builds, starts klaxon-gateway, -dedup, -router,
+#   -email and klaxon-chat (dingtalk, wecom), posts a sample Alertmanager webhook and shows the
+#   e-mail and the robot messages that arrived. Then it keeps the fleet running until Ctrl-C,
+#   and stops everything it started.
+# Logs: var/run/<process>.log (JSON lines). Mail: var/run/mail/<n>.eml. Robots: var/run/robots.json.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 root=$(pwd)
@@ -13,7 +14,10 @@ mkdir -p "$run"
 rm -rf "$run/mail"; mkdir -p "$run/mail"
 
 export KLAXON_CONFIG="$root/deploy/local/klaxon.yaml"
-export KLAXON_DEMO_TOKEN=${KLAXON_DEMO_TOKEN:-demo-token-0123456789abcdef}
+set -a
+. deploy/local/demo.env   # the demo token and the fake robots' webhooks and secret
+set +a
+robots=http://127.0.0.1:8026
 gateway=http://127.0.0.1:8080
 pids=()
 services_were_up=$(bash scripts/services.sh status | grep -c ': up' || true)
@@ -38,16 +42,23 @@ bin=$(swift build --show-bin-path)
 
 /usr/bin/python3 scripts/sinks/mail_sink.py --listen 127.0.0.1:8025 --dir "$run/mail" >"$run/mail-sink.log" 2>&1 &
 pids+=($!)
+python3 scripts/sinks/chat_sink.py --port 8026 --dingtalk-token demo-dingtalk-token \
+  --dingtalk-secret "$KLAXON_DEMO_DINGTALK_SECRET" --wecom-key demo-wecom-key >"$run/chat-sink.log" 2>&1 &
+pids+=($!)
 
-start() { # name health-port
-  "$bin/$1" --health-listen "127.0.0.1:$2" >"$run/$1.log" 2>&1 &
+start() { # log-name health-port executable [args…]
+  local log=$1 port=$2 exe=$3
+  shift 3
+  "$bin/$exe" --health-listen "127.0.0.1:$port" "$@" >"$run/$log.log" 2>&1 &
   pids+=($!)
 }
 "$bin/klaxon-gateway" >"$run/klaxon-gateway.log" 2>&1 &
 pids+=($!)
-start klaxon-dedup 9091
-start klaxon-router 9092
-start klaxon-email 9093
+start klaxon-dedup 9091 klaxon-dedup
+start klaxon-router 9092 klaxon-router
+start klaxon-email 9093 klaxon-email
+start klaxon-chat-dingtalk 9094 klaxon-chat --channel dingtalk
+start klaxon-chat-wecom 9095 klaxon-chat --channel wecom
 
 wait_ready() { # url name
   for _ in $(seq 1 150); do
@@ -62,7 +73,9 @@ wait_ready "$gateway/readyz" klaxon-gateway
 wait_ready http://127.0.0.1:9091/readyz klaxon-dedup
 wait_ready http://127.0.0.1:9092/readyz klaxon-router
 wait_ready http://127.0.0.1:9093/readyz klaxon-email
-echo "run-local: fleet ready: gateway $gateway, health on 9091-9093, SMTP sink 127.0.0.1:8025"
+wait_ready http://127.0.0.1:9094/readyz klaxon-chat-dingtalk
+wait_ready http://127.0.0.1:9095/readyz klaxon-chat-wecom
+echo "run-local: fleet ready: gateway $gateway, health on 9091-9095, SMTP sink 127.0.0.1:8025, robots $robots"
 
 echo "run-local: POST $gateway/integrations/alertmanager/<token>  (deploy/local/demo-alert.json)"
 curl -sS -X POST -H 'Content-Type: application/json' --data-binary @deploy/local/demo-alert.json \
@@ -88,6 +101,24 @@ for h in ("From", "To", "Subject", "Date", "Message-ID"):
     print(f"{h}: {m[h]}")
 print()
 print(m.get_body(preferencelist=("plain",)).get_content())
+PY
+echo "----------------------------------------------------------------------"
+for _ in $(seq 1 100); do
+  [ "$(curl -fs "$robots/_requests" | python3 -c 'import json,sys; print(len(json.load(sys.stdin)))' 2>/dev/null || echo 0)" -ge 2 ] && break
+  sleep 0.2
+done
+curl -fs "$robots/_requests" >"$run/robots.json" || true
+echo "run-local: and the robots received (fake DingTalk and WeCom, signatures checked):"
+python3 - "$run/robots.json" <<'PY'
+import json, sys
+for r in json.load(open(sys.argv[1])):
+    body = r.get("body") or {}
+    kind = body.get("msgtype", "?")
+    part = body.get(kind) or {}
+    text = part.get("text") or part.get("content") or ""
+    print(f"--- {r.get('platform')} robot {r.get('robot')} ({kind}, {r.get('verdict')}):")
+    print(text.strip())
+    if body.get("at"): print(f"    at: {json.dumps(body['at'], ensure_ascii=False)}")
 PY
 echo "----------------------------------------------------------------------"
 echo "run-local: the fleet keeps running. Try:"

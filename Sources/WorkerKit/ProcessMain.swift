@@ -48,8 +48,12 @@ public enum ProcessMain {
     nonisolated(unsafe) private static var sources: [any DispatchSourceSignal] = []
 
     /// Runs a worker until SIGTERM, then exits 0 once in-flight work is settled.
+    ///
+    /// `make` is `@Sendable` on purpose: a closure written at the top level of `main.swift` is
+    /// otherwise main-actor isolated, and closures nested in it trap when they run here, off the
+    /// main thread.
     public static func runWorker(process: String, allowed: Set<String> = [],
-                                 make: (ProcessOptions, KlaxonConfig, Publisher, Logger, Metrics) throws -> WorkerDefinition) async -> Never {
+                                 make: @Sendable (ProcessOptions, KlaxonConfig, Publisher, Logger, Metrics) throws -> WorkerDefinition) async -> Never {
         let (options, config, logger) = bootstrap(process: process, allowed: allowed)
         let metrics = Metrics()
         do {

@@ -34,11 +34,12 @@ func problems(_ yaml: String, environment: [String: String] = env) -> [String] {
 
     @Test func shippedLocalConfigIsValid() throws {
         let path = Self.repoRoot.appendingPathComponent("deploy/local/klaxon.yaml").path
-        let c = try ConfigLoader.load(path: path, environment: ["KLAXON_DEMO_TOKEN": "demo-token-0123456789abcdef"])
+        let c = try ConfigLoader.load(path: path, environment: demoEnvironment(repoRoot: Self.repoRoot))
         #expect(c.integrations.map(\.name) == ["demo-alertmanager"])
         #expect(c.integrations[0].timeZone.identifier == "Asia/Shanghai")
         #expect(c.router.routes.map(\.name) == ["database", "critical"])
         #expect(c.email.port == 8025)
+        #expect(c.chat.robots.map(\.name) == ["demo-dingtalk", "demo-wecom"])
     }
 
     @Test func secretsComeFromTheEnvironment() throws {

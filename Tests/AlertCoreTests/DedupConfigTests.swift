@@ -74,7 +74,7 @@ import YAMLConfig
 
     @Test func shippedLocalConfigShowsRules() throws {
         let path = ConfigTests.repoRoot.appendingPathComponent("deploy/local/klaxon.yaml").path
-        let c = try ConfigLoader.load(path: path, environment: ["KLAXON_DEMO_TOKEN": "demo-token-0123456789abcdef"]).dedup
+        let c = try ConfigLoader.load(path: path, environment: demoEnvironment(repoRoot: ConfigTests.repoRoot)).dedup
         #expect(c.rules.map(\.name) == ["graylog-errors", "webhook-exceptions", "skywalking-service"])
     }
 }

@@ -12,7 +12,7 @@ import Testing
     }
 
     @Test func validConfigPrintsOkAndASummary() async throws {
-        let (code, out) = await ctl(["config", "check", Self.local], environment: ["KLAXON_DEMO_TOKEN": "demo-token-0123456789abcdef"])
+        let (code, out) = await ctl(["config", "check", Self.local], environment: demoEnvironment(repoRoot: Paths.packageRoot))
         #expect(code == 0, "\(out.stderr)")
         #expect(out.lines.first == "ok: \(Self.local)")
         #expect(out.stdout.contains("namespace klaxon, quorum queues"))

@@ -160,7 +160,10 @@ import YAMLConfig
             try await send(worker, config, same + [other, noPattern])
             try await waitFor { decided(worker.metrics) == 5 }
             let got = try await TestEnvironment.waitForMessages(conn, t.routeQueue, count: 3)
-            #expect(Set(got.map { $0.messageID ?? "" }) == [same[0].id, other.id, noPattern.id])
+            // Which of the three identical keys wins depends on how the consumer batched them.
+            let passed = Set(got.map { $0.messageID ?? "" })
+            #expect(passed.intersection(same.map(\.id)).count == 1, "exactly one of the same-key alerts passes")
+            #expect(passed.isSuperset(of: [other.id, noPattern.id]))
             #expect(worker.metrics.value("klaxon_dedup_decisions_total", ["decision": "suppressed"]) == 2)
         }
     }

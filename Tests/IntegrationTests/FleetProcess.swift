@@ -143,3 +143,36 @@ func freePort() -> Int {
     _ = withUnsafeMutablePointer(to: &addr) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(fd, $0, &len) } }
     return Int(UInt16(bigEndian: addr.sin_port))
 }
+
+/// The project's fake chat robots (scripts/sinks/chat_sink.py), checking signatures and shapes.
+final class ChatSink: @unchecked Sendable {
+    let process: FleetProcess
+    let port: Int
+    static let dingtalkToken = "fleet-dingtalk-token"
+    static let dingtalkSecret = "SECfleet0123456789"
+
+    init(logDir: URL) async throws {
+        let script = TestEnvironment.root.appendingPathComponent("scripts/sinks/chat_sink.py").path
+        process = try FleetProcess("/usr/bin/python3", [script, "--port", "0", "--dingtalk-token", Self.dingtalkToken,
+                                                        "--dingtalk-secret", Self.dingtalkSecret], logDir: logDir)
+        let line = try await process.waitForLog("listening on")
+        guard let p = line.split(separator: ":").last.flatMap({ Int($0.trimmingCharacters(in: .whitespaces)) }) else {
+            throw TestEnvironment.Unreachable(description: "cannot read the chat sink's port from \"\(line)\"")
+        }
+        port = p
+    }
+
+    /// Environment for the processes: the robot's webhook and secret variables.
+    var environment: [String: String] {
+        ["FLEET_DINGTALK_WEBHOOK": "http://127.0.0.1:\(port)/robot/send?access_token=\(Self.dingtalkToken)",
+         "FLEET_DINGTALK_SECRET": Self.dingtalkSecret]
+    }
+
+    /// Every request the fake received, with its verdict ("ok" when it passed every check).
+    func requests() async throws -> [[String: Any]] {
+        let r = try await http("GET", "http://127.0.0.1:\(port)/_requests")
+        return (try JSONSerialization.jsonObject(with: r.body) as? [[String: Any]]) ?? []
+    }
+
+    func stop() async { await process.stop() }
+}

@@ -31,6 +31,14 @@ import Testing
               default:
                 notify:
                   email: [oncall@example.com]
+                  dingtalk: [fleet-dingtalk]
+            chat:
+              robots:
+                - name: fleet-dingtalk
+                  platform: dingtalk
+                  webhook_env: FLEET_DINGTALK_WEBHOOK
+                  secret_env: FLEET_DINGTALK_SECRET
+                  mention_mobiles: ["13800138000"]
             """).replacingOccurrences(of: "listen: 127.0.0.1:0", with: "listen: 127.0.0.1:\(gatewayPort)")
             .replacingOccurrences(of: "window: 1s", with: "window: \(window)")
         let path = logDir.appendingPathComponent("klaxon-\(namespace).yaml").path
@@ -38,23 +46,28 @@ import Testing
         return path
     }
 
-    func startWorker(_ name: String, config: String, port: Int) throws -> FleetProcess {
-        try FleetProcess(try FleetProcess.binary(name), ["--config", config, "--health-listen", "127.0.0.1:\(port)"],
-                         environment: ["TEST_TOKEN": TestEnvironment.token], logDir: logDir)
+    func startWorker(_ name: String, config: String, port: Int, chat: ChatSink, args: [String] = []) throws -> FleetProcess {
+        try FleetProcess(try FleetProcess.binary(name), ["--config", config, "--health-listen", "127.0.0.1:\(port)"] + args,
+                         environment: environment(chat), logDir: logDir)
     }
 
-    func start(smtpPort: Int) async throws -> Fleet {
+    func environment(_ chat: ChatSink) -> [String: String] {
+        chat.environment.merging(["TEST_TOKEN": TestEnvironment.token]) { a, _ in a }
+    }
+
+    func start(smtpPort: Int, chat: ChatSink) async throws -> Fleet {
         _ = try TestEnvironment.broker()
         _ = try TestEnvironment.redis()
         let ns = TestEnvironment.namespace()
         let gatewayPort = freePort()
         let config = try writeConfig(namespace: ns, gatewayPort: gatewayPort, smtpPort: smtpPort)
-        let gateway = try FleetProcess(try FleetProcess.binary("klaxon-gateway"), ["--config", config], environment: ["TEST_TOKEN": TestEnvironment.token], logDir: logDir)
+        let gateway = try FleetProcess(try FleetProcess.binary("klaxon-gateway"), ["--config", config], environment: environment(chat), logDir: logDir)
         var workers: [String: FleetProcess] = [:]
         var ports: [String: Int] = [:]
-        for name in ["klaxon-dedup", "klaxon-router", "klaxon-email"] {
+        for name in ["klaxon-dedup", "klaxon-router", "klaxon-email", "klaxon-chat"] {
             ports[name] = freePort()
-            workers[name] = try startWorker(name, config: config, port: ports[name]!)
+            workers[name] = try startWorker(name, config: config, port: ports[name]!, chat: chat,
+                                            args: name == "klaxon-chat" ? ["--channel", "dingtalk"] : [])
         }
         let fleet = Fleet(gateway: gateway, workers: workers, gatewayPort: gatewayPort, healthPorts: ports, configPath: config, namespace: ns)
         try await waitReady("http://127.0.0.1:\(gatewayPort)/readyz", gateway)
@@ -91,9 +104,10 @@ import Testing
 
     @Test func anAlertBecomesAnEmailOnceAndItsResolutionAnother() async throws {
         let sink = try await MailSink(logDir: logDir)
-        let fleet = try await start(smtpPort: sink.port)
+        let chat = try await ChatSink(logDir: logDir)
+        let fleet = try await start(smtpPort: sink.port, chat: chat)
         var stopped = false
-        defer { if !stopped { Task { _ = await stop(fleet); await sink.stop() } } }
+        defer { if !stopped { Task { _ = await stop(fleet); await sink.stop(); await chat.stop() } } }
 
         let firing = try TestEnvironment.sample("alertmanager/constructed_am_firing_russian_annotations.json")
         let r = try await post(fleet, firing)
@@ -106,6 +120,18 @@ import Testing
         #expect(subject.contains("FIRING"))
         #expect(subject.unicodeScalars.contains { (0x0400...0x04FF).contains($0.value) }, "Cyrillic must survive: \(subject)")
         #expect(header("To", in: mail)?.contains("oncall@example.com") == true)
+
+        // The same alert reached the DingTalk robot, signed, with the @mention in the text.
+        var pages: [[String: Any]] = []
+        let chatDeadline = Date().addingTimeInterval(20)
+        while pages.count < count && Date() < chatDeadline {
+            pages = try await chat.requests()
+            if pages.count < count { try await Task.sleep(for: .milliseconds(50)) }
+        }
+        #expect(pages.count == count)
+        #expect(pages.allSatisfy { $0["verdict"] as? String == "ok" }, "\(pages)")
+        let markdown = (pages.first?["body"] as? [String: Any])?["markdown"] as? [String: Any]
+        #expect((markdown?["text"] as? String)?.contains("@13800138000") == true)
 
         // The same alert again inside the window: suppressed, no second e-mail.
         #expect(try await post(fleet, firing).status == 202)
@@ -133,14 +159,16 @@ import Testing
         let codes = await stop(fleet)
         stopped = true
         await sink.stop()
+        await chat.stop()
         #expect(codes.values.allSatisfy { $0 == 0 }, "exit codes: \(codes)")
     }
 
     @Test func aWorkerKilledBeforeItsAckLosesNothing() async throws {
         // The sink stalls at RCPT, so the e-mail worker holds the notification unacked.
         let slow = try await MailSink(extra: ["--delay-rcpt", "4"], logDir: logDir)
-        let fleet = try await start(smtpPort: slow.port)
-        defer { Task { _ = await stop(fleet); await slow.stop() } }
+        let chat = try await ChatSink(logDir: logDir)
+        let fleet = try await start(smtpPort: slow.port, chat: chat)
+        defer { Task { _ = await stop(fleet); await slow.stop(); await chat.stop() } }
         let conn = try TestEnvironment.broker()
         let t = Topology(namespace: fleet.namespace)
 
@@ -160,7 +188,7 @@ import Testing
         #expect(slow.messages().isEmpty)
 
         // Restarted, the worker gets the notification again and delivers it.
-        let restarted = try startWorker("klaxon-email", config: fleet.configPath, port: fleet.healthPorts["klaxon-email"]!)
+        let restarted = try startWorker("klaxon-email", config: fleet.configPath, port: fleet.healthPorts["klaxon-email"]!, chat: chat)
         var f = fleet
         f.workers["klaxon-email"] = restarted
         let got = try await slow.waitForMessages(1, seconds: 40)
@@ -171,8 +199,8 @@ import Testing
     @Test func aBadConfigStopsTheProcessWithThePathOfTheBadKey() async throws {
         let path = logDir.appendingPathComponent("bad.yaml").path
         try "broker:\n  prefetch: lots\nrouter:\n  routes:\n    - name: x\n      match:\n        - label: a\n          regex: '('\n".write(toFile: path, atomically: true, encoding: .utf8)
-        for name in ["klaxon-gateway", "klaxon-dedup", "klaxon-router", "klaxon-email"] {
-            let p = try FleetProcess(try FleetProcess.binary(name), ["--config", path], logDir: logDir)
+        for name in ["klaxon-gateway", "klaxon-dedup", "klaxon-router", "klaxon-email", "klaxon-chat"] {
+            let p = try FleetProcess(try FleetProcess.binary(name), ["--config", path] + (name == "klaxon-chat" ? ["--channel", "dingtalk"] : []), logDir: logDir)
             #expect(await p.wait() == 1)
             #expect(p.log.contains("broker.prefetch"), "\(name): \(p.log)")
             #expect(p.log.contains("router.routes[0].match[0].regex"))
