@@ -44,33 +44,6 @@ enum OpenAPIDocument {
                   "alerts"
                 ],
                 "properties": {
-                  "version": {
-                    "type": "string"
-                  },
-                  "status": {
-                    "type": "string"
-                  },
-                  "receiver": {
-                    "type": "string"
-                  },
-                  "groupKey": {
-                    "type": "string"
-                  },
-                  "truncatedAlerts": {
-                    "type": "integer"
-                  },
-                  "externalURL": {
-                    "type": "string"
-                  },
-                  "groupLabels": {
-                    "type": "object"
-                  },
-                  "commonLabels": {
-                    "type": "object"
-                  },
-                  "commonAnnotations": {
-                    "type": "object"
-                  },
                   "alerts": {
                     "type": "array",
                     "minItems": 1,
@@ -78,7 +51,8 @@ enum OpenAPIDocument {
                       "$ref": "#/components/schemas/PrometheusAlert"
                     }
                   }
-                }
+                },
+                "description": "Also read when present: version, status, receiver, groupKey, truncatedAlerts, externalURL, groupLabels, commonLabels, commonAnnotations. Only the constraints listed here are enforced; other fields are read leniently (wrong types fall back to documented defaults or are named in a 400)."
               }
             }
           }
@@ -344,35 +318,9 @@ enum OpenAPIDocument {
                   "properties": {
                     "name": {
                       "type": "string"
-                    },
-                    "scopeId": {
-                      "type": "integer"
-                    },
-                    "scope": {
-                      "type": "string"
-                    },
-                    "ruleName": {
-                      "type": "string"
-                    },
-                    "alarmMessage": {
-                      "type": "string"
-                    },
-                    "startTime": {
-                      "type": "integer"
-                    },
-                    "recoveryTime": {
-                      "type": "integer"
-                    },
-                    "uuid": {
-                      "type": "string"
-                    },
-                    "tags": {
-                      "type": "array",
-                      "items": {
-                        "type": "object"
-                      }
                     }
-                  }
+                  },
+                  "description": "Also read: scopeId, scope, id0, id1, ruleName, alarmMessage, startTime (epoch ms), recoveryTime, uuid, tags, expression."
                 }
               }
             }
@@ -1156,31 +1104,21 @@ enum OpenAPIDocument {
       },
       "PrometheusAlert": {
         "type": "object",
+        "description": "Also read: annotations, startsAt, endsAt, generatorURL (a link), fingerprint (omitted by old senders; derived from the labels then).",
         "properties": {
           "status": {
             "type": "string",
             "enum": [
               "firing",
-              "resolved"
-            ]
+              "resolved",
+              null
+            ],
+            "nullable": true,
+            "description": "null or absent: taken from the envelope's status."
           },
           "labels": {
-            "type": "object"
-          },
-          "annotations": {
-            "type": "object"
-          },
-          "startsAt": {
-            "type": "string"
-          },
-          "endsAt": {
-            "type": "string"
-          },
-          "generatorURL": {
-            "type": "string"
-          },
-          "fingerprint": {
-            "type": "string"
+            "type": "object",
+            "nullable": true
           }
         }
       }

@@ -4,6 +4,7 @@
 // `--outstanding` publishes in flight, and prints one JSON line with the confirmed rate.
 //
 //   bench-publisher --config PATH [--count 100000] [--outstanding 512] [--namespace NS]
+//   bench-publisher --config PATH --delete-namespace NS     # removes a namespace's queues
 import AMQP
 import AlertCore
 import Foundation
@@ -28,6 +29,18 @@ do { config = try ConfigLoader.load(path: path, environment: ProcessInfo.process
     exit(1)
 }
 if let ns = option("--namespace") { config.broker.namespace = ns }
+if let ns = option("--delete-namespace") {
+    config.broker.namespace = ns
+    do {
+        let conn = try AMQPConnection(url: AMQPURL(config.broker.url)!, heartbeatSeconds: 0)
+        try BrokerTopology(config: config).delete(on: conn)
+        conn.close()
+        exit(0)
+    } catch {
+        FileHandle.standardError.write(Data("bench-publisher: cannot delete namespace \(ns): \(error)\n".utf8))
+        exit(1)
+    }
+}
 let topology = Topology(namespace: config.broker.namespace)
 let brokerTopology = BrokerTopology(config: config)
 let publisher = Publisher(.init(url: AMQPURL(config.broker.url)!, window: config.broker.confirmWindow, heartbeatSeconds: 0,
