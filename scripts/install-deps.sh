@@ -12,6 +12,8 @@ packages=(
   rabbitmq-server redis-server redis-tools python3-aiosmtpd
   # tools the scripts and tests use
   curl netcat-openbsd procps psmisc
+  # gateway benchmark load generator (bench/gateway/run.sh); schemathesis needs python3-venv
+  wrk python3-venv
 )
 
 missing=()

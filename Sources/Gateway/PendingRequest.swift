@@ -13,12 +13,10 @@ final class PendingRequest: Sendable {
     }
     private let state: Mutex<State>
     private let finish: @Sendable (String?) -> Void
-    let deadline: UInt64
 
-    init(count: Int, deadlineNanos: UInt64 = 0, finish: @escaping @Sendable (String?) -> Void) {
+    init(count: Int, finish: @escaping @Sendable (String?) -> Void) {
         state = Mutex(State(remaining: count))
         self.finish = finish
-        deadline = deadlineNanos
     }
 
     /// Records one publish result; returns `true` when this call finished the request.

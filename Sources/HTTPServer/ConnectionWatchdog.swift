@@ -61,6 +61,18 @@ final class ConnectionWatchdog: Sendable {
         }
     }
 
+    /// True while any open connection has bytes the server has not read yet: a request that
+    /// arrived before a shutdown but is not parsed yet (draining waits for it).
+    func anyUnreadInput() -> Bool {
+        entries.withLock { e in
+            for v in e.values where !v.cut && v.fd >= 0 {
+                var n: Int32 = 0
+                if ioctl(v.fd, UInt(FIONREAD), &n) == 0 && n > 0 { return true }
+            }
+            return false
+        }
+    }
+
     private func sweep() {
         let now = Self.now()
         let n = entries.withLock { e -> Int in

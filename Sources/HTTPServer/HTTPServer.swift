@@ -79,8 +79,9 @@ public final class HTTPServer: Sendable {
     public var openRequests: Int { context.openRequests.load(ordering: .relaxed) }
 
     /// Graceful stop: closes the listening socket (new connections are refused), answers with
-    /// `Connection: close` from now on, waits up to `drainSeconds` for every open request to be
-    /// answered, then answers the stragglers with 503 and stops. Blocks the caller; safe to call
+    /// `Connection: close` from now on, waits up to `drainSeconds` for every open request (and
+    /// every request already sent on an accepted connection) to be answered, then answers the
+    /// stragglers with 503 and stops. Blocks the caller; safe to call
     /// more than once. Returns the number of requests it had to cut with a 503.
     @discardableResult
     public func shutdown(drainSeconds: Double) -> Int {
@@ -91,7 +92,9 @@ public final class HTTPServer: Sendable {
         // kernel refuse new connections at once instead of queueing them in the backlog.
         let listenFD = MHD_quiesce_daemon(d.pointer)
         if listenFD >= 0 { _ = Glibc.shutdown(listenFD, Int32(SHUT_RDWR)) }
-        waitUntil(seconds: drainSeconds) { self.context.openRequests.load(ordering: .acquiring) == 0 }
+        // Done when no request is open and no accepted connection holds unread bytes (a request
+        // sent just before the shutdown that libmicrohttpd has not parsed yet).
+        waitUntil(seconds: drainSeconds) { self.context.openRequests.load(ordering: .acquiring) == 0 && !self.watchdog.anyUnreadInput() }
         // Whatever is still waiting for its handler gets a 503 now, so no connection stays
         // suspended: libmicrohttpd must not be stopped with parked connections.
         let cut = context.answerPending(.error(503, "server shutting down; retry", headers: [("Retry-After", "1")]))
