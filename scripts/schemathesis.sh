@@ -83,11 +83,12 @@ curl -fsS "http://127.0.0.1:$port/readyz" >/dev/null || { echo "schemathesis: ga
 
 echo "schemathesis: running against http://127.0.0.1:$port (report: var/schemathesis/)"
 set +e
-"$venv/bin/schemathesis" --config-file "$work/schemathesis.toml" run "$root/docs/openapi.json" \
+# Run from var/schemathesis: schemathesis keeps a .schemathesis/ cache in its working directory.
+(cd "$work" && "$venv/bin/schemathesis" --config-file "$work/schemathesis.toml" run "$root/docs/openapi.json" \
   --url "http://127.0.0.1:$port" \
   --checks not_a_server_error,status_code_conformance,content_type_conformance,response_headers_conformance,response_schema_conformance,negative_data_rejection,unsupported_method \
   --max-examples "${SCHEMATHESIS_MAX_EXAMPLES:-100}" --seed 1 --workers 2 --request-timeout 20 --generation-database none \
-  --generation-allow-x00 true --no-color --report junit --report-dir "$work" 2>&1 | tee "$work/schemathesis.log"
+  --generation-allow-x00 true --no-color --report junit --report-dir "$work") 2>&1 | tee "$work/schemathesis.log"
 st=${PIPESTATUS[0]}
 set -e
 
