@@ -52,7 +52,7 @@ let package = Package(
         .target(name: "Notify", dependencies: ["AlertCore", "CurlClient", "Templates", "Signing", "Blocking"], swiftSettings: settings),
 
         // The processes' logic, each a library so tests run them in-process.
-        .target(name: "Gateway", dependencies: ["AlertCore", "WorkerKit", "AMQP", "HTTPServer"], swiftSettings: settings),
+        .target(name: "Gateway", dependencies: ["AlertCore", "WorkerKit", "AMQP", "HTTPServer", "Signing"], swiftSettings: settings),
         .target(name: "Workers", dependencies: ["AlertCore", "WorkerKit", "AMQP", "Redis", "Notify"], swiftSettings: settings),
         .target(name: "Ctl", dependencies: ["AlertCore", "WorkerKit", "AMQP", "YAMLConfig"], swiftSettings: settings),
 
@@ -66,12 +66,15 @@ let package = Package(
         // Benchmark helper for bench/dedup: an executable target without a declared product, so it
         // is built (implicit product) but is not one of the fleet's executables.
         .executableTarget(name: "bench-dedup", dependencies: ["Workers", "WorkerKit", "AMQP", "AlertCore", "YAMLConfig"], path: "Sources/BenchDedup", swiftSettings: settings),
+        // Benchmark only: the broker's ceiling with the gateway's persistence and confirm mode.
+        .executableTarget(name: "bench-publisher", dependencies: ["AMQP", "AlertCore", "WorkerKit"], path: "bench/gateway/bench-publisher", swiftSettings: settings),
 
         .testTarget(name: "AlertCoreTests", dependencies: ["AlertCore", "YAMLConfig"], swiftSettings: settings),
         .testTarget(name: "AMQPTests", dependencies: ["AMQP"], swiftSettings: settings),
         .testTarget(name: "NormalizeTests", dependencies: ["AlertCore"], swiftSettings: settings),
         .testTarget(name: "TemplatesTests", dependencies: ["Templates"], swiftSettings: settings),
         .testTarget(name: "IntegrationTests", dependencies: ["AlertCore", "AMQP", "Redis", "WorkerKit", "Gateway", "Workers", "YAMLConfig", "HTTPServer", "Notify", "Signing"], swiftSettings: settings),
+        .testTarget(name: "SigningTests", dependencies: ["Signing"], swiftSettings: settings),
         .testTarget(name: "NotifyTests", dependencies: ["Notify", "AlertCore", "CurlClient", "Signing", "Templates", "YAMLConfig", "HTTPServer"], swiftSettings: settings),
         .testTarget(name: "CtlTests", dependencies: ["Ctl", "AlertCore", "AMQP", "WorkerKit", "Workers", "YAMLConfig", "Redis"], swiftSettings: settings),
     ]

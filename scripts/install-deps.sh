@@ -14,6 +14,8 @@ packages=(
   curl netcat-openbsd procps psmisc python3-venv
   # self-signed certificates for the SMTP TLS tests
   openssl
+  # gateway benchmark load generator (bench/gateway/run.sh)
+  wrk
 )
 
 missing=()

@@ -44,6 +44,9 @@ public final class Publisher: Sendable {
     private let config: Configuration
     private let state = Mutex(State())
     private let wakeup = Wakeup()
+    /// True while the publisher thread is about to sleep in poll(): only then does `enqueue` pay
+    /// for a wake-up write (one syscall per publish otherwise, at tens of thousands a second).
+    private let sleeping = Atomic<Bool>(false)
     private let finished = Mutex<CheckedContinuation<Void, Never>?>(nil)
     private let done = Atomic<Bool>(false)
     /// Observes publish-to-confirm latency in seconds (metrics).
@@ -97,12 +100,13 @@ public final class Publisher: Sendable {
             s.queue.append(Pending(message: message, deadline: deadline, completion: completion))
             return nil
         }
-        if let rejected { completion(.failure(rejected)) } else { wakeup.signal() }
+        if let rejected { completion(.failure(rejected)) } else if sleeping.exchange(false, ordering: .sequentiallyConsistent) { wakeup.signal() }
     }
 
     /// Stops after confirming what is queued (or failing it at its deadline).
     public func shutdown() async {
         state.withLock { $0.stopping = true }
+        sleeping.store(false, ordering: .sequentiallyConsistent)
         wakeup.signal()
         if done.load(ordering: .acquiring) { return }
         await withCheckedContinuation { (c: CheckedContinuation<Void, Never>) in
@@ -185,7 +189,12 @@ public final class Publisher: Sendable {
             }
             // Wait for confirms, new work, or the earliest deadline.
             if !conn.hasBufferedInput {
-                _ = wakeup.wait(socket: conn.socketFD, timeoutMillis: outstanding > 0 ? 50 : 1000)
+                // Announce the sleep, then look once more: an enqueue either sees the flag and
+                // signals, or its message is already visible here (no lost wake-up).
+                sleeping.store(true, ordering: .sequentiallyConsistent)
+                let idle = state.withLock { s in s.queue.isEmpty && !s.stopping } || outstanding >= config.window
+                if idle { _ = wakeup.wait(socket: conn.socketFD, timeoutMillis: outstanding > 0 ? 50 : 1000) }
+                sleeping.store(false, ordering: .sequentiallyConsistent)
             }
             // Read every frame that is available now.
             while true {

@@ -5,10 +5,12 @@ import HTTPServer
 import Synchronization
 import WorkerKit
 
-/// The ingest gateway: `POST /integrations/<kind>/<token>` authenticates the integration,
-/// parses and normalizes the payload into single alerts, publishes each persistently with a
-/// publisher confirm, and answers 202 only once every alert is confirmed. Client mistakes get a
-/// 4xx with `{"error": reason}`; a broker that cannot confirm gets 503 with `Retry-After`.
+/// The ingest gateway: `POST /integrations/<kind>/<token>` authenticates the integration (token
+/// in constant time, then its optional basic-auth or HMAC check), parses and normalizes the
+/// payload into single alerts, publishes each persistently with a publisher confirm, and answers
+/// 202 only once every alert is confirmed. Client mistakes get a 4xx with `{"error": reason}`; a
+/// broker that cannot confirm within `gateway.publish_timeout` gets 503 with `Retry-After`.
+/// Also serves `/healthz`, `/readyz`, `/metrics` and its OpenAPI document at `/openapi.json`.
 public final class GatewayService: Sendable {
     let config: KlaxonConfig
     let publisher: Publisher
@@ -16,6 +18,7 @@ public final class GatewayService: Sendable {
     let topology: Topology
     let stats: GatewayMetrics
     let health: HealthEndpoints
+    let deadlines: RequestDeadlines
     private let server = Mutex<HTTPServer?>(nil)
 
     public init(config: KlaxonConfig, publisher: Publisher, logger: Logger, metrics: Metrics) {
@@ -23,8 +26,11 @@ public final class GatewayService: Sendable {
         self.publisher = publisher
         self.logger = logger
         self.topology = Topology(namespace: config.broker.namespace)
-        self.stats = GatewayMetrics(metrics)
+        self.stats = GatewayMetrics(metrics, integrations: config.integrations)
         self.health = HealthEndpoints(metrics: metrics) { publisher.isConnected ? [] : ["broker"] }
+        // A little past the publisher's own deadline: normally the publisher answers first; this
+        // catches a publisher thread stuck writing to a broker that stopped reading (flow control).
+        self.deadlines = RequestDeadlines(timeoutMillis: config.gateway.publishTimeoutMillis + 1000)
     }
 
     /// Starts listening; returns the bound port.
@@ -36,16 +42,43 @@ public final class GatewayService: Sendable {
             handle(req, respond)
         }
         server.withLock { $0 = s }
+        deadlines.start()
         logger.info("listening", ["address": "\(g.listen.host):\(s.port)", "integrations": String(config.integrations.count)])
         return s.port
     }
 
+    /// Graceful stop: refuses new connections at once, waits up to `gateway.shutdown_timeout`
+    /// for the requests in flight to get their confirms and answers, answers the rest 503, then
+    /// closes everything. Blocks the caller. Stop the publisher only after this returns.
     public func stop() {
+        guard let s = server.withLock({ s -> HTTPServer? in defer { s = nil }; return s }) else { return }
+        let open = s.openRequests
+        let cut = s.shutdown(drainSeconds: Double(config.gateway.shutdownTimeoutMillis) / 1000)
+        deadlines.stop()
+        logger.info("http server stopped", ["open_requests_at_stop": String(open), "answered_503_at_deadline": String(cut)])
+    }
+
+    /// Stops at once, cutting requests in flight (tests of the hard path only).
+    public func stopNow() {
         server.withLock { s in s?.stop(); s = nil }
+        deadlines.stop()
     }
 
     func handle(_ req: HTTPRequest, _ respond: @escaping HTTPResponder) {
-        if health.answer(req, respond) { return }
+        switch req.path {
+        case "/healthz", "/readyz", "/metrics", "/openapi.json":
+            guard req.method == "GET" || req.method == "HEAD" else {
+                return reject(respond, 405, "method", "method \(req.method) not allowed; use GET", headers: [("Allow", "GET, HEAD")])
+            }
+            if req.path == "/openapi.json" { return respond(.json(200, OpenAPIDocument.bytes)) }
+            // HEAD is answered like GET; libmicrohttpd sends the headers only.
+            var get = req
+            get.method = "GET"
+            _ = health.answer(get, respond)
+            return
+        default:
+            break
+        }
         let parts = req.path.split(separator: "/", omittingEmptySubsequences: true)
         guard parts.count == 3, parts[0] == "integrations" else {
             return reject(respond, 404, "not_found", "not found; alerts go to POST /integrations/<kind>/<token>")
@@ -63,6 +96,9 @@ public final class GatewayService: Sendable {
             if constantTimeEquals(i.token, token) { match = i }
         }
         guard let integration = match else { return reject(respond, 404, "unknown_token", "unknown integration") }
+        if let failure = GatewayAuth.check(integration.auth, req) {
+            return reject(respond, 401, "unauthorized", failure.message, integration: integration.name, headers: failure.headers)
+        }
         accept(req, integration: integration, respond)
     }
 
@@ -80,31 +116,43 @@ public final class GatewayService: Sendable {
         }
 
         stats.inFlight.add(1)
-        let pending = Mutex((remaining: alerts.count, failure: AMQPError?.none))
         let ids = alerts.map(\.id)
         let started = DispatchTime.now().uptimeNanoseconds
-        for alert in alerts {
-            let message = OutboundMessage(exchange: topology.exchange, routingKey: topology.ingestQueue, body: Codec.encode(alert), messageID: alert.id)
-            publisher.enqueue(message) { [self] result in
-                let done: (Bool, AMQPError?)? = pending.withLock { p in
-                    if case .failure(let e) = result, p.failure == nil { p.failure = e }
-                    p.remaining -= 1
-                    return p.remaining == 0 ? (true, p.failure) : nil
-                }
-                guard let (_, failure) = done else { return }
-                stats.inFlight.add(-1)
-                stats.requestSeconds.observe(Double(DispatchTime.now().uptimeNanoseconds - started) / 1e9)
-                if let failure {
-                    logger.warning("publish failed; answering 503", ["integration": integration.name, "error": failure.description])
-                    stats.rejected.inc(["reason": "broker_unavailable"])
-                    respond(.error(503, "broker unavailable: alerts not accepted; retry later", headers: [("Retry-After", "5")]))
-                } else {
-                    stats.accepted.inc(["integration": integration.name, "source": integration.kind.rawValue], by: Double(alerts.count))
-                    let body = try! JSONSerialization.data(withJSONObject: ["accepted": alerts.count, "ids": ids], options: [.sortedKeys])
-                    respond(.json(202, Array(body)))
-                }
+        let request = PendingRequest(count: alerts.count) { [self] failure in
+            stats.inFlight.add(-1)
+            stats.publishSeconds.observe(Double(DispatchTime.now().uptimeNanoseconds - started) / 1e9)
+            if let failure {
+                logger.warning("publish failed; answering 503", ["integration": integration.name, "error": failure])
+                stats.rejected.inc(["reason": "broker_unavailable"])
+                respond(.error(503, "broker unavailable: alerts not accepted; retry later", headers: [("Retry-After", "5")]))
+            } else {
+                stats.accepted.inc(["integration": integration.name, "source": integration.kind.rawValue], by: Double(ids.count))
+                respond(.json(202, Self.acceptedBody(ids)))
             }
         }
+        deadlines.add(request)
+        for alert in alerts {
+            let message = OutboundMessage(exchange: topology.exchange, routingKey: topology.ingestQueue, body: Codec.encode(alert), messageID: alert.id)
+            publisher.enqueue(message) { [deadlines] result in
+                if request.complete(result) { deadlines.remove(request) }
+            }
+        }
+    }
+
+    /// `{"accepted":N,"ids":[…]}` without JSONSerialization: ids are lower-case UUIDs, nothing
+    /// to escape (asserted in debug builds).
+    static func acceptedBody(_ ids: [String]) -> [UInt8] {
+        var out = Array("{\"accepted\":\(ids.count),\"ids\":[".utf8)
+        out.reserveCapacity(out.count + ids.count * 39 + 2)
+        for (i, id) in ids.enumerated() {
+            assert(!id.utf8.contains { $0 == UInt8(ascii: "\"") || $0 == UInt8(ascii: "\\") || $0 < 0x20 })
+            if i > 0 { out.append(UInt8(ascii: ",")) }
+            out.append(UInt8(ascii: "\""))
+            out.append(contentsOf: id.utf8)
+            out.append(UInt8(ascii: "\""))
+        }
+        out.append(contentsOf: "]}".utf8)
+        return out
     }
 
     private func reject(_ respond: HTTPResponder, _ status: Int, _ reason: String, _ message: String,
@@ -117,17 +165,17 @@ public final class GatewayService: Sendable {
     }
 }
 
-/// The gateway's metrics, registered once at start-up.
-struct GatewayMetrics: Sendable {
-    let accepted: Counter
-    let rejected: Counter
-    let inFlight: Gauge
-    let requestSeconds: Histogram
-
-    init(_ m: Metrics) {
-        accepted = m.counter("klaxon_gateway_alerts_accepted_total", "Alerts accepted (confirmed by the broker), by integration and source.")
-        rejected = m.counter("klaxon_gateway_requests_rejected_total", "Requests answered with an error, by reason.")
-        inFlight = m.gauge("klaxon_gateway_requests_in_flight", "Accepted requests waiting for their broker confirms.")
-        requestSeconds = m.histogram("klaxon_gateway_publish_seconds", "Time from a request's first publish to its last confirm.")
+extension GatewayService {
+    /// The gateway's publisher: the fleet's topology declared on connect, confirms batched up to
+    /// `broker.confirm_window`, and a publish failed (503) when its confirm takes longer than
+    /// `gateway.publish_timeout`. Registers `klaxon_publish_confirm_seconds`.
+    public static func makePublisher(config: KlaxonConfig, metrics: Metrics) throws -> Publisher {
+        guard let url = AMQPURL(config.broker.url) else { throw ConfigError(issues: [ConfigIssue(path: "broker.url", message: "not a valid amqp:// URL")]) }
+        let topology = BrokerTopology(config: config)
+        let latency = metrics.histogram("klaxon_publish_confirm_seconds", "Time from publish to the broker's confirm.")
+        return Publisher(.init(url: url, window: config.broker.confirmWindow, heartbeatSeconds: config.broker.heartbeatSeconds,
+                               confirmTimeoutMillis: config.gateway.publishTimeoutMillis,
+                               onConnect: { try topology.declare(on: $0) }),
+                         onConfirmLatency: { latency.observe($0) })
     }
 }

@@ -3,17 +3,19 @@ import Synchronization
 internal import CMicroHTTPD
 
 /// An HTTP/1.1 server on libmicrohttpd: its own polling threads (epoll), keep-alive, limits on
-/// connections, idle time and body size; handlers answer asynchronously by suspending the
-/// connection until the responder is called.
+/// connections, request time and body size; handlers answer asynchronously by suspending the
+/// connection until the responder is called, and `shutdown` drains what is in flight.
 public final class HTTPServer: Sendable {
     public struct Configuration: Sendable {
         public var host: String
         /// 0 picks a free port; read it back from `port`.
         public var port: Int
         public var threads: Int
+        /// Connections beyond this are closed as soon as they are accepted.
         public var maxConnections: Int
-        /// Closes a connection idle (or trickling its request) this long: slow senders cannot
-        /// hold the server.
+        /// A connection must deliver each complete request (headers and body) within this many
+        /// seconds of opening or of its previous response, and may not stall longer than this
+        /// while its response is sent: slow senders (slowloris) cannot hold the server.
         public var idleTimeoutSeconds: Int
         public var maxBodyBytes: Int
 
@@ -42,6 +44,7 @@ public final class HTTPServer: Sendable {
     private struct Daemon: @unchecked Sendable { let pointer: OpaquePointer }
     private let daemon: Mutex<Daemon?>
     let context: ServerContext
+    private let watchdog: ConnectionWatchdog
     /// The port actually bound.
     public let port: Int
 
@@ -52,168 +55,102 @@ public final class HTTPServer: Sendable {
         let host = config.host == "localhost" ? "127.0.0.1" : config.host
         guard inet_pton(AF_INET, host, &addr.sin_addr) == 1 else { throw .badAddress("\(config.host):\(config.port)") }
 
-        let ctx = ServerContext(handler: handler, maxBodyBytes: config.maxBodyBytes)
+        let dog = ConnectionWatchdog(timeoutSeconds: config.idleTimeoutSeconds)
+        let ctx = ServerContext(handler: handler, maxBodyBytes: config.maxBodyBytes, watchdog: dog)
         context = ctx
-        let flags = MHD_USE_INTERNAL_POLLING_THREAD.rawValue | MHD_USE_EPOLL.rawValue | MHD_ALLOW_SUSPEND_RESUME.rawValue
+        watchdog = dog
+        // ITC (already implied by suspend/resume) is what MHD_quiesce_daemon needs in this mode.
+        let flags = MHD_USE_INTERNAL_POLLING_THREAD.rawValue | MHD_USE_EPOLL.rawValue | MHD_ALLOW_SUSPEND_RESUME.rawValue | MHD_USE_ITC.rawValue
+        let opaque = Unmanaged.passUnretained(ctx).toOpaque()
         let started = withUnsafePointer(to: &addr) { p in
             p.withMemoryRebound(to: sockaddr.self, capacity: 1) { sa in
-                mhdx_start(flags, sa, accessHandler, Unmanaged.passUnretained(ctx).toOpaque(),
-                           requestCompleted, nil, UInt32(max(1, config.threads)), UInt32(config.maxConnections),
+                mhdx_start(flags, sa, accessHandler, opaque, requestCompleted, opaque, connectionNotify, opaque,
+                           UInt32(max(1, config.threads)), UInt32(config.maxConnections),
                            0, UInt32(config.idleTimeoutSeconds), 64 * 1024)
             }
         }
-        guard let d = started else { throw .cannotListen("\(config.host):\(config.port)") }
+        guard let d = started else { dog.stop(); throw .cannotListen("\(config.host):\(config.port)") }
         daemon = Mutex(Daemon(pointer: d))
         port = Int(mhdx_bound_port(d))
+        dog.start()
     }
 
-    /// Stops listening and closes every connection.
+    /// Requests received and not yet answered in full (including those waiting for their handler).
+    public var openRequests: Int { context.openRequests.load(ordering: .relaxed) }
+
+    /// Graceful stop: closes the listening socket (new connections are refused), answers with
+    /// `Connection: close` from now on, waits up to `drainSeconds` for every open request (and
+    /// every request already sent on an accepted connection) to be answered, then answers the
+    /// stragglers with 503 and stops. Blocks the caller; safe to call
+    /// more than once. Returns the number of requests it had to cut with a 503.
+    @discardableResult
+    public func shutdown(drainSeconds: Double) -> Int {
+        guard let d = daemon.withLock({ d in d }) else { return 0 }
+        context.draining.store(true, ordering: .releasing)
+        // Stop accepting. MHD returns the listening socket, ours to close, but only after
+        // MHD_stop_daemon (a pool thread may still hold it). Shutting it down now makes the
+        // kernel refuse new connections at once instead of queueing them in the backlog.
+        let listenFD = MHD_quiesce_daemon(d.pointer)
+        if listenFD >= 0 { _ = Glibc.shutdown(listenFD, Int32(SHUT_RDWR)) }
+        // Done when no request is open and no accepted connection holds unread bytes (a request
+        // sent just before the shutdown that libmicrohttpd has not parsed yet).
+        waitUntil(seconds: drainSeconds) { self.context.openRequests.load(ordering: .acquiring) == 0 && !self.watchdog.anyUnreadInput() }
+        // Whatever is still waiting for its handler gets a 503 now, so no connection stays
+        // suspended: libmicrohttpd must not be stopped with parked connections.
+        let cut = context.answerPending(.error(503, "server shutting down; retry", headers: [("Retry-After", "1")]))
+        waitUntil(seconds: 2) { self.context.suspended.load(ordering: .acquiring) == 0 && self.context.openRequests.load(ordering: .acquiring) == 0 }
+        stop()
+        if listenFD >= 0 { close(listenFD) }
+        return cut
+    }
+
+    /// Stops at once and closes every connection (requests in flight are cut; see `shutdown`).
     public func stop() {
         let d = daemon.withLock { d -> Daemon? in defer { d = nil }; return d }
-        if let d { MHD_stop_daemon(d.pointer) }
+        guard let d else { return }
+        context.stopped.store(true, ordering: .releasing)
+        watchdog.stop()
+        MHD_stop_daemon(d.pointer)
     }
 
     deinit { stop() }
+
+    private func waitUntil(seconds: Double, _ condition: () -> Bool) {
+        let deadline = Date().addingTimeInterval(seconds)
+        while !condition() && Date() < deadline { usleep(5_000) }
+    }
 }
 
 /// Shared by every connection of one server; passed to C as an unretained pointer (the server
-/// keeps it alive).
+/// keeps it alive until after `MHD_stop_daemon`, the last moment a callback can run).
 final class ServerContext: Sendable {
     let handler: HTTPHandler
     let maxBodyBytes: Int
-    init(handler: @escaping HTTPHandler, maxBodyBytes: Int) {
+    let watchdog: ConnectionWatchdog
+    /// Requests whose state exists (first access-handler call) and whose completion callback has
+    /// not run yet.
+    let openRequests = Atomic<Int>(0)
+    /// Connections parked waiting for a handler's response.
+    let suspended = Atomic<Int>(0)
+    let draining = Atomic<Bool>(false)
+    let stopped = Atomic<Bool>(false)
+    /// Requests handed to the handler and not answered yet (for `shutdown`).
+    private let pending = Mutex<[ObjectIdentifier: RequestState]>([:])
+
+    init(handler: @escaping HTTPHandler, maxBodyBytes: Int, watchdog: ConnectionWatchdog) {
         self.handler = handler
         self.maxBodyBytes = maxBodyBytes
-    }
-}
-
-/// Per-request state, retained from the first access-handler call until libmicrohttpd's
-/// completion callback (which also runs for aborted uploads, so nothing leaks).
-final class RequestState: @unchecked Sendable {
-    var body: [UInt8] = []
-    var tooLarge = false
-    var dispatched = false
-    let lock = NSLock()
-    var response: HTTPResponse?
-    var suspended = false
-}
-
-private let accessHandler: MHD_AccessHandlerCallback = { cls, connection, url, method, _, uploadData, uploadSize, conCls in
-    guard let cls, let connection, let conCls, let uploadSize else { return .NO }
-    let server = Unmanaged<ServerContext>.fromOpaque(cls).takeUnretainedValue()
-
-    // First call for this request: create its state; nothing to read yet.
-    guard let raw = conCls.pointee else {
-        let state = RequestState()
-        conCls.pointee = Unmanaged.passRetained(state).toOpaque()
-        if let len = header(connection, "Content-Length").flatMap(Int.init), len > server.maxBodyBytes {
-            // Refuse before reading the body: libmicrohttpd skips the upload and closes.
-            state.tooLarge = true
-            state.dispatched = true
-            return queue(.error(413, "request body exceeds the limit of \(server.maxBodyBytes) bytes"), on: connection)
-        }
-        return .YES
-    }
-    let state = Unmanaged<RequestState>.fromOpaque(raw).takeUnretainedValue()
-
-    // Body data: consume it all (libmicrohttpd calls again until the size is 0).
-    if uploadSize.pointee > 0 {
-        let n = uploadSize.pointee
-        if !state.tooLarge {
-            if state.body.count + n > server.maxBodyBytes {
-                state.tooLarge = true
-                state.body = []
-            } else if let uploadData {
-                uploadData.withMemoryRebound(to: UInt8.self, capacity: n) { state.body.append(contentsOf: UnsafeBufferPointer(start: $0, count: n)) }
-            }
-        }
-        uploadSize.pointee = 0
-        return .YES
+        self.watchdog = watchdog
     }
 
-    // The request is complete: answer, now or after the handler responds.
-    state.lock.lock()
-    if let response = state.response {
-        state.lock.unlock()
-        return queue(response, on: connection)
+    func track(_ s: RequestState) { pending.withLock { $0[ObjectIdentifier(s)] = s } }
+    func untrack(_ s: RequestState) { _ = pending.withLock { $0.removeValue(forKey: ObjectIdentifier(s)) } }
+
+    /// Answers every request still waiting for its handler; returns how many.
+    func answerPending(_ response: HTTPResponse) -> Int {
+        let all = pending.withLock { p in defer { p.removeAll() }; return Array(p.values) }
+        var n = 0
+        for s in all where s.respond?(response) == true { n += 1 }
+        return n
     }
-    if state.dispatched {
-        // Resumed without a response yet (cannot happen: resume follows the response).
-        state.lock.unlock()
-        return .YES
-    }
-    state.dispatched = true
-    state.lock.unlock()
-
-    if state.tooLarge {
-        return queue(.error(413, "request body exceeds the limit of \(server.maxBodyBytes) bytes"), on: connection)
-    }
-    let fullPath = url.map { String(cString: $0) } ?? "/"
-    var request = HTTPRequest(method: method.map { String(cString: $0) } ?? "GET", path: fullPath, body: state.body)
-    request.headers = values(connection, kind: .HEADER_KIND, lowercase: true)
-    request.query = values(connection, kind: .GET_ARGUMENT_KIND, lowercase: false)
-    state.body = []
-
-    struct Conn: @unchecked Sendable { let p: OpaquePointer }
-    let conn = Conn(p: connection)
-    server.handler(request) { response in
-        state.lock.lock()
-        guard state.response == nil else { state.lock.unlock(); return }
-        state.response = response
-        let resume = state.suspended
-        state.suspended = false
-        if resume { MHD_resume_connection(conn.p) }
-        state.lock.unlock()
-    }
-
-    state.lock.lock()
-    if let response = state.response {
-        state.lock.unlock()
-        return queue(response, on: connection)
-    }
-    // Park the connection; the responder resumes it. No server thread waits meanwhile.
-    state.suspended = true
-    MHD_suspend_connection(connection)
-    state.lock.unlock()
-    return .YES
-}
-
-private let requestCompleted: MHD_RequestCompletedCallback = { _, _, conCls, _ in
-    guard let conCls, let raw = conCls.pointee else { return }
-    Unmanaged<RequestState>.fromOpaque(raw).release()
-    conCls.pointee = nil
-}
-
-private func queue(_ r: HTTPResponse, on connection: OpaquePointer) -> MHD_Result {
-    let response: OpaquePointer? = r.body.withUnsafeBytes { buf in
-        // MUST_COPY: the Swift array's memory is not ours to lend past this call.
-        MHD_create_response_from_buffer(buf.count, UnsafeMutableRawPointer(mutating: buf.baseAddress), .RESPMEM_MUST_COPY)
-    }
-    guard let response else { return .NO }
-    for (k, v) in r.headers { _ = MHD_add_response_header(response, k, v) }
-    let rc = MHD_queue_response(connection, UInt32(r.status), response)
-    MHD_destroy_response(response)
-    return rc
-}
-
-private func header(_ connection: OpaquePointer, _ name: String) -> String? {
-    MHD_lookup_connection_value(connection, .HEADER_KIND, name).map { String(cString: $0) }
-}
-
-private final class ValueBox {
-    var values: [String: String] = [:]
-    let lowercase: Bool
-    init(lowercase: Bool) { self.lowercase = lowercase }
-}
-
-private func values(_ connection: OpaquePointer, kind: MHD_ValueKind, lowercase: Bool) -> [String: String] {
-    let box = ValueBox(lowercase: lowercase)
-    _ = MHD_get_connection_values(connection, kind, { cls, _, key, value in
-        guard let cls, let key else { return .YES }
-        let box = Unmanaged<ValueBox>.fromOpaque(cls).takeUnretainedValue()
-        let k = String(cString: key)
-        box.values[box.lowercase ? k.lowercased() : k] = value.map { String(cString: $0) } ?? ""
-        return .YES
-    }, Unmanaged.passUnretained(box).toOpaque())
-    return box.values
 }

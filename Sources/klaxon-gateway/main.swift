@@ -6,12 +6,12 @@ import WorkerKit
 let (_, config, logger) = ProcessMain.bootstrap(process: "klaxon-gateway")
 let metrics = Metrics()
 do {
-    let publisher = try WorkerHost.makePublisher(config: config, metrics: metrics)
+    let publisher = try GatewayService.makePublisher(config: config, metrics: metrics)
     let gateway = GatewayService(config: config, publisher: publisher, logger: logger, metrics: metrics)
     try gateway.start()
     let stopped = AsyncStream<Void>.makeStream()
     ProcessMain.onTerminate {
-        logger.info("stopping: no new requests")
+        logger.info("stopping: no new connections; answering requests in flight")
         gateway.stop()
         stopped.continuation.finish()
     }

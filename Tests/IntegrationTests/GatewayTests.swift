@@ -14,7 +14,7 @@ import WorkerKit
         var config = try TestEnvironment.config(namespace: namespace, gateway: gateway)
         if let brokerURL { config.broker.url = brokerURL }
         let metrics = Metrics()
-        let publisher = try WorkerHost.makePublisher(config: config, metrics: metrics)
+        let publisher = try GatewayService.makePublisher(config: config, metrics: metrics)
         let gw = GatewayService(config: config, publisher: publisher, logger: Logger(process: "test", minimum: .error), metrics: metrics)
         let port = try gw.start()
         return (gw, port, config, publisher)

@@ -21,6 +21,7 @@ import Foundation
 ///     labels: {app: data.labels.app, env: meta.env}
 ///     resolved_values: [resolved, ok, OK]  # the default
 /// ```
+/// Any kind may add `basic_auth:` and/or `hmac:` (see `IntegrationAuth`).
 /// A key that does not apply to the entry's kind is an error, like an unknown key.
 public struct IntegrationConfig: Sendable, Equatable {
     public var name: String
@@ -30,14 +31,17 @@ public struct IntegrationConfig: Sendable, Equatable {
     public var timeZone: TimeZone
     /// Per-kind settings for the normalizer.
     public var options: NormalizeOptions
+    /// Checks beyond the URL token (basic auth, HMAC header); empty by default.
+    public var auth: IntegrationAuth
 
     public init(name: String, kind: IntegrationKind, token: String, timeZone: TimeZone = .gmt,
-                options: NormalizeOptions = NormalizeOptions()) {
+                options: NormalizeOptions = NormalizeOptions(), auth: IntegrationAuth = IntegrationAuth()) {
         self.name = name
         self.kind = kind
         self.token = token
         self.timeZone = timeZone
         self.options = options
+        self.auth = auth
     }
 
     /// The context to normalize one request from this integration.
@@ -65,8 +69,9 @@ public struct IntegrationConfig: Sendable, Equatable {
                 if let parsed = TimeZone(identifier: z) { tz = parsed } else { m.report("time_zone", "unknown time zone \"\(z)\"") }
             }
             let options = readOptions(m, kind: kind)
+            let auth = IntegrationAuth.read(m, environment: environment)
             m.finish()
-            out.append(IntegrationConfig(name: name, kind: kind ?? .alertmanager, token: token, timeZone: tz, options: options))
+            out.append(IntegrationConfig(name: name, kind: kind ?? .alertmanager, token: token, timeZone: tz, options: options, auth: auth))
         }
         return out
     }

@@ -96,39 +96,6 @@ public struct RedisConfig: Sendable, Equatable {
     }
 }
 
-/// `gateway:` the HTTP ingest server and its limits.
-public struct GatewayConfig: Sendable, Equatable {
-    public var listen: ListenAddress
-    public var maxBodyBytes: Int
-    public var maxJSONDepth: Int
-    public var maxAlertsPerRequest: Int
-    /// A connection idle (or sending too slowly) this long is closed.
-    public var idleTimeoutSeconds: Int
-    public var maxConnections: Int
-    /// How long a request may wait for the broker's confirm before answering 503.
-    public var publishTimeoutMillis: Int64
-    public var threads: Int
-
-    static func read(_ m: MappingReader?) -> GatewayConfig {
-        var c = GatewayConfig(listen: ListenAddress(host: "0.0.0.0", port: 8080), maxBodyBytes: 1 << 20, maxJSONDepth: 32,
-                              maxAlertsPerRequest: 1000, idleTimeoutSeconds: 30, maxConnections: 1024,
-                              publishTimeoutMillis: 10_000, threads: 2)
-        guard let m else { return c }
-        if let s = m.string("listen") {
-            if let a = ListenAddress(s) { c.listen = a } else { m.report("listen", "expected host:port, got \"\(s)\"") }
-        }
-        c.maxBodyBytes = m.int("max_body_bytes", default: c.maxBodyBytes, range: 1024...(64 << 20))
-        c.maxJSONDepth = m.int("max_json_depth", default: c.maxJSONDepth, range: 2...512)
-        c.maxAlertsPerRequest = m.int("max_alerts_per_request", default: c.maxAlertsPerRequest, range: 1...100_000)
-        c.idleTimeoutSeconds = m.int("idle_timeout_seconds", default: c.idleTimeoutSeconds, range: 1...3600)
-        c.maxConnections = m.int("max_connections", default: c.maxConnections, range: 1...100_000)
-        c.publishTimeoutMillis = m.duration("publish_timeout", default: c.publishTimeoutMillis, min: 100)
-        c.threads = m.int("threads", default: c.threads, range: 1...64)
-        m.finish()
-        return c
-    }
-}
-
 /// `host:port` to listen on.
 public struct ListenAddress: Sendable, Equatable, CustomStringConvertible {
     public var host: String

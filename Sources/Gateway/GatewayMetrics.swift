@@ -1,0 +1,28 @@
+import AlertCore
+import WorkerKit
+
+/// The gateway's metrics, registered once at start-up. With the publisher's
+/// `klaxon_publish_confirm_seconds` (see `GatewayService.makePublisher`), they are the issue's
+/// list: accepted alerts per integration and source, rejected requests by reason, publish-to-
+/// confirm latency, requests in flight.
+struct GatewayMetrics: Sendable {
+    let accepted: Counter
+    let rejected: Counter
+    let inFlight: Gauge
+    let publishSeconds: Histogram
+
+    /// Every `reason` label value of `rejected`.
+    static let rejectReasons = ["not_found", "method", "unknown_kind", "unknown_token", "unauthorized", "invalid_payload",
+                                "too_many_alerts", "broker_unavailable"]
+
+    init(_ m: Metrics, integrations: [IntegrationConfig]) {
+        accepted = m.counter("klaxon_gateway_alerts_accepted_total", "Alerts accepted (confirmed by the broker), by integration and source.")
+        rejected = m.counter("klaxon_gateway_requests_rejected_total", "Requests answered with an error, by reason.")
+        inFlight = m.gauge("klaxon_gateway_requests_in_flight", "Accepted requests waiting for their broker confirms.")
+        publishSeconds = m.histogram("klaxon_gateway_publish_seconds", "Time from a request's first publish to its last confirm (or failure).")
+        // Series exist from the start (at 0), so dashboards and rate() see them before the first event.
+        for i in integrations { accepted.inc(["integration": i.name, "source": i.kind.rawValue], by: 0) }
+        for r in Self.rejectReasons { rejected.inc(["reason": r], by: 0) }
+        inFlight.add(0)
+    }
+}

@@ -1,0 +1,87 @@
+#!/usr/bin/env bash
+# Gateway benchmark: wrk posts single-alert Alertmanager webhooks to a live klaxon-gateway
+# (release build) with a live RabbitMQ on this machine; in the same run, bench-publisher
+# measures the broker's ceiling with the same persistence, confirm mode, window and queue type.
+#   bench/gateway/run.sh [--connections 64] [--duration 20] [--threads 2] [--messages 100000]
+# Prints both results and the ratio; the raw outputs stay in var/bench-gateway/.
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+root=$(pwd)
+connections=64 duration=20 wrk_threads=2 messages=100000 gw_threads=2
+while [ $# -gt 0 ]; do
+  case "$1" in
+    --connections) connections=$2; shift 2 ;;
+    --duration) duration=$2; shift 2 ;;
+    --threads) wrk_threads=$2; shift 2 ;;
+    --gateway-threads) gw_threads=$2; shift 2 ;;
+    --messages) messages=$2; shift 2 ;;
+    *) echo "usage: $0 [--connections N] [--duration S] [--threads N] [--gateway-threads N] [--messages N]" >&2; exit 2 ;;
+  esac
+done
+command -v wrk >/dev/null || { echo "bench: wrk is missing: bash scripts/install-deps.sh" >&2; exit 1; }
+out="$root/var/bench-gateway"
+mkdir -p "$out"
+
+bash scripts/services.sh start >/dev/null
+echo "bench: building release (log: var/bench-gateway/build.log)"
+swift build -c release --product klaxon-gateway >"$out/build.log" 2>&1 && swift build -c release --product bench-publisher >>"$out/build.log" 2>&1 ||
+  { grep -v 'prohibited flag' "$out/build.log" >&2; exit 1; }
+bin=$(swift build -c release --show-bin-path)
+
+port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
+health=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
+token="bench-token-0123456789abcdef"
+export BENCH_TOKEN=$token   # the config names it; bench-publisher reads the same file
+ns_gw="bench-gw-$$" ns_bare="bench-bare-$$"
+cat >"$out/klaxon.yaml" <<YAML
+broker:
+  url: amqp://guest:guest@127.0.0.1:${KLAXON_AMQP_PORT:-5672}/
+  namespace: $ns_gw
+  queue_type: quorum
+  confirm_window: 512
+  heartbeat_seconds: 0
+gateway:
+  listen: 127.0.0.1:$port
+  threads: $gw_threads
+  max_connections: 1024
+integrations:
+  - {name: bench-am, kind: alertmanager, token_env: BENCH_TOKEN}
+YAML
+
+cleanup() {
+  [ -n "${gw:-}" ] && kill -0 "$gw" 2>/dev/null && { kill -TERM "$gw"; wait "$gw" 2>/dev/null || true; }
+  for ns in "$ns_gw" "$ns_bare"; do "$bin/bench-publisher" --config "$out/klaxon.yaml" --delete-namespace "$ns" 2>/dev/null || true; done
+}
+trap cleanup EXIT
+
+echo "bench: broker ceiling: bench-publisher, $messages messages, 512 outstanding"
+"$bin/bench-publisher" --config "$out/klaxon.yaml" --namespace "$ns_bare" --count "$messages" --outstanding 512 | tee "$out/bare.json"
+"$bin/bench-publisher" --config "$out/klaxon.yaml" --delete-namespace "$ns_bare"
+
+BENCH_TOKEN=$token KLAXON_LOG_LEVEL=warning "$bin/klaxon-gateway" --config "$out/klaxon.yaml" --health-listen "127.0.0.1:$health" >"$out/gateway.log" 2>&1 &
+gw=$!
+for _ in $(seq 1 300); do curl -fsS "http://127.0.0.1:$port/readyz" >/dev/null 2>&1 && break; sleep 0.1; done
+metric() { curl -fsS "http://127.0.0.1:$port/metrics" | awk -v k="$1" 'index($0, k) == 1 { print $NF }'; }
+accepted_key='klaxon_gateway_alerts_accepted_total{integration="bench-am",source="alertmanager"}'
+
+echo "bench: gateway: wrk -t$wrk_threads -c$connections -d${duration}s (gateway threads: $gw_threads)"
+# Warm-up (connections, JIT-free but caches and the queue's first segment).
+KLAXON_BENCH_PATH="/integrations/alertmanager/$token" wrk -t"$wrk_threads" -c"$connections" -d3s -s bench/gateway/post-alert.lua "http://127.0.0.1:$port" >/dev/null
+before=$(metric "$accepted_key")
+KLAXON_BENCH_PATH="/integrations/alertmanager/$token" wrk -t"$wrk_threads" -c"$connections" -d"${duration}s" --latency -s bench/gateway/post-alert.lua "http://127.0.0.1:$port" | tee "$out/wrk.txt"
+after=$(metric "$accepted_key")
+kill -0 "$gw" || { echo "bench: the gateway died" >&2; exit 1; }
+
+python3 - "$out" "$before" "$after" <<'PY'
+import json, sys, re
+out, before, after = sys.argv[1], float(sys.argv[2]), float(sys.argv[3])
+bare = json.load(open(f"{out}/bare.json"))
+wrk = json.loads(re.search(r"WRK_JSON (.*)", open(f"{out}/wrk.txt").read()).group(1))
+rate = (after - before) / wrk["seconds"]
+ratio = rate / bare["rate"]
+result = {"gateway_alerts_per_s": round(rate), "p50_ms": wrk["p50_ms"], "p99_ms": wrk["p99_ms"], "max_ms": wrk["max_ms"],
+          "statuses": wrk["statuses"], "socket_errors": wrk["errors"], "bare_publisher_msgs_per_s": bare["rate"],
+          "ratio": round(ratio, 3), "goal_ratio_met": ratio >= 0.70, "goal_p99_met": wrk["p99_ms"] < 25}
+json.dump(result, open(f"{out}/result.json", "w"))
+print("bench: RESULT " + json.dumps(result))
+PY
