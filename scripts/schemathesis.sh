@@ -26,17 +26,20 @@ fi
 bash scripts/services.sh start >/dev/null
 
 echo "schemathesis: building klaxon-gateway (log: var/schemathesis/build.log)"
-if ! swift build --product klaxon-gateway >"$work/build.log" 2>&1; then
+if ! { swift build --product klaxon-gateway && swift build --product klaxonctl; } >"$work/build.log" 2>&1; then
   grep -vE 'prohibited flag' "$work/build.log" >&2
   echo "schemathesis: build failed" >&2
   exit 1
 fi
 bin="$(swift build --show-bin-path)/klaxon-gateway"
+ctl="$(swift build --show-bin-path)/klaxonctl"
 
 port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
 health=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
 token="schemathesis-token-0123456789"
-namespace="klaxon-schemathesis"
+# A namespace of its own per run, deleted at the end: nothing left over from an older run (whose
+# queues may carry other arguments) can interfere.
+namespace="schemathesis-$$-$RANDOM"
 cat >"$work/klaxon.yaml" <<YAML
 broker:
   url: amqp://guest:guest@127.0.0.1:${KLAXON_AMQP_PORT:-5672}/
@@ -71,7 +74,10 @@ TOML
 
 ST_TOKEN=$token KLAXON_LOG_LEVEL=warning "$bin" --config "$work/klaxon.yaml" --health-listen "127.0.0.1:$health" >"$work/gateway.log" 2>&1 &
 gw=$!
-cleanup() { if kill -0 "$gw" 2>/dev/null; then kill -KILL "$gw" 2>/dev/null || true; fi; }
+cleanup() {
+  if kill -0 "$gw" 2>/dev/null; then kill -KILL "$gw" 2>/dev/null || true; fi
+  ST_TOKEN=$token "$ctl" topology delete --config "$work/klaxon.yaml" --yes --discard-messages >/dev/null 2>&1 || true
+}
 trap cleanup EXIT
 
 for _ in $(seq 1 300); do

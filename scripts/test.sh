@@ -2,7 +2,8 @@
 # The whole test suite, from a clean clone on a fresh Debian 12 machine (as root):
 #   installs what it needs from Debian's packages, starts RabbitMQ and Redis on 127.0.0.1,
 #   builds every executable, runs the Swift tests (unit and integration against the real
-#   servers) and the deployment checks (Helm chart, Compose file).
+#   servers), schemathesis against a live gateway, and the deployment checks (Helm chart,
+#   Compose file).
 # Tests that need a server fail, never skip, when it is not reachable.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -33,8 +34,9 @@ if [ "$status" -ne 0 ]; then
   exit "$status"
 fi
 
-if [ -x scripts/check-deploy.sh ]; then
-  echo "test: deployment checks"
-  bash scripts/check-deploy.sh
-fi
+echo "test: schemathesis against a live gateway (docs/openapi.json)"
+bash scripts/schemathesis.sh
+
+echo "test: deployment checks"
+bash scripts/check-deploy.sh
 echo "test: all passed"

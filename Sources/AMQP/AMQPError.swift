@@ -51,6 +51,11 @@ public struct AMQPError: Error, Sendable, CustomStringConvertible {
         return false
     }
 
+    var isShuttingDown: Bool {
+        if case .shuttingDown = code { return true }
+        return false
+    }
+
     /// `true` when the named queue or exchange does not exist (404 NOT_FOUND).
     public var isNotFound: Bool {
         if case .closedByBroker(let c, _) = code { return c == 404 }

@@ -52,9 +52,14 @@ public final class Publisher: Sendable {
     /// Observes publish-to-confirm latency in seconds (metrics).
     public let onConfirmLatency: (@Sendable (Double) -> Void)?
 
-    public init(_ config: Configuration, onConfirmLatency: (@Sendable (Double) -> Void)? = nil) {
+    /// Connection events for logging: connected, cannot connect (with the reason), lost.
+    private let onEvent: (@Sendable (String) -> Void)?
+
+    public init(_ config: Configuration, onConfirmLatency: (@Sendable (Double) -> Void)? = nil,
+                onEvent: (@Sendable (String) -> Void)? = nil) {
         self.config = config
         self.onConfirmLatency = onConfirmLatency
+        self.onEvent = onEvent
         let t = Thread { [self] in self.run() }
         t.name = "amqp-publisher"
         t.start()
@@ -129,6 +134,7 @@ public final class Publisher: Sendable {
                 try conn.confirmSelect()
                 try config.onConnect?(conn)
                 state.withLock { s in s.connected = true; s.lastError = nil }
+                onEvent?("publisher connected to \(config.url)")
                 backoffMillis = 100
             } catch {
                 let e = (error as? AMQPError) ?? AMQPError(.library("\(error)"))
@@ -139,6 +145,7 @@ public final class Publisher: Sendable {
                     return s.queue
                 }
                 failed.forEach { $0.completion(.failure(e)) }
+                onEvent?("publisher cannot use the broker at \(config.url): \(e)")
                 if state.withLock({ $0.stopping }) { break }
                 usleep(backoffMillis * 1000)
                 backoffMillis = min(backoffMillis * 2, 5000)
@@ -147,6 +154,7 @@ public final class Publisher: Sendable {
             let e = serve(conn)
             conn.abandon()
             state.withLock { s in s.connected = false; s.lastError = e }
+            if !e.isShuttingDown { onEvent?("publisher lost the broker: \(e)") }
             if state.withLock({ $0.stopping }) { break }
         }
         done.store(true, ordering: .releasing)

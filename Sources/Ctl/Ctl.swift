@@ -31,6 +31,8 @@ public enum Ctl {
             return try NormalizeCommand.run(rest, environment: environment, io: io)
         case "dlq":
             return try dlq(rest, environment: environment, io: io)
+        case "topology":
+            return try TopologyCommand.run(rest, environment: environment, io: io)
         default:
             throw .usage("unknown command \"\(verb)\"")
         }
@@ -70,8 +72,11 @@ public enum Ctl {
           dlq replay QUEUE [--limit N] [--match label=value]... [--reason REGEX]
                            [--dry-run] [--rate N/s]  send messages back to their origin queue
           dlq purge QUEUE --yes                     delete every message of a dead-letter queue
+          topology declare                          create the namespace's exchange and queues now
+          topology delete --yes [--discard-messages]
+                                                    remove them (to change queue type or arguments)
 
-        dlq options: --config PATH (or KLAXON_CONFIG) for the broker URL and namespace;
+        dlq and topology options: --config PATH (or KLAXON_CONFIG) for the broker URL and namespace;
           --json prints one JSON object per line. QUEUE: a dead-letter queue or its work queue,
           with or without the namespace (notify.email, klaxon.notify.email.dlq).
 

@@ -166,16 +166,9 @@ public final class GatewayService: Sendable {
 }
 
 extension GatewayService {
-    /// The gateway's publisher: the fleet's topology declared on connect, confirms batched up to
-    /// `broker.confirm_window`, and a publish failed (503) when its confirm takes longer than
-    /// `gateway.publish_timeout`. Registers `klaxon_publish_confirm_seconds`.
-    public static func makePublisher(config: KlaxonConfig, metrics: Metrics) throws -> Publisher {
-        guard let url = AMQPURL(config.broker.url) else { throw ConfigError(issues: [ConfigIssue(path: "broker.url", message: "not a valid amqp:// URL")]) }
-        let topology = BrokerTopology(config: config)
-        let latency = metrics.histogram("klaxon_publish_confirm_seconds", "Time from publish to the broker's confirm.")
-        return Publisher(.init(url: url, window: config.broker.confirmWindow, heartbeatSeconds: config.broker.heartbeatSeconds,
-                               confirmTimeoutMillis: config.gateway.publishTimeoutMillis,
-                               onConnect: { try topology.declare(on: $0) }),
-                         onConfirmLatency: { latency.observe($0) })
+    /// The gateway's publisher: the fleet's, with `gateway.publish_timeout` as the confirm
+    /// deadline (a request waits no longer than that for its alerts to be confirmed).
+    public static func makePublisher(config: KlaxonConfig, metrics: Metrics, logger: Logger? = nil) throws -> Publisher {
+        try WorkerHost.makePublisher(config: config, metrics: metrics, logger: logger, confirmTimeoutMillis: config.gateway.publishTimeoutMillis)
     }
 }

@@ -67,13 +67,17 @@ public struct BrokerTopology: Sendable {
         }
     }
 
-    /// Deletes every queue and the exchange (tests, and `klaxonctl` never).
-    public func delete(on conn: AMQPConnection) throws {
-        for queue in topology.workQueues {
-            try conn.deleteQueue(queue)
-            try conn.deleteQueue(topology.deadLetterQueue(of: queue))
-            for delay in retryDelaysMillis { try conn.deleteQueue(topology.delayQueue(of: queue, delayMillis: delay)) }
+    /// Every queue this topology declares: work queues, their dead-letter and delay queues.
+    public var queueNames: [String] {
+        topology.workQueues.flatMap { q in
+            [q, topology.deadLetterQueue(of: q)] + retryDelaysMillis.map { topology.delayQueue(of: q, delayMillis: $0) }
         }
+    }
+
+    /// Deletes every queue and the exchange, messages included (tests; operators use
+    /// `klaxonctl topology delete`, which checks for messages first).
+    public func delete(on conn: AMQPConnection) throws {
+        for queue in queueNames { try conn.deleteQueue(queue) }
         try conn.deleteExchange(topology.exchange)
     }
 

@@ -45,14 +45,22 @@ public final class WorkerHost: Sendable {
     let definition: WorkerDefinition
     let health: HTTPServer?
 
-    /// The broker publisher every worker uses, declaring the topology on each connect.
-    public static func makePublisher(config: KlaxonConfig, metrics: Metrics) throws -> Publisher {
+    /// The broker publisher every process uses: declares the topology on each connect, records
+    /// publish-to-confirm latency, and logs connection trouble (repeats rate-limited).
+    public static func makePublisher(config: KlaxonConfig, metrics: Metrics, logger: Logger? = nil,
+                                     confirmTimeoutMillis: Int64 = 10_000) throws -> Publisher {
         guard let url = AMQPURL(config.broker.url) else { throw ConfigError(issues: [ConfigIssue(path: "broker.url", message: "not a valid amqp:// URL")]) }
         let topology = BrokerTopology(config: config)
         let latency = metrics.histogram("klaxon_publish_confirm_seconds", "Time from publish to the broker's confirm.")
+        let limiter = RateLimitedLog()
         return Publisher(.init(url: url, window: config.broker.confirmWindow, heartbeatSeconds: config.broker.heartbeatSeconds,
-                               onConnect: { try topology.declare(on: $0) }),
-                         onConfirmLatency: { latency.observe($0) })
+                               confirmTimeoutMillis: confirmTimeoutMillis, onConnect: { try topology.declare(on: $0) }),
+                         onConfirmLatency: { latency.observe($0) },
+                         onEvent: { event in
+                             guard let logger, let suppressed = limiter.shouldLog(event) else { return }
+                             let connected = event.hasPrefix("publisher connected")
+                             logger.log(connected ? .info : .error, event, suppressed > 0 ? ["suppressed_repeats": String(suppressed)] : [:])
+                         })
     }
 
     /// `define` builds the worker around the host's publisher (workers publish onward with it).
@@ -62,7 +70,7 @@ public final class WorkerHost: Sendable {
         self.logger = logger
         self.metrics = metrics
         let topology = BrokerTopology(config: config)
-        publisher = try WorkerHost.makePublisher(config: config, metrics: metrics)
+        publisher = try WorkerHost.makePublisher(config: config, metrics: metrics, logger: logger)
         let definition = try define(publisher)
         self.definition = definition
         let log = logger

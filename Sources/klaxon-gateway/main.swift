@@ -6,7 +6,7 @@ import WorkerKit
 let (_, config, logger) = ProcessMain.bootstrap(process: "klaxon-gateway")
 let metrics = Metrics()
 do {
-    let publisher = try GatewayService.makePublisher(config: config, metrics: metrics)
+    let publisher = try GatewayService.makePublisher(config: config, metrics: metrics, logger: logger)
     let gateway = GatewayService(config: config, publisher: publisher, logger: logger, metrics: metrics)
     try gateway.start()
     let stopped = AsyncStream<Void>.makeStream()

@@ -104,7 +104,6 @@ final class Fleet: @unchecked Sendable {
 
     func depth(_ queue: String) throws -> Int { try conn.inspectQueue(queue).messages }
 
-    /// Every message of a queue in order, read with a separate connection and given back.
     /// Every message of `queue`, in order, left in place: read unacked, then given back by closing
     /// the connection. The broker requeues a closed channel's messages asynchronously, so this
     /// waits (bounded) until they are all ready again before the next step reads the queue.
