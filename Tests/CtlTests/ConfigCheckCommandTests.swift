@@ -23,7 +23,9 @@ import Testing
     @Test func missingSecretsAreErrorsUnlessSkipped() async throws {
         let (c1, o1) = await ctl(["config", "check", Self.local])
         #expect(c1 == 1)
-        #expect(o1.stderr.contains("integrations[0].token_env (line 33): environment variable KLAXON_DEMO_TOKEN is not set"))
+        // The line moves whenever the shipped file is edited; the path and the message do not.
+        #expect(o1.stderr.contains("integrations[0].token_env (line "))
+        #expect(o1.stderr.contains("): environment variable KLAXON_DEMO_TOKEN is not set"))
         for flag in ["--skip-secrets", "--no-env"] {
             let (c2, o2) = await ctl(["config", "check", Self.local, flag])
             #expect(c2 == 0, "\(o2.stderr)")
