@@ -67,7 +67,7 @@ let package = Package(
         // is built (implicit product) but is not one of the fleet's executables.
         .executableTarget(name: "bench-dedup", dependencies: ["Workers", "WorkerKit", "AMQP", "AlertCore", "YAMLConfig"], path: "Sources/BenchDedup", swiftSettings: settings),
         // Benchmark only: the broker's ceiling with the gateway's persistence and confirm mode.
-        .executableTarget(name: "bench-publisher", dependencies: ["AMQP", "AlertCore", "WorkerKit"], path: "bench/gateway/bench-publisher", swiftSettings: settings),
+        .executableTarget(name: "bench-publisher", dependencies: ["AMQP", "AlertCore", "WorkerKit"], path: "Sources/BenchPublisher", swiftSettings: settings),
 
         .testTarget(name: "AlertCoreTests", dependencies: ["AlertCore", "YAMLConfig"], swiftSettings: settings),
         .testTarget(name: "AMQPTests", dependencies: ["AMQP"], swiftSettings: settings),

@@ -116,3 +116,16 @@ def test_dockerfile_builds_every_executable_and_runs_non_root():
                     "ca-certificates", "tzdata"}
     missing = [p for p in sorted(runtime_libs) if p not in text]
     assert not missing, f"run stage lacks {missing}"
+
+
+def test_dockerfile_copies_every_target_directory():
+    # The build stage copies only some directories; a target whose sources live elsewhere would
+    # build here and fail in the image.
+    text = (REPO / "Dockerfile").read_text()
+    copied = set(re.findall(r"^COPY\s+(\S+?)/?\s+\./\S*$", text, re.M))
+    package = (REPO / "Package.swift").read_text()
+    explicit = re.findall(r'path:\s*"([^"]+)"', package)
+    for path in explicit:
+        top = path.split("/")[0]
+        assert top in copied, f"Package.swift target path {path} is outside what the Dockerfile copies ({sorted(copied)})"
+    assert {"Sources", "Tests"} <= copied, f"the build stage must copy Sources and Tests, copies {sorted(copied)}"
