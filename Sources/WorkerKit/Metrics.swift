@@ -50,11 +50,31 @@ public final class Metrics: Sendable {
         return Histogram(metrics: self, name: name)
     }
 
+    /// The rendered label set, `k1="v1",k2="v2"` with keys sorted: the series' identity.
+    /// Values are escaped only when they need it (this runs on every increment).
     static func labelKey(_ labels: [String: String]) -> String {
-        labels.keys.sorted().map { k in
-            let v = labels[k]!.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "\"", with: "\\\"").replacingOccurrences(of: "\n", with: "\\n")
-            return "\(k)=\"\(v)\""
-        }.joined(separator: ",")
+        if labels.isEmpty { return "" }
+        var out = ""
+        for k in labels.count == 1 ? Array(labels.keys) : labels.keys.sorted() {
+            if !out.isEmpty { out += "," }
+            out += k
+            out += "=\""
+            let v = labels[k]!
+            if v.utf8.contains(where: { $0 == UInt8(ascii: "\\") || $0 == UInt8(ascii: "\"") || $0 == 0x0A }) {
+                for c in v.unicodeScalars {
+                    switch c {
+                    case "\\": out += "\\\\"
+                    case "\"": out += "\\\""
+                    case "\n": out += "\\n"
+                    default: out.unicodeScalars.append(c)
+                    }
+                }
+            } else {
+                out += v
+            }
+            out += "\""
+        }
+        return out
     }
 
     fileprivate func update(_ name: String, _ labels: [String: String], _ body: (inout Series, [Double]) -> Void) {

@@ -60,3 +60,19 @@ import Testing
         #expect(gf[0].fingerprint == "4022b0839abe304f")
     }
 }
+
+@Suite struct UsableURLTests {
+    @Test(arguments: [
+        ("http://prom/graph", "http://prom/graph"),
+        ("  http://prom/graph\t", "http://prom/graph"),
+        ("", nil),
+        ("   ", nil),
+        ("http://:9093", nil),
+        (" https://:9093/", nil),
+        (#"http://x/?a=1\u0026b=2"#, "http://x/?a=1&b=2"),
+        ("http://x/磁盘", "http://x/磁盘"),
+    ] as [(String, String?)])
+    func trimsAndRejectsUnknownHosts(input: String, expected: String?) {
+        #expect(AlertmanagerNormalizer.usableURL(input) == expected)
+    }
+}

@@ -9,6 +9,9 @@ public enum Codec {
         return try! Array(encoder.encode(value))
     }
 
+    /// An alert, written directly (same bytes as the generic path; see `Alert.jsonBytes`).
+    public static func encode(_ alert: Alert) -> [UInt8] { alert.jsonBytes() }
+
     /// Decodes a message body; a failure message names what is wrong, for a dead-letter reason.
     public static func decode<T: Decodable>(_ type: T.Type, from bytes: [UInt8]) throws(PayloadError) -> T {
         do {

@@ -1,0 +1,31 @@
+import Testing
+import WorkerKit
+
+/// The Prometheus text format (pure; lives here because WorkerKit has no unit-test target).
+@Suite struct MetricsTests {
+    @Test func seriesAreKeyedBySortedLabelsAndValuesEscaped() {
+        let m = Metrics()
+        let c = m.counter("klaxon_test_total", "A test counter.")
+        c.inc(["b": "2", "a": "1"])
+        c.inc(["a": "1", "b": "2"], by: 2)
+        c.inc(["a": "quote\"back\\slash\nline"])
+        let text = m.render()
+        #expect(text.contains("# TYPE klaxon_test_total counter"))
+        #expect(text.contains("klaxon_test_total{a=\"1\",b=\"2\"} 3"))
+        #expect(text.contains(#"klaxon_test_total{a="quote\"back\\slash\nline"} 1"#))
+        #expect(m.value("klaxon_test_total", ["b": "2", "a": "1"]) == 3)
+    }
+
+    @Test func histogramBucketsAreCumulative() {
+        let m = Metrics()
+        let h = m.histogram("klaxon_test_seconds", "A test histogram.", buckets: [0.1, 1])
+        h.observe(0.05)
+        h.observe(0.5)
+        h.observe(5)
+        let text = m.render()
+        #expect(text.contains("klaxon_test_seconds_bucket{le=\"0.1\"} 1"))
+        #expect(text.contains("klaxon_test_seconds_bucket{le=\"1\"} 2"))
+        #expect(text.contains("klaxon_test_seconds_bucket{le=\"+Inf\"} 3"))
+        #expect(text.contains("klaxon_test_seconds_count 3"))
+    }
+}
