@@ -46,7 +46,7 @@ public struct IntegrationConfig: Sendable, Equatable {
 
     /// The context to normalize one request from this integration.
     public func normalizeContext(receivedAt: Date = Date(),
-                                 makeID: @escaping @Sendable () -> String = { UUID().uuidString.lowercased() }) -> NormalizeContext {
+                                 makeID: @escaping @Sendable () -> String = { AlertID.make() }) -> NormalizeContext {
         NormalizeContext(integration: name, receivedAt: receivedAt, timeZone: timeZone, options: options, makeID: makeID)
     }
 

@@ -6,8 +6,33 @@ public enum Timestamps {
     /// Alertmanager and Grafana write this for "not ended".
     public static let zeroTime = "0001-01-01T00:00:00Z"
 
+    /// UTC with milliseconds: `2026-01-02T06:30:12.123Z`. Written arithmetically (days to civil
+    /// date, H. Hinnant's algorithm): Foundation's format style reads /etc/localtime on every
+    /// call here, and the gateway formats a time per alert. A test compares it with Foundation.
     public static func format(_ date: Date) -> String {
-        date.formatted(Date.ISO8601FormatStyle(includingFractionalSeconds: true))
+        // Whole seconds, then the fraction truncated to milliseconds, as Foundation does (scaling
+        // the whole time by 1000 first can round x.508999… up to .509).
+        let t = date.timeIntervalSince1970
+        let seconds = Int64(t.rounded(.down))
+        let millis = min(999, Int64((t - Double(seconds)) * 1000))
+        let totalMillis = seconds * 1000 + millis
+        var days = totalMillis >= 0 ? totalMillis / 86_400_000 : (totalMillis - 86_399_999) / 86_400_000
+        let msOfDay = totalMillis - days * 86_400_000
+        days += 719_468
+        let era = (days >= 0 ? days : days - 146_096) / 146_097
+        let doe = days - era * 146_097
+        let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365
+        let doy = doe - (365 * yoe + yoe / 4 - yoe / 100)
+        let mp = (5 * doy + 2) / 153
+        let day = doy - (153 * mp + 2) / 5 + 1
+        let month = mp < 10 ? mp + 3 : mp - 9
+        let year = yoe + era * 400 + (month <= 2 ? 1 : 0)
+        func pad(_ v: Int64, _ width: Int) -> String {
+            let s = String(v)
+            return s.count >= width ? s : String(repeating: "0", count: width - s.count) + s
+        }
+        let h = msOfDay / 3_600_000, m = msOfDay / 60_000 % 60, sec = msOfDay / 1000 % 60, ms = msOfDay % 1000
+        return "\(pad(year, 4))-\(pad(month, 2))-\(pad(day, 2))T\(pad(h, 2)):\(pad(m, 2)):\(pad(sec, 2)).\(pad(ms, 3))Z"
     }
 
     /// Parses RFC 3339 with any fraction length (up to nanoseconds) and any offset.

@@ -32,7 +32,7 @@ public struct NormalizeContext: Sendable {
 
     public init(integration: String, receivedAt: Date = Date(), timeZone: TimeZone = .gmt,
                 options: NormalizeOptions = NormalizeOptions(),
-                makeID: @escaping @Sendable () -> String = { UUID().uuidString.lowercased() }) {
+                makeID: @escaping @Sendable () -> String = { AlertID.make() }) {
         self.integration = integration
         self.receivedAt = receivedAt
         self.timeZone = timeZone

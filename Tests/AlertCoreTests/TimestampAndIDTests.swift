@@ -1,0 +1,31 @@
+import AlertCore
+import Foundation
+import Testing
+
+@Suite struct TimestampAndIDTests {
+    @Test func formatMatchesFoundationEverywhere() {
+        var rng = RandomizedInputTests.Rng(state: 0x7135)
+        let style = Date.ISO8601FormatStyle(includingFractionalSeconds: true)
+        var dates = [Date(timeIntervalSince1970: 0), Date(timeIntervalSince1970: 951_782_400.5),  // 2000-02-29
+                     Date(timeIntervalSince1970: 4_107_542_399.999), Date(timeIntervalSince1970: 1_700_000_000.0005)]
+        for _ in 0..<5000 { dates.append(Date(timeIntervalSince1970: Double(Int64.random(in: 0...4_102_444_800_000, using: &rng)) / 1000)) }
+        for d in dates {
+            #expect(Timestamps.format(d) == d.formatted(style), "\(d.timeIntervalSince1970)")
+        }
+    }
+
+    @Test func alertIDsAreVersion4UUIDs() {
+        var seen = Set<String>()
+        for _ in 0..<2000 {
+            let id = AlertID.make()
+            #expect(id.count == 36)
+            #expect(UUID(uuidString: id) != nil)
+            #expect(id == id.lowercased())
+            let chars = Array(id)
+            #expect(chars[14] == "4", "version nibble: \(id)")
+            #expect("89ab".contains(chars[19]), "variant: \(id)")
+            seen.insert(id)
+        }
+        #expect(seen.count == 2000)
+    }
+}
