@@ -28,7 +28,7 @@ enum GatewayAuth {
         }
         let parts = header.split(separator: " ", maxSplits: 1, omittingEmptySubsequences: true)
         guard parts.count == 2, parts[0].lowercased() == "basic",
-              let decoded = Signing.bytes(base64: String(parts[1]).trimmingCharacters(in: .whitespaces)),
+              let decoded = Signing.bytes(base64: String(parts[1]).trimmingWhitespace()),
               let colon = decoded.firstIndex(of: UInt8(ascii: ":"))
         else {
             return Failure(message: "basic authentication required: malformed Authorization header", headers: [challenge])
@@ -47,7 +47,7 @@ enum GatewayAuth {
         guard let provided = req.headers[h.header.lowercased()], !provided.isEmpty else {
             return Failure(message: "signature required: missing \(h.header) header")
         }
-        guard let signature = Signing.bytes(hex: provided.trimmingCharacters(in: .whitespaces)),
+        guard let signature = Signing.bytes(hex: provided.trimmingWhitespace()),
               signature.count == Signing.Algorithm.sha256.digestLength
         else {
             return Failure(message: "malformed \(h.header) header: expected 64 hex digits (HMAC-SHA256)")
@@ -57,7 +57,7 @@ enum GatewayAuth {
             guard let ts = req.headers[tsHeader.lowercased()], !ts.isEmpty else {
                 return Failure(message: "signature timestamp required: missing \(tsHeader) header")
             }
-            guard let seconds = Int64(ts.trimmingCharacters(in: .whitespaces)) else {
+            guard let seconds = Int64(ts.trimmingWhitespace()) else {
                 return Failure(message: "malformed \(tsHeader) header: expected Unix seconds")
             }
             // In Double: any Int64 a client sends stays finite, nothing can overflow.
@@ -66,7 +66,7 @@ enum GatewayAuth {
                 return Failure(message: "\(tsHeader) is more than \(formatDurationMillis(h.maxSkewMillis)) away from the gateway's clock")
             }
             message.reserveCapacity(ts.utf8.count + 1 + req.body.count)
-            message.append(contentsOf: ts.trimmingCharacters(in: .whitespaces).utf8)
+            message.append(contentsOf: ts.trimmingWhitespace().utf8)
             message.append(UInt8(ascii: ":"))
         }
         message.append(contentsOf: req.body)

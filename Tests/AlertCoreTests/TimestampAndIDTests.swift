@@ -29,3 +29,12 @@ import Testing
         #expect(seen.count == 2000)
     }
 }
+
+@Suite struct TrimmingTests {
+    @Test(arguments: [("  a b  ", "a b"), ("\t\nx\r\n", "x"), ("", ""), ("   ", ""), ("磁 盘", "磁 盘"), ("\u{3000}全角\u{3000}", "全角"), ("a", "a")])
+    func trimsLikeFoundation(input: String, expected: String) {
+        #expect(input.trimmingWhitespace() == expected)
+        #expect(input.trimmingWhitespace() == input.trimmingCharacters(in: .whitespacesAndNewlines))
+        #expect(input.isBlank == expected.isEmpty)
+    }
+}

@@ -90,12 +90,7 @@ public enum AlertmanagerNormalizer {
     /// publish Go's `\u0026` escape double-escaped (a literal backslash sequence in the string);
     /// a backslash is never valid in a URL, so those three escapes are decoded here.
     static func usableURL(_ text: String) -> String? {
-        // Trimmed in Swift: Foundation's trimmingCharacters bridges through CFString and was 6 %
-        // of the gateway's CPU for this one call.
-        var t = text
-        if let first = t.first, let last = t.last, first == " " || first == "\t" || last == " " || last == "\t" {
-            t = String(t.drop(while: { $0 == " " || $0 == "\t" }).reversed().drop(while: { $0 == " " || $0 == "\t" }).reversed())
-        }
+        var t = text.trimmingWhitespace()
         if t.isEmpty || t.hasPrefix("http://:") || t.hasPrefix("https://:") { return nil }
         if t.utf8.contains(UInt8(ascii: "\\")) && t.contains("\\u00") {
             t = t.replacingOccurrences(of: "\\u0026", with: "&")
@@ -128,6 +123,6 @@ public enum AlertmanagerNormalizer {
 
 /// `nil` for `nil` or an all-whitespace string.
 func nonEmpty(_ s: String?) -> String? {
-    guard let s, !s.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty else { return nil }
+    guard let s, !s.isBlank else { return nil }
     return s
 }

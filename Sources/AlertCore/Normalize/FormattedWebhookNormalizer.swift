@@ -19,7 +19,7 @@ public enum FormattedWebhookNormalizer {
         let message = try o.scalarText("message") ?? ""
         let title = try nonEmpty(o.scalarText("title")) ?? WebhookNormalizer.firstLine(message) ?? "Alert from \(context.integration)"
         let state = try o.scalarText("state")
-        let resolved = state?.trimmingCharacters(in: .whitespaces).lowercased() == "ok"
+        let resolved = state?.trimmingWhitespace().lowercased() == "ok"
 
         var links: [AlertLink] = []
         if let url = try nonEmpty(o.string("link_to_upstream_details")) { links.append(AlertLink(title: "Details", url: url)) }

@@ -24,7 +24,7 @@ public struct JSONPath: Sendable, Equatable, CustomStringConvertible {
     /// Parses `text`; throws `SyntaxError` for an empty path, an empty key (`a..b`), an
     /// unclosed bracket or an index that is not a whole number.
     public init(_ text: String) throws(SyntaxError) {
-        var rest = Substring(text.trimmingCharacters(in: .whitespaces))
+        var rest = Substring(text.trimmingWhitespace())
         if rest.hasPrefix("$") { rest = rest.dropFirst() }
         if rest.hasPrefix(".") { rest = rest.dropFirst() }
         guard !rest.isEmpty else { throw SyntaxError(reason: "empty path; expected e.g. data.alert.name") }

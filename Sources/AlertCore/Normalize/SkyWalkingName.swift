@@ -65,7 +65,7 @@ public struct SkyWalkingName: Sendable, Equatable {
     /// Parses `name` for `scope`; never fails (an unexpected shape routes on the whole name,
     /// or on the generic rule when the scope is unknown).
     public static func parse(_ name: String, scope: Scope?) -> SkyWalkingName {
-        let trimmed = name.trimmingCharacters(in: .whitespaces)
+        let trimmed = name.trimmingWhitespace()
         guard let scope else { return generic(trimmed) }
         if !scope.isRelation { return side(trimmed, separator: scope.sideSeparator) }
         // Relation: choose the " to " that splits the name into two well-formed sides,

@@ -33,9 +33,9 @@ public enum WebhookNormalizer {
         let statusText = try (mapping?.status ?? .key("state")).text(in: body)
         let resolved: Bool
         if let mapping {
-            resolved = statusText.map { mapping.resolvedValues.contains($0.trimmingCharacters(in: .whitespaces)) } ?? false
+            resolved = statusText.map { mapping.resolvedValues.contains($0.trimmingWhitespace()) } ?? false
         } else {
-            resolved = statusText?.trimmingCharacters(in: .whitespaces).uppercased() == "OK"
+            resolved = statusText?.trimmingWhitespace().uppercased() == "OK"
         }
         let fingerprint = try mapping?.fingerprint.flatMap { p throws(PayloadError) in try nonEmpty(p.text(in: body)) }
             ?? Fingerprint.hash(title)
@@ -45,7 +45,7 @@ public enum WebhookNormalizer {
             if let v = try l.path.text(in: body) { labels[l.name] = v }
         }
         var links: [AlertLink] = []
-        if let url = body["url"]?.stringValue?.trimmingCharacters(in: .whitespaces),
+        if let url = body["url"]?.stringValue?.trimmingWhitespace(),
            url.hasPrefix("http://") || url.hasPrefix("https://") {
             links.append(AlertLink(title: "Details", url: url))
         }
@@ -63,7 +63,7 @@ public enum WebhookNormalizer {
     /// The first non-blank line, cut to 120 characters; `nil` for a blank text.
     static func firstLine(_ text: String) -> String? {
         guard let line = text.split(whereSeparator: \.isNewline).lazy
-            .map({ $0.trimmingCharacters(in: .whitespaces) }).first(where: { !$0.isEmpty }) else { return nil }
+            .map({ $0.trimmingWhitespace() }).first(where: { !$0.isEmpty }) else { return nil }
         return line.count > 120 ? String(line.prefix(119)) + "…" : line
     }
 }

@@ -62,7 +62,7 @@ public enum ZabbixNormalizer {
 
         var links: [AlertLink] = []
         for (key, name) in [("url", "Zabbix"), ("eventurl", "Event"), ("triggerurl", "Trigger"), ("zabbixurl", "Zabbix")] {
-            if let url = keys.first(key)?.trimmingCharacters(in: .whitespaces),
+            if let url = keys.first(key)?.trimmingWhitespace(),
                url.hasPrefix("http://") || url.hasPrefix("https://"), !links.contains(where: { $0.url == url }) {
                 links.append(AlertLink(title: name, url: url))
             }
@@ -71,7 +71,7 @@ public enum ZabbixNormalizer {
         return [Alert(
             id: context.makeID(), source: IntegrationKind.zabbix.rawValue, integration: context.integration,
             status: resolved ? .resolved : .firing, fingerprint: fingerprint,
-            title: title ?? "Zabbix event \(eventID ?? "")".trimmingCharacters(in: .whitespaces),
+            title: title ?? "Zabbix event \(eventID ?? "")".trimmingWhitespace(),
             message: keys.first("message", "alertmessage", "body") ?? "",
             severity: severity(keys.first("eventseverity", "eventnseverity", "triggerseverity", "triggernseverity", "severity")),
             labels: labels, annotations: [:], startsAt: startsAt, endsAt: endsAt, receivedAt: receivedAt,
@@ -79,16 +79,16 @@ public enum ZabbixNormalizer {
     }
 
     static func isResolved(_ keys: ZabbixKeys, title: String?) -> Bool {
-        if keys.first("eventvalue")?.trimmingCharacters(in: .whitespaces) == "0" { return true }
-        if let s = keys.first("eventstatus")?.trimmingCharacters(in: .whitespaces).uppercased(), ["0", "RESOLVED", "OK"].contains(s) { return true }
-        if keys.first("triggerstatus")?.trimmingCharacters(in: .whitespaces).uppercased() == "OK" { return true }
-        if let s = keys.first("state")?.trimmingCharacters(in: .whitespaces).lowercased(), s == "ok" || s == "resolved" { return true }
-        return title?.trimmingCharacters(in: .whitespaces).lowercased().hasPrefix("resolved") ?? false
+        if keys.first("eventvalue")?.trimmingWhitespace() == "0" { return true }
+        if let s = keys.first("eventstatus")?.trimmingWhitespace().uppercased(), ["0", "RESOLVED", "OK"].contains(s) { return true }
+        if keys.first("triggerstatus")?.trimmingWhitespace().uppercased() == "OK" { return true }
+        if let s = keys.first("state")?.trimmingWhitespace().lowercased(), s == "ok" || s == "resolved" { return true }
+        return title?.trimmingWhitespace().lowercased().hasPrefix("resolved") ?? false
     }
 
     /// Zabbix severity numbers (`{EVENT.NSEVERITY}`) to Zabbix's own names; words as sent.
     static func severity(_ text: String?) -> String {
-        guard let t = nonEmpty(text)?.trimmingCharacters(in: .whitespaces) else { return "unknown" }
+        guard let t = nonEmpty(text)?.trimmingWhitespace() else { return "unknown" }
         let names = ["not_classified", "information", "warning", "average", "high", "disaster"]
         if let n = Int(t) { return names.indices.contains(n) ? names[n] : t }
         return t

@@ -21,7 +21,7 @@ enum ZabbixTags {
             case .array(let items):
                 return Result(labels: try fromArray(items, path: o.childPath(k)))
             case .string(let text):
-                let trimmed = text.trimmingCharacters(in: .whitespacesAndNewlines)
+                let trimmed = text.trimmingWhitespace()
                 if trimmed.isEmpty { return Result() }
                 if trimmed.hasPrefix("["),
                    let parsed = try? JSONParsing.parse(Array(trimmed.utf8)), case .array(let items) = parsed,
@@ -54,12 +54,12 @@ enum ZabbixTags {
         if text.hasPrefix("{") || text.hasPrefix("[") { return nil }
         var out: [String: String] = [:]
         for part in text.split(separator: ",") {
-            let item = part.trimmingCharacters(in: .whitespaces)
+            let item = part.trimmingWhitespace()
             if item.isEmpty { continue }
             if let colon = item.firstIndex(of: ":") {
-                let name = item[..<colon].trimmingCharacters(in: .whitespaces)
+                let name = item[..<colon].trimmingWhitespace()
                 if name.isEmpty { return nil }
-                out[name] = item[item.index(after: colon)...].trimmingCharacters(in: .whitespaces)
+                out[name] = item[item.index(after: colon)...].trimmingWhitespace()
             } else {
                 out[item] = ""
             }
