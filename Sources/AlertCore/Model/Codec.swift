@@ -12,8 +12,18 @@ public enum Codec {
     /// An alert, written directly (same bytes as the generic path; see `Alert.jsonBytes`).
     public static func encode(_ alert: Alert) -> [UInt8] { alert.jsonBytes() }
 
+    /// An alert: the fast reader when it is sure, JSONDecoder otherwise (same result, same errors).
+    public static func decode(_ type: Alert.Type, from bytes: [UInt8]) throws(PayloadError) -> Alert {
+        if let a = Alert.fastDecode(bytes) { return a }
+        return try decodeWithFoundation(Alert.self, from: bytes)
+    }
+
     /// Decodes a message body; a failure message names what is wrong, for a dead-letter reason.
     public static func decode<T: Decodable>(_ type: T.Type, from bytes: [UInt8]) throws(PayloadError) -> T {
+        try decodeWithFoundation(type, from: bytes)
+    }
+
+    static func decodeWithFoundation<T: Decodable>(_ type: T.Type, from bytes: [UInt8]) throws(PayloadError) -> T {
         do {
             return try JSONDecoder().decode(T.self, from: Data(bytes))
         } catch let DecodingError.keyNotFound(key, ctx) {
