@@ -136,7 +136,9 @@ struct EmailDeliveryTests {
         let started = ContinuousClock.now
         let e = await deliveryError { try await notifier.send(Fixtures.notification()) }
         #expect(e?.kind == .transient && e?.reason == .timeout, "got \(String(describing: e))")
-        #expect(ContinuousClock.now - started < .seconds(5))
+        // Not a speed assertion: the configured 1 s, not curl's default of minutes, ended it.
+        // The bound is generous so a loaded machine cannot fail it.
+        #expect(ContinuousClock.now - started < .seconds(60))
     }
 
     @Test func startTLSRequiredButNotOfferedIsPermanent() async throws {
