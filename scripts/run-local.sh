@@ -46,6 +46,11 @@ python3 scripts/sinks/chat_sink.py --port 8026 --dingtalk-token demo-dingtalk-to
   --dingtalk-secret "$KLAXON_DEMO_DINGTALK_SECRET" --wecom-key demo-wecom-key >"$run/chat-sink.log" 2>&1 &
 pids+=($!)
 
+# The sinks first: a worker that starts before them would have to retry its first delivery.
+for port in 8025 8026; do
+  for _ in $(seq 1 100); do (exec 3<>/dev/tcp/127.0.0.1/$port) 2>/dev/null && break; sleep 0.1; done
+done
+
 start() { # log-name health-port executable [args…]
   local log=$1 port=$2 exe=$3
   shift 3

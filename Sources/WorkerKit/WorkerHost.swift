@@ -74,9 +74,16 @@ public final class WorkerHost: Sendable {
         let definition = try define(publisher)
         self.definition = definition
         let log = logger
+        let limiter = RateLimitedLog()
         consumer = Consumer(.init(url: url, queue: definition.queue, prefetch: config.broker.prefetch, heartbeatSeconds: config.broker.heartbeatSeconds,
                                   onConnect: { try topology.declare(on: $0) }),
-                            onEvent: { log.info($0, ["queue": definition.queue]) })
+                            onEvent: { event in
+                                // A broker down for an hour must not write a line per reconnect attempt.
+                                guard let suppressed = limiter.shouldLog(event) else { return }
+                                var extra = ["queue": definition.queue]
+                                if suppressed > 0 { extra["suppressed_repeats"] = String(suppressed) }
+                                log.log(event.hasPrefix("consuming") ? .info : .warning, event, extra)
+                            })
         loop = ConsumeLoop(.init(queue: definition.queue, topology: topology.topology, retry: RetryPolicy(delaysMillis: config.delivery.retryDelaysMillis),
                                  batchSize: definition.batchSize, concurrency: definition.concurrency),
                            consumer: consumer, publisher: publisher, logger: logger, metrics: metrics, handler: definition.handler)

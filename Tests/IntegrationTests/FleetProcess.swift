@@ -32,7 +32,7 @@ final class FleetProcess: @unchecked Sendable {
     var log: String { (try? String(contentsOf: logURL, encoding: .utf8)) ?? "" }
     var isRunning: Bool { process.isRunning }
 
-    func signal(_ sig: Int32) { kill(process.processIdentifier, sig) }
+    func signal(_ sig: Int32) { Glibc.kill(process.processIdentifier, sig) }
 
     /// Waits for exit (bounded) and returns the status; SIGKILLs on timeout.
     @discardableResult
@@ -46,6 +46,12 @@ final class FleetProcess: @unchecked Sendable {
     func stop() async {
         if process.isRunning { signal(SIGTERM) }
         await wait(seconds: 30)
+    }
+
+    /// Synchronous last resort for `defer` blocks (a `Task` started there may never run before
+    /// the test process exits): SIGKILL if still running.
+    func kill() {
+        if process.isRunning { signal(SIGKILL) }
     }
 
     /// Waits until the log contains `text`.
@@ -96,6 +102,7 @@ final class MailSink: @unchecked Sendable {
     }
 
     func stop() async { await process.stop() }
+    func kill() { process.kill() }
 }
 
 /// Decodes RFC 2047 encoded words (`=?UTF-8?B?…?=`) in a header value, for assertions.
@@ -175,4 +182,5 @@ final class ChatSink: @unchecked Sendable {
     }
 
     func stop() async { await process.stop() }
+    func kill() { process.kill() }
 }

@@ -70,8 +70,13 @@ import Testing
                                             args: name == "klaxon-chat" ? ["--channel", "dingtalk"] : [])
         }
         let fleet = Fleet(gateway: gateway, workers: workers, gatewayPort: gatewayPort, healthPorts: ports, configPath: config, namespace: ns)
-        try await waitReady("http://127.0.0.1:\(gatewayPort)/readyz", gateway)
-        for (name, port) in ports { try await waitReady("http://127.0.0.1:\(port)/readyz", workers[name]!) }
+        do {
+            try await waitReady("http://127.0.0.1:\(gatewayPort)/readyz", gateway)
+            for (name, port) in ports { try await waitReady("http://127.0.0.1:\(port)/readyz", workers[name]!) }
+        } catch {
+            kill(fleet)  // the caller never gets the fleet, so nobody else would stop these
+            throw error
+        }
         return fleet
     }
 
@@ -93,6 +98,12 @@ import Testing
         return codes
     }
 
+    /// For `defer`: kills whatever still runs and removes the topology, synchronously.
+    func kill(_ fleet: Fleet) {
+        for p in [fleet.gateway] + Array(fleet.workers.values) { p.kill() }
+        if let config = try? TestEnvironment.config(namespace: fleet.namespace) { TestEnvironment.removeTopology(config) }
+    }
+
     func post(_ fleet: Fleet, _ body: Data) async throws -> HTTPResult {
         try await http("POST", "http://127.0.0.1:\(fleet.gatewayPort)/integrations/alertmanager/\(TestEnvironment.token)", body: body)
     }
@@ -104,10 +115,12 @@ import Testing
 
     @Test func anAlertBecomesAnEmailOnceAndItsResolutionAnother() async throws {
         let sink = try await MailSink(logDir: logDir)
+        defer { sink.kill() }  // no-op after the graceful stop below
         let chat = try await ChatSink(logDir: logDir)
+        defer { chat.kill() }
         let fleet = try await start(smtpPort: sink.port, chat: chat)
         var stopped = false
-        defer { if !stopped { Task { _ = await stop(fleet); await sink.stop(); await chat.stop() } } }
+        defer { if !stopped { kill(fleet) } }
 
         let firing = try TestEnvironment.sample("alertmanager/constructed_am_firing_russian_annotations.json")
         let r = try await post(fleet, firing)
@@ -166,9 +179,12 @@ import Testing
     @Test func aWorkerKilledBeforeItsAckLosesNothing() async throws {
         // The sink stalls at RCPT, so the e-mail worker holds the notification unacked.
         let slow = try await MailSink(extra: ["--delay-rcpt", "4"], logDir: logDir)
+        defer { slow.kill() }
         let chat = try await ChatSink(logDir: logDir)
+        defer { chat.kill() }
         let fleet = try await start(smtpPort: slow.port, chat: chat)
-        defer { Task { _ = await stop(fleet); await slow.stop(); await chat.stop() } }
+        var current = fleet
+        defer { kill(current) }
         let conn = try TestEnvironment.broker()
         let t = Topology(namespace: fleet.namespace)
 
@@ -189,11 +205,10 @@ import Testing
 
         // Restarted, the worker gets the notification again and delivers it.
         let restarted = try startWorker("klaxon-email", config: fleet.configPath, port: fleet.healthPorts["klaxon-email"]!, chat: chat)
-        var f = fleet
-        f.workers["klaxon-email"] = restarted
+        current.workers["klaxon-email"] = restarted
         let got = try await slow.waitForMessages(1, seconds: 40)
         #expect(got.count == 1)
-        _ = await stop(f)
+        _ = await stop(current)
     }
 
     @Test func aBadConfigStopsTheProcessWithThePathOfTheBadKey() async throws {

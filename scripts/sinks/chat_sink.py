@@ -24,6 +24,7 @@ import base64
 import hashlib
 import hmac
 import json
+import signal
 import sys
 import threading
 import time
@@ -226,6 +227,10 @@ def main():
     if args.limit:
         n, s = args.limit.split("/")
         args.limit = (int(n), float(s))
+    # A parent may start us with SIGTERM blocked (Swift's Foundation.Process inherits the mask of
+    # the thread that spawned it): unblock it, and exit cleanly on SIGTERM or SIGINT.
+    signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGTERM, signal.SIGINT})
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
     server = ThreadingHTTPServer(("127.0.0.1", args.port), Robot)
     server.daemon_threads = True
     server.args = args
