@@ -11,7 +11,7 @@ packages=(
   # servers for the local fleet and the integration tests
   rabbitmq-server redis-server redis-tools python3-aiosmtpd
   # tools the scripts and tests use
-  curl netcat-openbsd procps psmisc python3-venv
+  curl netcat-openbsd procps psmisc python3-venv iproute2
   # self-signed certificates for the SMTP TLS tests
   openssl
   # gateway benchmark load generator (bench/gateway/run.sh)

@@ -1,0 +1,81 @@
+import Foundation
+
+/// A RabbitMQ node of the test's own (own ports, own data directory), so a test can crash and
+/// restart a broker without disturbing the shared one every other test uses.
+final class PrivateBroker: @unchecked Sendable {
+    let port = freePort()
+    let distPort = freePort()
+    let dir: URL
+    let node = "klaxontest\(UInt32.random(in: 0...UInt32.max))@localhost"
+    private var launcher: FleetProcess?
+
+    var url: String { "amqp://guest:guest@127.0.0.1:\(port)/" }
+
+    init() throws {
+        dir = URL(fileURLWithPath: "/tmp/klaxon-rmq-\(UUID().uuidString.prefix(8))")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        try "[].".write(to: dir.appendingPathComponent("enabled_plugins"), atomically: true, encoding: .utf8)
+        // The node runs as the rabbitmq user (its Erlang cookie lives in /var/lib/rabbitmq).
+        let chown = try FleetProcess("/bin/chown", ["-R", "rabbitmq:rabbitmq", dir.path], logDir: dir.deletingLastPathComponent())
+        chown.process.waitUntilExit()
+    }
+
+    /// Starts the node (again, on the same data after a crash) and waits for AMQP.
+    func start() async throws {
+        let env = ["HOME=/var/lib/rabbitmq", "RABBITMQ_NODENAME=\(node)", "RABBITMQ_NODE_IP_ADDRESS=127.0.0.1",
+                   "RABBITMQ_NODE_PORT=\(port)", "RABBITMQ_DIST_PORT=\(distPort)", "RABBITMQ_MNESIA_BASE=\(dir.path)/mnesia",
+                   "RABBITMQ_LOG_BASE=\(dir.path)/log", "RABBITMQ_ENABLED_PLUGINS_FILE=\(dir.path)/enabled_plugins",
+                   "ERL_EPMD_ADDRESS=127.0.0.1", "RABBITMQ_SERVER_ADDITIONAL_ERL_ARGS=-kernel inet_dist_use_interface {127,0,0,1}"]
+        launcher = try FleetProcess("/usr/sbin/runuser", ["-u", "rabbitmq", "--", "/usr/bin/env"] + env + ["/usr/lib/rabbitmq/bin/rabbitmq-server"],
+                                    logDir: dir.deletingLastPathComponent())
+        let deadline = Date().addingTimeInterval(90)
+        while !isListening() {
+            if Date() > deadline { throw TestEnvironment.Unreachable(description: "private RabbitMQ did not open port \(port); log:\n\(launcher?.log ?? "")") }
+            try await Task.sleep(for: .milliseconds(100))
+        }
+    }
+
+    func isListening() -> Bool {
+        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        defer { close(fd) }
+        var addr = sockaddr_in()
+        addr.sin_family = sa_family_t(AF_INET)
+        addr.sin_addr.s_addr = inet_addr("127.0.0.1")
+        addr.sin_port = in_port_t(UInt16(port).bigEndian)
+        return withUnsafePointer(to: &addr) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) } } == 0
+    }
+
+    /// SIGKILLs the node (a crash, not a shutdown) and waits until its port is closed. The Erlang
+    /// VM is found by the port it listens on: its command line does not name the node reliably.
+    func crash() async throws {
+        for pid in listeningPIDs() { kill(pid, SIGKILL) }
+        launcher?.kill()
+        let deadline = Date().addingTimeInterval(20)
+        while isListening() {
+            if Date() > deadline { throw TestEnvironment.Unreachable(description: "private RabbitMQ on \(port) did not die") }
+            try await Task.sleep(for: .milliseconds(50))
+        }
+    }
+
+    private func listeningPIDs() -> [Int32] {
+        let pipe = Pipe()
+        let p = Process()
+        p.executableURL = URL(fileURLWithPath: "/usr/bin/ss")
+        p.arguments = ["-Hltnp", "sport = :\(port) or sport = :\(distPort)"]
+        p.standardOutput = pipe
+        try? p.run()
+        p.waitUntilExit()
+        let text = String(decoding: pipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        let re = try! NSRegularExpression(pattern: #"pid=(\d+)"#)
+        return re.matches(in: text, range: NSRange(text.startIndex..., in: text)).compactMap {
+            Int32(text[Range($0.range(at: 1), in: text)!])
+        }
+    }
+
+    /// Stops the node for good and removes its data.
+    func remove() {
+        for pid in listeningPIDs() { kill(pid, SIGKILL) }
+        launcher?.kill()
+        try? FileManager.default.removeItem(at: dir)
+    }
+}
