@@ -6,6 +6,9 @@ public enum Escaping: Sendable, Hashable {
     /// Replaces `&`, `<`, `>` and `"` with `&amp;`, `&lt;`, `&gt;` and `&quot;`, as the Mustache
     /// spec requires. The default.
     case html
+    /// `.html` plus `'` as `&#39;`: for HTML written by operators, whose templates may quote
+    /// attributes with `'` (`<a href='{{url}}'>`). Not the spec's behaviour, so never the default.
+    case htmlStrict
     /// Prints values unchanged.
     case none
 
@@ -14,8 +17,9 @@ public enum Escaping: Sendable, Hashable {
         switch self {
         case .none:
             return text
-        case .html:
-            guard text.utf8.contains(where: Self.needsHTMLEscape) else { return text }
+        case .html, .htmlStrict:
+            let apostrophes = self == .htmlStrict
+            guard text.utf8.contains(where: { Self.needsHTMLEscape($0) || (apostrophes && $0 == UInt8(ascii: "'")) }) else { return text }
             var result = ""
             result.reserveCapacity(text.utf8.count + 16)
             for scalar in text.unicodeScalars {
@@ -24,6 +28,7 @@ public enum Escaping: Sendable, Hashable {
                 case "<": result += "&lt;"
                 case ">": result += "&gt;"
                 case "\"": result += "&quot;"
+                case "'" where apostrophes: result += "&#39;"
                 default: result.unicodeScalars.append(scalar)
                 }
             }

@@ -42,3 +42,13 @@ struct EscapingTests {
         #expect(Escaping.html.escape("plain") == "plain")
     }
 }
+
+@Suite struct StrictHTMLEscapingTests {
+    @Test func escapesApostrophesOnlyWhenAsked() throws {
+        let t = try Template(source: "<a title='{{v}}'>{{v}}</a>")
+        let value: TemplateValue = ["v": "it's <b>&\"x\""]
+        #expect(t.render(value, escaping: .html) == "<a title='it's &lt;b&gt;&amp;&quot;x&quot;'>it's &lt;b&gt;&amp;&quot;x&quot;</a>")
+        #expect(t.render(value, escaping: .htmlStrict) == "<a title='it&#39;s &lt;b&gt;&amp;&quot;x&quot;'>it&#39;s &lt;b&gt;&amp;&quot;x&quot;</a>")
+        #expect(Escaping.htmlStrict.escape("plain") == "plain")
+    }
+}

@@ -55,24 +55,9 @@ public struct MessageTemplates: Sendable {
         return EmailContent(subject: plain(.subject), text: plain(.text), html: html)
     }
 
-    /// Renders with the engine's HTML escaping, and also escapes `'` in values (the engine leaves
-    /// it, as the Mustache spec does), so a template quoting attributes with `'` stays safe.
-    /// How: apostrophes in the context become a private-use placeholder the engine passes
-    /// through, then `&#39;` in the output. A private-use U+F8FF already in an alert also
-    /// becomes `&#39;`: harmless in HTML.
+    /// HTML with `'` escaped too (`.htmlStrict`): an operator's template may quote attributes
+    /// with `'`, and a value must not close them.
     static func renderHTML(_ template: Template, context: [String: TemplateValue]) -> String {
-        let out = template.render(.dictionary(context.mapValues(shieldApostrophes)), escaping: .html)
-        return out.replacingOccurrences(of: placeholder, with: "&#39;")
-    }
-
-    private static let placeholder = "\u{F8FF}"
-
-    private static func shieldApostrophes(_ v: TemplateValue) -> TemplateValue {
-        switch v {
-        case .string(let s): s.contains("'") ? .string(s.replacingOccurrences(of: "'", with: placeholder)) : v
-        case .list(let items): .list(items.map(shieldApostrophes))
-        case .dictionary(let d): .dictionary(d.mapValues(shieldApostrophes))
-        default: v
-        }
+        template.render(.dictionary(context), escaping: .htmlStrict)
     }
 }
