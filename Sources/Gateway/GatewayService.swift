@@ -1,6 +1,7 @@
 import AMQP
 import AlertCore
 import Foundation
+import Signing
 import HTTPServer
 import Synchronization
 import WorkerKit
@@ -93,7 +94,7 @@ public final class GatewayService: Sendable {
         // Check every integration of the kind, in constant time each, without an early exit.
         var match: IntegrationConfig? = nil
         for i in config.integrations where i.kind == kind {
-            if constantTimeEquals(i.token, token) { match = i }
+            if Signing.constantTimeEquals(i.token.utf8, token.utf8) { match = i }
         }
         guard let integration = match else { return reject(respond, 404, "unknown_token", "unknown integration") }
         if let failure = GatewayAuth.check(integration.auth, req) {

@@ -1,14 +1,20 @@
 import Foundation
 
 /// An instant read from an RFC 3339 timestamp, printable in any time zone. Pure arithmetic on
-/// the proleptic Gregorian calendar; fractions of a second are dropped when printing.
-struct RFC3339Time: Sendable, Hashable {
+/// the proleptic Gregorian calendar; fractions of a second are dropped when printing. The one
+/// place Klaxon does calendar arithmetic: AlertCore's `Timestamps` formats through it too.
+public struct RFC3339Time: Sendable, Hashable {
     /// Whole seconds since 1970-01-01T00:00:00Z (floored).
-    let secondsSinceEpoch: Int64
+    public let secondsSinceEpoch: Int64
+
+    /// The instant of `date`, to the second (floored).
+    public init(_ date: Date) {
+        secondsSinceEpoch = Int64(date.timeIntervalSince1970.rounded(.down))
+    }
 
     /// Parses `YYYY-MM-DDThh:mm:ss[.fraction](Z|±hh:mm)`; `t`, `z` and a space for `T` are
     /// accepted as RFC 3339 allows. Returns `nil` for anything else, including impossible dates.
-    init?(_ text: String) {
+    public init?(_ text: String) {
         var reader = DigitReader(bytes: Array(text.utf8))
         guard let year = reader.number(4), reader.skip("-"),
             let month = reader.number(2), reader.skip("-"),
@@ -39,9 +45,23 @@ struct RFC3339Time: Sendable, Hashable {
         secondsSinceEpoch = days * 86400 + Int64(hour * 3600 + minute * 60 + second - offset)
     }
 
+    /// `2026-01-02T06:30:12.123Z`: `date` in UTC with milliseconds, the fraction truncated as
+    /// Foundation's `ISO8601FormatStyle` does (scaling the whole time by 1000 first would round
+    /// x.508999… up to .509). Foundation's own formatter reads /etc/localtime on every call.
+    public static func utcString(_ date: Date) -> String {
+        let t = date.timeIntervalSince1970
+        let seconds = Int64(t.rounded(.down))
+        let millis = min(999, Int((t - Double(seconds)) * 1000))
+        let days = seconds >= 0 ? seconds / 86400 : (seconds - 86399) / 86400
+        let secondOfDay = Int(seconds - days * 86400)
+        let (year, month, day) = civil(fromDays: days)
+        return "\(pad(year, 4))-\(pad(month, 2))-\(pad(day, 2))T\(pad(secondOfDay / 3600, 2)):\(pad(secondOfDay / 60 % 60, 2)):"
+            + "\(pad(secondOfDay % 60, 2)).\(pad(millis, 3))Z"
+    }
+
     /// `2026-01-02 08:30:12 CST`: wall-clock time in `zone` and the zone's abbreviation.
     /// `identifier` is the name the zone was requested by, used to find the abbreviation.
-    func formatted(in zone: TimeZone, named identifier: String) -> String {
+    public func formatted(in zone: TimeZone, named identifier: String) -> String {
         let date = Date(timeIntervalSince1970: TimeInterval(secondsSinceEpoch))
         let local = secondsSinceEpoch + Int64(zone.secondsFromGMT(for: date))
         let days = local >= 0 ? local / 86400 : (local - 86399) / 86400

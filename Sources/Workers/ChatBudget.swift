@@ -185,10 +185,3 @@ extension LocalBudget: RobotBudget {
 
     public func exhaust(_ key: String, limits: [RateLimit]) async { exhaust(key, limits: limits, now: Date()) }
 }
-
-extension RedisKeys {
-    /// The sliding log of sends to one robot, shared by every replica of its channel.
-    public static func chatBudget(_ namespace: String, _ channel: Channel, _ robot: String) -> String {
-        "\(namespace):chat:budget:\(channel.rawValue):\(robot)"
-    }
-}

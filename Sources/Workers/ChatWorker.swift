@@ -2,7 +2,6 @@ import AMQP
 import AlertCore
 import Foundation
 import Notify
-import Redis
 import WorkerKit
 
 /// `klaxon-chat --channel dingtalk|wecom|feishu`: consumes `notify.<channel>`, skips what is
@@ -33,24 +32,14 @@ public enum ChatWorker {
                                   logger: Logger, metrics: Metrics) -> WorkerDefinition {
         precondition(channel.isChat, "\(channel.rawValue) is not a chat channel")
         let ns = config.broker.namespace
-        let ttl = String(config.delivery.idempotencyTTLMillis)
         let chat = config.chat
-        let sent = metrics.counter("klaxon_notifications_total", "Notifications delivered, by channel.")
-        let failed = metrics.counter("klaxon_notifications_failed_total", "Failed delivery attempts, by channel and reason.")
-        let skipped = metrics.counter("klaxon_notifications_duplicate_total", "Redelivered notifications skipped as already delivered.")
-        let latency = metrics.histogram("klaxon_notification_latency_seconds", "Time from the alert's arrival at the gateway to delivery.")
-        let label = ["channel": channel.rawValue]
         let log = logger.with(["channel": channel.rawValue])
+        let deliveries = DeliveryLog(config: config, redis: redis, logger: log)
+        let stats = DeliveryMetrics(metrics, channel: channel)
 
         let record: ChatDispatcher.Record = { delivered in
-            let commands = delivered.map { ["SET", RedisKeys.delivered(ns, $0.id), "1", "PX", ttl] }
-            do { _ = try await redis.pipeline(commands) } catch {
-                log.warning("delivered, but cannot record it in Redis; a redelivery would send it again", ["error": "\(error)"])
-            }
-            for n in delivered {
-                sent.inc(label)
-                if let received = Timestamps.parse(n.alert.receivedAt) { latency.observe(Date().timeIntervalSince(received), label) }
-            }
+            await deliveries.record(delivered.map(\.id))
+            delivered.forEach(stats.delivered)
             log.info("delivered", ["notifications": delivered.map(\.id).joined(separator: ","), "robot": delivered.first?.recipients.first ?? ""])
         }
         let dispatcher = ChatDispatcher(
@@ -59,32 +48,22 @@ public enum ChatWorker {
             budgetKey: { RedisKeys.chatBudget(ns, channel, $0.name) }, limits: { chat.budget(of: $0) },
             record: record, logger: log, metrics: metrics)
 
-        let handler: BatchHandler = { batch in
-            await withTaskGroup(of: (Int, Result<Void, DeliveryError>).self) { group in
-                for (i, d) in batch.enumerated() {
-                    group.addTask {
-                        let n: AlertCore.Notification
-                        do { n = try Codec.decode(AlertCore.Notification.self, from: d.body) } catch {
-                            return (i, .failure(.permanent(.unparseable, "not a notification: \(error)")))
-                        }
-                        let r = await handle(n, channel: channel, chat: chat, dispatcher: dispatcher, redis: redis, ns: ns,
-                                             skipped: skipped, log: log)
-                        if case .failure(let e) = r { failed.inc(["channel": channel.rawValue, "reason": e.reason.rawValue]) }
-                        return (i, r)
-                    }
-                }
-                var results = [Result<Void, DeliveryError>](repeating: .success(()), count: batch.count)
-                for await (i, r) in group { results[i] = r }
-                return results
+        let handler = perMessage { d in
+            let n: AlertCore.Notification
+            do { n = try Codec.decode(AlertCore.Notification.self, from: d.body) } catch {
+                return .failure(.permanent(.unparseable, "not a notification: \(error)"))
             }
+            let r = await handle(n, channel: channel, chat: chat, dispatcher: dispatcher, deliveries: deliveries, stats: stats, log: log)
+            if case .failure(let e) = r { stats.failure(e) }
+            return r
         }
         return WorkerDefinition(name: "klaxon-chat-\(channel.rawValue)", queue: Topology(namespace: ns).notifyQueue(channel), batchSize: 1,
                                 concurrency: chat.maxPending, handler: handler, readiness: { redis.isHealthy ? [] : ["redis"] },
                                 onStop: { redis.close() })
     }
 
-    static func handle(_ n: AlertCore.Notification, channel: Channel, chat: ChatConfig, dispatcher: ChatDispatcher, redis: SharedRedis,
-                       ns: String, skipped: Counter, log: Logger) async -> Result<Void, DeliveryError> {
+    static func handle(_ n: AlertCore.Notification, channel: Channel, chat: ChatConfig, dispatcher: ChatDispatcher,
+                       deliveries: DeliveryLog, stats: DeliveryMetrics, log: Logger) async -> Result<Void, DeliveryError> {
         guard n.channel == channel.rawValue else {
             return .failure(.permanent(.invalidPayload, "notification \(n.id) is for channel \(n.channel), not \(channel.rawValue)"))
         }
@@ -92,8 +71,8 @@ public enum ChatWorker {
             return .failure(.permanent(.invalidPayload,
                                        "notification \(n.id) names no \(channel.rawValue) robot of chat.robots: \(n.recipients.joined(separator: ", "))"))
         }
-        if let r = try? await redis.command(["EXISTS", RedisKeys.delivered(ns, n.id)]), r.integer == 1 {
-            skipped.inc(["channel": channel.rawValue])
+        if await deliveries.wasDelivered(n.id) {
+            stats.duplicate()
             log.info("already delivered; skipping redelivery", ["notification": n.id])
             return .success(())
         }

@@ -51,13 +51,6 @@ import Testing
         #expect(Fingerprint.hash("x").count == 16)
     }
 
-    @Test func constantTimeComparison() {
-        #expect(constantTimeEquals("abc", "abc"))
-        #expect(!constantTimeEquals("abc", "abd"))
-        #expect(!constantTimeEquals("abc", "abcd"))
-        #expect(!constantTimeEquals("", "a"))
-    }
-
     @Test func topologyNames() {
         let t = Topology(namespace: "klaxon")
         #expect(t.workQueues == ["klaxon.alerts.ingest", "klaxon.alerts.route", "klaxon.notify.email",

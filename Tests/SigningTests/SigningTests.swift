@@ -80,6 +80,11 @@ struct SigningTests {
         #expect(!Signing.constantTimeEquals([1, 2, 3], [1, 2, 4]))
         #expect(!Signing.constantTimeEquals([1, 2, 3], [1, 2]))
         #expect(Signing.constantTimeEquals([UInt8](), [UInt8]()))
+        // Integration tokens are compared as their UTF-8 bytes.
+        #expect(Signing.constantTimeEquals("abc".utf8, "abc".utf8))
+        #expect(!Signing.constantTimeEquals("abc".utf8, "abd".utf8))
+        #expect(!Signing.constantTimeEquals("abc".utf8, "abcd".utf8))
+        #expect(!Signing.constantTimeEquals("".utf8, "a".utf8))
     }
 
     /// Grafana's webhook signature: hex(HMAC-SHA256(secret, ts + ":" + body)), checked against

@@ -18,7 +18,7 @@ import Foundation
 ///   `sourceService` (relations), `entity` (instance or endpoint of the destination), `name`,
 ///   `scope`, `scopeId`, `ruleName`, `id0`, `id1` (when non-empty), `uuid`, `expression`,
 ///   `startTimeLocal` / `recoveryTimeLocal` (`NormalizeContext.timeZone`, e.g.
-///   `2019-06-14 22:56:11 GMT+8`).
+///   `2019-06-14 22:56:11 CST`).
 /// - `name` is required (a `PayloadError` naming it when absent): without it there is nothing
 ///   to route on.
 public enum SkyWalkingNormalizer {
