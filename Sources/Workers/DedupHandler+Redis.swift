@@ -14,7 +14,7 @@ extension DedupHandler {
         while true {
             if !outage.shouldTry() {
                 // Fail open without waiting on a Redis we know is down (at most one try a second).
-                return items.map { .success($0.alert.status == .resolved ? .resolved(suppressedRepeats: 0) : .failOpen) }
+                return failOpen(items)
             }
             do {
                 let replies = try await evaluate(items)
@@ -39,7 +39,7 @@ extension DedupHandler {
                 switch policy {
                 case .failOpen:
                     outage.failed(retryAfterMillis: 1000)
-                    return items.map { .success($0.alert.status == .resolved ? .resolved(suppressedRepeats: 0) : .failOpen) }
+                    return failOpen(items)
                 case .giveBack:
                     return items.map { _ in .failure(.transient(.network, "redis unreachable; not decided (stopping while holding): \(error)")) }
                 case .hold:
@@ -51,6 +51,11 @@ extension DedupHandler {
                 }
             }
         }
+    }
+
+    /// Undecided, forwarded anyway: a duplicate page beats a lost one. Resolved still passes.
+    private func failOpen(_ items: [DedupItem]) -> [Result<DedupDecision, DeliveryError>] {
+        items.map { .success($0.alert.status == .resolved ? .resolved(suppressedRepeats: 0) : .failOpen) }
     }
 
     /// One pipeline of EVALSHA; commands Redis answers NOSCRIPT for (script cache flushed) are
