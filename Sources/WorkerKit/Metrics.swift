@@ -80,13 +80,15 @@ public final class Metrics: Sendable {
     fileprivate func update(_ name: String, _ labels: [String: String], _ body: (inout Series, [Double]) -> Void) {
         let key = Metrics.labelKey(labels)
         families.withLock { f in
-            guard var fam = f[name] else { return }
-            if fam.series[key] == nil {
-                fam.series[key] = Series(counts: Array(repeating: 0, count: fam.buckets.count))
-                fam.order.append(key)
+            // Mutated in place through the subscript: copying the family out and back would
+            // copy its whole series dictionary on every increment (copy-on-write).
+            guard f[name] != nil else { return }
+            if f[name]!.series[key] == nil {
+                f[name]!.series[key] = Series(counts: Array(repeating: 0, count: f[name]!.buckets.count))
+                f[name]!.order.append(key)
             }
-            body(&fam.series[key]!, fam.buckets)
-            f[name] = fam
+            let buckets = f[name]!.buckets
+            body(&f[name]!.series[key]!, buckets)
         }
     }
 
