@@ -1,4 +1,5 @@
 import AlertCore
+import HTTPServer
 import WorkerKit
 
 /// The gateway's metrics, registered once at start-up. With the publisher's
@@ -8,21 +9,34 @@ import WorkerKit
 struct GatewayMetrics: Sendable {
     let accepted: Counter
     let rejected: Counter
+    let connectionsCut: Counter
     let inFlight: Gauge
     let publishSeconds: Histogram
 
     /// Every `reason` label value of `rejected`.
     static let rejectReasons = ["not_found", "method", "unknown_kind", "unknown_token", "unauthorized", "invalid_payload",
-                                "too_many_alerts", "broker_unavailable"]
+                                "too_many_alerts", "broker_unavailable", "body_too_large", "shutting_down"]
 
     init(_ m: Metrics, integrations: [IntegrationConfig]) {
         accepted = m.counter("klaxon_gateway_alerts_accepted_total", "Alerts accepted (confirmed by the broker), by integration and source.")
         rejected = m.counter("klaxon_gateway_requests_rejected_total", "Requests answered with an error, by reason.")
+        connectionsCut = m.counter("klaxon_gateway_connections_timed_out_total",
+                                   "Connections closed for not delivering a complete request within gateway.idle_timeout (slow senders, and keep-alive connections left idle).")
         inFlight = m.gauge("klaxon_gateway_requests_in_flight", "Accepted requests waiting for their broker confirms.")
         publishSeconds = m.histogram("klaxon_gateway_publish_seconds", "Time from a request's first publish to its last confirm (or failure).")
         // Series exist from the start (at 0), so dashboards and rate() see them before the first event.
         for i in integrations { accepted.inc(["integration": i.name, "source": i.kind.rawValue], by: 0) }
         for r in Self.rejectReasons { rejected.inc(["reason": r], by: 0) }
+        connectionsCut.inc([:], by: 0)
         inFlight.add(0)
+    }
+
+    /// Counts what the HTTP server answered or cut without the gateway's handler.
+    func record(_ event: HTTPServer.Event) {
+        switch event {
+        case .bodyTooLarge: rejected.inc(["reason": "body_too_large"])
+        case .answeredAtShutdown: rejected.inc(["reason": "shutting_down"])
+        case .connectionCut: connectionsCut.inc([:])
+        }
     }
 }

@@ -39,7 +39,8 @@ public final class GatewayService: Sendable {
     public func start() throws -> Int {
         let g = config.gateway
         let s = try HTTPServer(.init(host: g.listen.host, port: g.listen.port, threads: g.threads, maxConnections: g.maxConnections,
-                                     idleTimeoutSeconds: g.idleTimeoutSeconds, maxBodyBytes: g.maxBodyBytes)) { [self] req, respond in
+                                     idleTimeoutSeconds: g.idleTimeoutSeconds, maxBodyBytes: g.maxBodyBytes,
+                                     onEvent: { [stats] in stats.record($0) })) { [self] req, respond in
             handle(req, respond)
         }
         server.withLock { $0 = s }

@@ -20,9 +20,11 @@ final class ConnectionWatchdog: Sendable {
     private let running = Atomic<Bool>(false)
     /// Connections cut so far (tests and logs).
     let cutCount = Atomic<Int>(0)
+    private let onCut: @Sendable (Int) -> Void
 
-    init(timeoutSeconds: Int) {
+    init(timeoutSeconds: Int, onCut: @escaping @Sendable (Int) -> Void = { _ in }) {
         timeoutNanos = UInt64(max(1, timeoutSeconds)) * 1_000_000_000
+        self.onCut = onCut
     }
 
     func start() {
@@ -84,6 +86,6 @@ final class ConnectionWatchdog: Sendable {
             }
             return n
         }
-        if n > 0 { cutCount.add(n, ordering: .relaxed) }
+        if n > 0 { cutCount.add(n, ordering: .relaxed); onCut(n) }
     }
 }

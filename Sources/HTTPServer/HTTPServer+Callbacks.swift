@@ -33,6 +33,7 @@ let accessHandler: MHD_AccessHandlerCallback = { cls, connection, url, method, _
             state.tooLarge = true
             state.dispatched = true
             server.watchdog.busy(key(connection))
+            server.onEvent?(.bodyTooLarge)
             return queue(.error(413, "request body exceeds the limit of \(server.maxBodyBytes) bytes"), on: connection, server)
         }
         return .YES
@@ -73,6 +74,7 @@ let accessHandler: MHD_AccessHandlerCallback = { cls, connection, url, method, _
     server.watchdog.busy(key(connection))
 
     if state.tooLarge {
+        server.onEvent?(.bodyTooLarge)
         return queue(.error(413, "request body exceeds the limit of \(server.maxBodyBytes) bytes"), on: connection, server)
     }
     let fullPath = url.map { String(cString: $0) } ?? "/"

@@ -18,16 +18,31 @@ public final class HTTPServer: Sendable {
         /// while its response is sent: slow senders (slowloris) cannot hold the server.
         public var idleTimeoutSeconds: Int
         public var maxBodyBytes: Int
+        /// Told of what the server answers or cuts by itself, without the handler (metrics).
+        /// Runs on a server thread: keep it short.
+        public var onEvent: (@Sendable (Event) -> Void)?
 
         public init(host: String = "0.0.0.0", port: Int, threads: Int = 2, maxConnections: Int = 1024,
-                    idleTimeoutSeconds: Int = 30, maxBodyBytes: Int = 1 << 20) {
+                    idleTimeoutSeconds: Int = 30, maxBodyBytes: Int = 1 << 20, onEvent: (@Sendable (Event) -> Void)? = nil) {
             self.host = host
             self.port = port
             self.threads = threads
             self.maxConnections = maxConnections
             self.idleTimeoutSeconds = idleTimeoutSeconds
             self.maxBodyBytes = maxBodyBytes
+            self.onEvent = onEvent
         }
+    }
+
+    /// What the server does on its own, never seen by the handler.
+    public enum Event: Sendable, Equatable {
+        /// A request answered 413 because its body (declared or received) exceeds `maxBodyBytes`.
+        case bodyTooLarge
+        /// A request answered 503 by `shutdown` because its handler had not answered in time.
+        case answeredAtShutdown
+        /// A connection cut by the idle timeout: a slow sender, or a keep-alive connection left
+        /// idle for `idleTimeoutSeconds`.
+        case connectionCut
     }
 
     public enum StartError: Error, CustomStringConvertible {
@@ -55,8 +70,9 @@ public final class HTTPServer: Sendable {
         let host = config.host == "localhost" ? "127.0.0.1" : config.host
         guard inet_pton(AF_INET, host, &addr.sin_addr) == 1 else { throw .badAddress("\(config.host):\(config.port)") }
 
-        let dog = ConnectionWatchdog(timeoutSeconds: config.idleTimeoutSeconds)
-        let ctx = ServerContext(handler: handler, maxBodyBytes: config.maxBodyBytes, watchdog: dog)
+        let onEvent = config.onEvent
+        let dog = ConnectionWatchdog(timeoutSeconds: config.idleTimeoutSeconds) { n in for _ in 0..<n { onEvent?(.connectionCut) } }
+        let ctx = ServerContext(handler: handler, maxBodyBytes: config.maxBodyBytes, watchdog: dog, onEvent: onEvent)
         context = ctx
         watchdog = dog
         // ITC (already implied by suspend/resume) is what MHD_quiesce_daemon needs in this mode.
@@ -98,6 +114,7 @@ public final class HTTPServer: Sendable {
         // Whatever is still waiting for its handler gets a 503 now, so no connection stays
         // suspended: libmicrohttpd must not be stopped with parked connections.
         let cut = context.answerPending(.error(503, "server shutting down; retry", headers: [("Retry-After", "1")]))
+        for _ in 0..<cut { context.onEvent?(.answeredAtShutdown) }
         waitUntil(seconds: 2) { self.context.suspended.load(ordering: .acquiring) == 0 && self.context.openRequests.load(ordering: .acquiring) == 0 }
         stop()
         if listenFD >= 0 { close(listenFD) }
@@ -127,6 +144,7 @@ final class ServerContext: Sendable {
     let handler: HTTPHandler
     let maxBodyBytes: Int
     let watchdog: ConnectionWatchdog
+    let onEvent: (@Sendable (HTTPServer.Event) -> Void)?
     /// Requests whose state exists (first access-handler call) and whose completion callback has
     /// not run yet.
     let openRequests = Atomic<Int>(0)
@@ -137,10 +155,11 @@ final class ServerContext: Sendable {
     /// Requests handed to the handler and not answered yet (for `shutdown`).
     private let pending = Mutex<[ObjectIdentifier: RequestState]>([:])
 
-    init(handler: @escaping HTTPHandler, maxBodyBytes: Int, watchdog: ConnectionWatchdog) {
+    init(handler: @escaping HTTPHandler, maxBodyBytes: Int, watchdog: ConnectionWatchdog, onEvent: (@Sendable (HTTPServer.Event) -> Void)?) {
         self.handler = handler
         self.maxBodyBytes = maxBodyBytes
         self.watchdog = watchdog
+        self.onEvent = onEvent
     }
 
     func track(_ s: RequestState) { pending.withLock { $0[ObjectIdentifier(s)] = s } }

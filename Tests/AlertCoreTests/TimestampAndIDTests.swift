@@ -38,3 +38,18 @@ import Testing
         #expect(input.isBlank == expected.isEmpty)
     }
 }
+
+@Suite struct AlertIDConcurrencyTests {
+    /// The random pool is shared: ids made on several threads at once, across many refills of
+    /// the pool, are still all different and all well formed.
+    @Test func idsFromManyThreadsAreDistinct() async {
+        let ids = await withTaskGroup(of: [String].self) { group in
+            for _ in 0..<4 { group.addTask { (0..<3000).map { _ in AlertID.make() } } }
+            var all: [String] = []
+            for await part in group { all += part }
+            return all
+        }
+        #expect(Set(ids).count == 12_000)
+        #expect(ids.allSatisfy { UUID(uuidString: $0) != nil && $0.count == 36 })
+    }
+}

@@ -52,6 +52,7 @@ import WorkerKit
         #expect(idle.isClosed(waitMillis: 6000), "an idle connection outlived idle_timeout_seconds plus margin")
         // A keep-alive connection idle after its response is closed the same way.
         #expect(kept.isClosed(waitMillis: 6000))
+        #expect(await eventually(seconds: 5) { h.metrics.value("klaxon_gateway_connections_timed_out_total") == 2 })
         await h.finish()
     }
 
@@ -99,6 +100,8 @@ import WorkerKit
         let d = try #require(RawClient(port: h.port))
         #expect(d.send(Self.request + "Content-Length: 999999\r\n\r\n"))
         #expect(d.readResponse()?.status == 413)
+        // Both are counted, though the HTTP layer answered them without the gateway's handler.
+        #expect(h.metrics.value("klaxon_gateway_requests_rejected_total", ["reason": "body_too_large"]) == 2)
         await h.finish()
     }
 

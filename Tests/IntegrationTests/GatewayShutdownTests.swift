@@ -16,8 +16,11 @@ import WorkerKit
         func releaseAll() { for r in parked.withLock({ p in defer { p.removeAll() }; return p }) { r(.json(200, Array(#"{"ok":true}"#.utf8))) } }
     }
 
-    static func server(_ parking: Parking) throws -> HTTPServer {
-        try HTTPServer(.init(host: "127.0.0.1", port: 0, threads: 2, maxConnections: 16, idleTimeoutSeconds: 30)) { req, respond in
+    final class Events: Sendable { let seen = Mutex<[HTTPServer.Event]>([]) }
+
+    static func server(_ parking: Parking, events: Events? = nil) throws -> HTTPServer {
+        try HTTPServer(.init(host: "127.0.0.1", port: 0, threads: 2, maxConnections: 16, idleTimeoutSeconds: 30,
+                             onEvent: { e in events?.seen.withLock { $0.append(e) } })) { req, respond in
             if req.path == "/park" { parking.parked.withLock { $0.append(respond) } } else { respond(.json(200, Array("{}".utf8))) }
         }
     }
@@ -48,12 +51,14 @@ import WorkerKit
 
     @Test func stragglersGet503AtTheDeadline() async throws {
         let parking = Parking()
-        let server = try Self.server(parking)
+        let events = Events()
+        let server = try Self.server(parking, events: events)
         let client = try #require(RawClient(port: server.port))
         #expect(client.send("GET /park HTTP/1.1\r\nHost: x\r\n\r\n"))
         #expect(await eventually(seconds: 10) { parking.count == 1 })
         let cut = server.shutdown(drainSeconds: 0.3)
         #expect(cut == 1)
+        #expect(events.seen.withLock { $0 } == [.answeredAtShutdown])
         let r = try #require(client.readResponse())
         #expect(r.status == 503)
         #expect(r.body.contains("shutting down"))

@@ -16,6 +16,17 @@ import WorkerKit
         #expect(m.value("klaxon_test_total", ["b": "2", "a": "1"]) == 3)
     }
 
+    @Test func histogramsAreRenderedBeforeTheirFirstObservation() {
+        let m = Metrics()
+        _ = m.histogram("klaxon_plain_seconds", "No labels.", buckets: [0.1])
+        _ = m.histogram("klaxon_by_channel_seconds", "Labelled.", buckets: [0.1], series: [["channel": "email"]])
+        let text = m.render()
+        #expect(text.contains("klaxon_plain_seconds_bucket{le=\"0.1\"} 0\nklaxon_plain_seconds_bucket{le=\"+Inf\"} 0\nklaxon_plain_seconds_sum 0\nklaxon_plain_seconds_count 0\n"))
+        #expect(text.contains("klaxon_by_channel_seconds_bucket{channel=\"email\",le=\"+Inf\"} 0\n"))
+        #expect(text.contains("klaxon_by_channel_seconds_count{channel=\"email\"} 0\n"))
+        #expect(!text.contains("klaxon_by_channel_seconds_count 0"))
+    }
+
     @Test func histogramBucketsAreCumulative() {
         let m = Metrics()
         let h = m.histogram("klaxon_test_seconds", "A test histogram.", buckets: [0.1, 1])

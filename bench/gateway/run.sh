@@ -57,6 +57,10 @@ trap cleanup EXIT
 echo "bench: broker ceiling: bench-publisher, $messages messages, 512 outstanding"
 "$bin/bench-publisher" --config "$out/klaxon.yaml" --namespace "$ns_bare" --count "$messages" --outstanding 512 | tee "$out/bare.json"
 "$bin/bench-publisher" --config "$out/klaxon.yaml" --delete-namespace "$ns_bare"
+# The ceiling for N clients: each client has one request, so at most N messages, in flight.
+echo "bench: broker ceiling with $connections in flight: bench-publisher, $messages messages, $connections outstanding"
+"$bin/bench-publisher" --config "$out/klaxon.yaml" --namespace "$ns_bare" --count "$messages" --outstanding "$connections" | tee "$out/bare-inflight.json"
+"$bin/bench-publisher" --config "$out/klaxon.yaml" --delete-namespace "$ns_bare"
 
 BENCH_TOKEN=$token KLAXON_LOG_LEVEL=warning "$bin/klaxon-gateway" --config "$out/klaxon.yaml" --health-listen "127.0.0.1:$health" >"$out/gateway.log" 2>&1 &
 gw=$!
@@ -68,8 +72,18 @@ echo "bench: gateway: wrk -t$wrk_threads -c$connections -d${duration}s (gateway 
 # Warm-up (connections, JIT-free but caches and the queue's first segment).
 KLAXON_BENCH_PATH="/integrations/alertmanager/$token" wrk -t"$wrk_threads" -c"$connections" -d3s -s bench/gateway/post-alert.lua "http://127.0.0.1:$port" >/dev/null
 before=$(metric "$accepted_key")
-KLAXON_BENCH_PATH="/integrations/alertmanager/$token" wrk -t"$wrk_threads" -c"$connections" -d"${duration}s" --latency -s bench/gateway/post-alert.lua "http://127.0.0.1:$port" | tee "$out/wrk.txt"
+KLAXON_BENCH_PATH="/integrations/alertmanager/$token" wrk -t"$wrk_threads" -c"$connections" -d"${duration}s" --latency -s bench/gateway/post-alert.lua "http://127.0.0.1:$port" | tee "$out/wrk.txt" &
+wrk_job=$!
+# CPU of each process over the measured window (utime + stime from /proc, in clock ticks).
+ticks() { awk '{ print $14 + $15 }' "/proc/$1/stat" 2>/dev/null || echo 0; }
+sleep 1
+beam=$(pgrep -f beam.smp | head -1) load=$(pgrep -x wrk | head -1)
+cpu0="$(ticks "$gw") $(ticks "$beam") $(ticks "$load") $(date +%s.%N)"
+sleep $((duration - 2))
+cpu1="$(ticks "$gw") $(ticks "$beam") $(ticks "$load") $(date +%s.%N)"
+wait "$wrk_job"
 after=$(metric "$accepted_key")
+echo "$cpu0 $cpu1 $(getconf CLK_TCK)" >"$out/cpu.txt"
 kill -0 "$gw" || { echo "bench: the gateway died" >&2; exit 1; }
 
 python3 - "$out" "$before" "$after" <<'PY'
@@ -77,11 +91,20 @@ import json, sys, re
 out, before, after = sys.argv[1], float(sys.argv[2]), float(sys.argv[3])
 bare = json.load(open(f"{out}/bare.json"))
 wrk = json.loads(re.search(r"WRK_JSON (.*)", open(f"{out}/wrk.txt").read()).group(1))
+inflight = json.load(open(f"{out}/bare-inflight.json"))
 rate = (after - before) / wrk["seconds"]
 ratio = rate / bare["rate"]
+# Share of one core and CPU microseconds per accepted alert, per process, over the window.
+c = [float(x) for x in open(f"{out}/cpu.txt").read().split()]
+hz, seconds = c[8], c[7] - c[3]
+cpu = {name: {"core_pct": round(100 * (c[4 + i] - c[i]) / hz / seconds), "us_per_alert": round(1e6 * (c[4 + i] - c[i]) / hz / seconds / rate, 1)}
+       for i, name in enumerate(["gateway", "rabbitmq", "wrk"])}
 result = {"gateway_alerts_per_s": round(rate), "p50_ms": wrk["p50_ms"], "p99_ms": wrk["p99_ms"], "max_ms": wrk["max_ms"],
           "statuses": wrk["statuses"], "socket_errors": wrk["errors"], "bare_publisher_msgs_per_s": bare["rate"],
-          "ratio": round(ratio, 3), "goal_ratio_met": ratio >= 0.70, "goal_p99_met": wrk["p99_ms"] < 25}
+          "bare_publisher_same_inflight_msgs_per_s": inflight["rate"],
+          "ratio": round(ratio, 3), "ratio_to_same_inflight": round(rate / inflight["rate"], 3),
+          "same_inflight_ceiling_ratio": round(inflight["rate"] / bare["rate"], 3), "cpu": cpu,
+          "goal_ratio_met": ratio >= 0.70, "goal_p99_met": wrk["p99_ms"] < 25}
 json.dump(result, open(f"{out}/result.json", "w"))
 print("bench: RESULT " + json.dumps(result))
 PY
