@@ -3,7 +3,10 @@
 # (release build) with a live RabbitMQ on this machine; in the same run, bench-publisher
 # measures the broker's ceiling with the same persistence, confirm mode, window and queue type.
 #   bench/gateway/run.sh [--connections 64] [--duration 20] [--threads 2] [--messages 100000]
-# Prints both results and the ratio; the raw outputs stay in var/bench-gateway/.
+# Also measures the ceiling for N clients (bare publisher with N outstanding: each client has
+# one request, so at most N messages, in flight) and samples the CPU of the gateway, RabbitMQ and
+# wrk from /proc during the measured window.
+# Prints both results and the ratios; the raw outputs stay in var/bench-gateway/.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 root=$(pwd)
@@ -18,6 +21,7 @@ while [ $# -gt 0 ]; do
     *) echo "usage: $0 [--connections N] [--duration S] [--threads N] [--gateway-threads N] [--messages N]" >&2; exit 2 ;;
   esac
 done
+[ "$duration" -ge 5 ] || { echo "bench: --duration must be at least 5 (seconds): the CPU sample skips the first and last second" >&2; exit 2; }
 command -v wrk >/dev/null || { echo "bench: wrk is missing: bash scripts/install-deps.sh" >&2; exit 1; }
 out="$root/var/bench-gateway"
 mkdir -p "$out"
