@@ -59,96 +59,25 @@ enum OpenAPIDocument {
         },
         "responses": {
           "202": {
-            "description": "Every alert was normalized and confirmed by the broker.",
-            "content": {
-              "application/json": {
-                "schema": {
-                  "$ref": "#/components/schemas/Accepted"
-                }
-              }
-            }
+            "$ref": "#/components/responses/Accepted"
           },
           "400": {
-            "description": "The body is not valid JSON or UTF-8, is nested too deep, or lacks a field; the message names it.",
-            "content": {
-              "application/json": {
-                "schema": {
-                  "$ref": "#/components/schemas/Error"
-                }
-              }
-            }
+            "$ref": "#/components/responses/InvalidPayload"
           },
           "401": {
-            "description": "The integration's basic-auth or HMAC check failed.",
-            "headers": {
-              "WWW-Authenticate": {
-                "description": "Sent when basic auth is configured.",
-                "schema": {
-                  "type": "string"
-                }
-              }
-            },
-            "content": {
-              "application/json": {
-                "schema": {
-                  "$ref": "#/components/schemas/Error"
-                }
-              }
-            }
+            "$ref": "#/components/responses/Unauthorized"
           },
           "404": {
-            "description": "Unknown integration kind or token.",
-            "content": {
-              "application/json": {
-                "schema": {
-                  "$ref": "#/components/schemas/Error"
-                }
-              }
-            }
+            "$ref": "#/components/responses/UnknownIntegration"
           },
           "405": {
-            "description": "Only POST is allowed.",
-            "headers": {
-              "Allow": {
-                "schema": {
-                  "type": "string"
-                }
-              }
-            },
-            "content": {
-              "application/json": {
-                "schema": {
-                  "$ref": "#/components/schemas/Error"
-                }
-              }
-            }
+            "$ref": "#/components/responses/MethodNotAllowed"
           },
           "413": {
-            "description": "The body exceeds `gateway.max_body_bytes`, or the payload carries more than `gateway.max_alerts_per_request` alerts.",
-            "content": {
-              "application/json": {
-                "schema": {
-                  "$ref": "#/components/schemas/Error"
-                }
-              }
-            }
+            "$ref": "#/components/responses/TooLarge"
           },
           "503": {
-            "description": "The broker did not confirm in time (or is down): nothing was accepted; retry.",
-            "headers": {
-              "Retry-After": {
-                "schema": {
-                  "type": "integer"
-                }
-              }
-            },
-            "content": {
-              "application/json": {
-                "schema": {
-                  "$ref": "#/components/schemas/Error"
-                }
-              }
-            }
+            "$ref": "#/components/responses/Unavailable"
           }
         }
       }
@@ -187,96 +116,25 @@ enum OpenAPIDocument {
         },
         "responses": {
           "202": {
-            "description": "Every alert was normalized and confirmed by the broker.",
-            "content": {
-              "application/json": {
-                "schema": {
-                  "$ref": "#/components/schemas/Accepted"
-                }
-              }
-            }
+            "$ref": "#/components/responses/Accepted"
           },
           "400": {
-            "description": "The body is not valid JSON or UTF-8, is nested too deep, or lacks a field; the message names it.",
-            "content": {
-              "application/json": {
-                "schema": {
-                  "$ref": "#/components/schemas/Error"
-                }
-              }
-            }
+            "$ref": "#/components/responses/InvalidPayload"
           },
           "401": {
-            "description": "The integration's basic-auth or HMAC check failed.",
-            "headers": {
-              "WWW-Authenticate": {
-                "description": "Sent when basic auth is configured.",
-                "schema": {
-                  "type": "string"
-                }
-              }
-            },
-            "content": {
-              "application/json": {
-                "schema": {
-                  "$ref": "#/components/schemas/Error"
-                }
-              }
-            }
+            "$ref": "#/components/responses/Unauthorized"
           },
           "404": {
-            "description": "Unknown integration kind or token.",
-            "content": {
-              "application/json": {
-                "schema": {
-                  "$ref": "#/components/schemas/Error"
-                }
-              }
-            }
+            "$ref": "#/components/responses/UnknownIntegration"
           },
           "405": {
-            "description": "Only POST is allowed.",
-            "headers": {
-              "Allow": {
-                "schema": {
-                  "type": "string"
-                }
-              }
-            },
-            "content": {
-              "application/json": {
-                "schema": {
-                  "$ref": "#/components/schemas/Error"
-                }
-              }
-            }
+            "$ref": "#/components/responses/MethodNotAllowed"
           },
           "413": {
-            "description": "The body exceeds `gateway.max_body_bytes`, or the payload carries more than `gateway.max_alerts_per_request` alerts.",
-            "content": {
-              "application/json": {
-                "schema": {
-                  "$ref": "#/components/schemas/Error"
-                }
-              }
-            }
+            "$ref": "#/components/responses/TooLarge"
           },
           "503": {
-            "description": "The broker did not confirm in time (or is down): nothing was accepted; retry.",
-            "headers": {
-              "Retry-After": {
-                "schema": {
-                  "type": "integer"
-                }
-              }
-            },
-            "content": {
-              "application/json": {
-                "schema": {
-                  "$ref": "#/components/schemas/Error"
-                }
-              }
-            }
+            "$ref": "#/components/responses/Unavailable"
           }
         }
       }
@@ -328,96 +186,25 @@ enum OpenAPIDocument {
         },
         "responses": {
           "202": {
-            "description": "Every alert was normalized and confirmed by the broker.",
-            "content": {
-              "application/json": {
-                "schema": {
-                  "$ref": "#/components/schemas/Accepted"
-                }
-              }
-            }
+            "$ref": "#/components/responses/Accepted"
           },
           "400": {
-            "description": "The body is not valid JSON or UTF-8, is nested too deep, or lacks a field; the message names it.",
-            "content": {
-              "application/json": {
-                "schema": {
-                  "$ref": "#/components/schemas/Error"
-                }
-              }
-            }
+            "$ref": "#/components/responses/InvalidPayload"
           },
           "401": {
-            "description": "The integration's basic-auth or HMAC check failed.",
-            "headers": {
-              "WWW-Authenticate": {
-                "description": "Sent when basic auth is configured.",
-                "schema": {
-                  "type": "string"
-                }
-              }
-            },
-            "content": {
-              "application/json": {
-                "schema": {
-                  "$ref": "#/components/schemas/Error"
-                }
-              }
-            }
+            "$ref": "#/components/responses/Unauthorized"
           },
           "404": {
-            "description": "Unknown integration kind or token.",
-            "content": {
-              "application/json": {
-                "schema": {
-                  "$ref": "#/components/schemas/Error"
-                }
-              }
-            }
+            "$ref": "#/components/responses/UnknownIntegration"
           },
           "405": {
-            "description": "Only POST is allowed.",
-            "headers": {
-              "Allow": {
-                "schema": {
-                  "type": "string"
-                }
-              }
-            },
-            "content": {
-              "application/json": {
-                "schema": {
-                  "$ref": "#/components/schemas/Error"
-                }
-              }
-            }
+            "$ref": "#/components/responses/MethodNotAllowed"
           },
           "413": {
-            "description": "The body exceeds `gateway.max_body_bytes`, or the payload carries more than `gateway.max_alerts_per_request` alerts.",
-            "content": {
-              "application/json": {
-                "schema": {
-                  "$ref": "#/components/schemas/Error"
-                }
-              }
-            }
+            "$ref": "#/components/responses/TooLarge"
           },
           "503": {
-            "description": "The broker did not confirm in time (or is down): nothing was accepted; retry.",
-            "headers": {
-              "Retry-After": {
-                "schema": {
-                  "type": "integer"
-                }
-              }
-            },
-            "content": {
-              "application/json": {
-                "schema": {
-                  "$ref": "#/components/schemas/Error"
-                }
-              }
-            }
+            "$ref": "#/components/responses/Unavailable"
           }
         }
       }
@@ -456,96 +243,25 @@ enum OpenAPIDocument {
         },
         "responses": {
           "202": {
-            "description": "Every alert was normalized and confirmed by the broker.",
-            "content": {
-              "application/json": {
-                "schema": {
-                  "$ref": "#/components/schemas/Accepted"
-                }
-              }
-            }
+            "$ref": "#/components/responses/Accepted"
           },
           "400": {
-            "description": "The body is not valid JSON or UTF-8, is nested too deep, or lacks a field; the message names it.",
-            "content": {
-              "application/json": {
-                "schema": {
-                  "$ref": "#/components/schemas/Error"
-                }
-              }
-            }
+            "$ref": "#/components/responses/InvalidPayload"
           },
           "401": {
-            "description": "The integration's basic-auth or HMAC check failed.",
-            "headers": {
-              "WWW-Authenticate": {
-                "description": "Sent when basic auth is configured.",
-                "schema": {
-                  "type": "string"
-                }
-              }
-            },
-            "content": {
-              "application/json": {
-                "schema": {
-                  "$ref": "#/components/schemas/Error"
-                }
-              }
-            }
+            "$ref": "#/components/responses/Unauthorized"
           },
           "404": {
-            "description": "Unknown integration kind or token.",
-            "content": {
-              "application/json": {
-                "schema": {
-                  "$ref": "#/components/schemas/Error"
-                }
-              }
-            }
+            "$ref": "#/components/responses/UnknownIntegration"
           },
           "405": {
-            "description": "Only POST is allowed.",
-            "headers": {
-              "Allow": {
-                "schema": {
-                  "type": "string"
-                }
-              }
-            },
-            "content": {
-              "application/json": {
-                "schema": {
-                  "$ref": "#/components/schemas/Error"
-                }
-              }
-            }
+            "$ref": "#/components/responses/MethodNotAllowed"
           },
           "413": {
-            "description": "The body exceeds `gateway.max_body_bytes`, or the payload carries more than `gateway.max_alerts_per_request` alerts.",
-            "content": {
-              "application/json": {
-                "schema": {
-                  "$ref": "#/components/schemas/Error"
-                }
-              }
-            }
+            "$ref": "#/components/responses/TooLarge"
           },
           "503": {
-            "description": "The broker did not confirm in time (or is down): nothing was accepted; retry.",
-            "headers": {
-              "Retry-After": {
-                "schema": {
-                  "type": "integer"
-                }
-              }
-            },
-            "content": {
-              "application/json": {
-                "schema": {
-                  "$ref": "#/components/schemas/Error"
-                }
-              }
-            }
+            "$ref": "#/components/responses/Unavailable"
           }
         }
       }
@@ -584,96 +300,25 @@ enum OpenAPIDocument {
         },
         "responses": {
           "202": {
-            "description": "Every alert was normalized and confirmed by the broker.",
-            "content": {
-              "application/json": {
-                "schema": {
-                  "$ref": "#/components/schemas/Accepted"
-                }
-              }
-            }
+            "$ref": "#/components/responses/Accepted"
           },
           "400": {
-            "description": "The body is not valid JSON or UTF-8, is nested too deep, or lacks a field; the message names it.",
-            "content": {
-              "application/json": {
-                "schema": {
-                  "$ref": "#/components/schemas/Error"
-                }
-              }
-            }
+            "$ref": "#/components/responses/InvalidPayload"
           },
           "401": {
-            "description": "The integration's basic-auth or HMAC check failed.",
-            "headers": {
-              "WWW-Authenticate": {
-                "description": "Sent when basic auth is configured.",
-                "schema": {
-                  "type": "string"
-                }
-              }
-            },
-            "content": {
-              "application/json": {
-                "schema": {
-                  "$ref": "#/components/schemas/Error"
-                }
-              }
-            }
+            "$ref": "#/components/responses/Unauthorized"
           },
           "404": {
-            "description": "Unknown integration kind or token.",
-            "content": {
-              "application/json": {
-                "schema": {
-                  "$ref": "#/components/schemas/Error"
-                }
-              }
-            }
+            "$ref": "#/components/responses/UnknownIntegration"
           },
           "405": {
-            "description": "Only POST is allowed.",
-            "headers": {
-              "Allow": {
-                "schema": {
-                  "type": "string"
-                }
-              }
-            },
-            "content": {
-              "application/json": {
-                "schema": {
-                  "$ref": "#/components/schemas/Error"
-                }
-              }
-            }
+            "$ref": "#/components/responses/MethodNotAllowed"
           },
           "413": {
-            "description": "The body exceeds `gateway.max_body_bytes`, or the payload carries more than `gateway.max_alerts_per_request` alerts.",
-            "content": {
-              "application/json": {
-                "schema": {
-                  "$ref": "#/components/schemas/Error"
-                }
-              }
-            }
+            "$ref": "#/components/responses/TooLarge"
           },
           "503": {
-            "description": "The broker did not confirm in time (or is down): nothing was accepted; retry.",
-            "headers": {
-              "Retry-After": {
-                "schema": {
-                  "type": "integer"
-                }
-              }
-            },
-            "content": {
-              "application/json": {
-                "schema": {
-                  "$ref": "#/components/schemas/Error"
-                }
-              }
-            }
+            "$ref": "#/components/responses/Unavailable"
           }
         }
       }
@@ -710,96 +355,25 @@ enum OpenAPIDocument {
         },
         "responses": {
           "202": {
-            "description": "Every alert was normalized and confirmed by the broker.",
-            "content": {
-              "application/json": {
-                "schema": {
-                  "$ref": "#/components/schemas/Accepted"
-                }
-              }
-            }
+            "$ref": "#/components/responses/Accepted"
           },
           "400": {
-            "description": "The body is not valid JSON or UTF-8, is nested too deep, or lacks a field; the message names it.",
-            "content": {
-              "application/json": {
-                "schema": {
-                  "$ref": "#/components/schemas/Error"
-                }
-              }
-            }
+            "$ref": "#/components/responses/InvalidPayload"
           },
           "401": {
-            "description": "The integration's basic-auth or HMAC check failed.",
-            "headers": {
-              "WWW-Authenticate": {
-                "description": "Sent when basic auth is configured.",
-                "schema": {
-                  "type": "string"
-                }
-              }
-            },
-            "content": {
-              "application/json": {
-                "schema": {
-                  "$ref": "#/components/schemas/Error"
-                }
-              }
-            }
+            "$ref": "#/components/responses/Unauthorized"
           },
           "404": {
-            "description": "Unknown integration kind or token.",
-            "content": {
-              "application/json": {
-                "schema": {
-                  "$ref": "#/components/schemas/Error"
-                }
-              }
-            }
+            "$ref": "#/components/responses/UnknownIntegration"
           },
           "405": {
-            "description": "Only POST is allowed.",
-            "headers": {
-              "Allow": {
-                "schema": {
-                  "type": "string"
-                }
-              }
-            },
-            "content": {
-              "application/json": {
-                "schema": {
-                  "$ref": "#/components/schemas/Error"
-                }
-              }
-            }
+            "$ref": "#/components/responses/MethodNotAllowed"
           },
           "413": {
-            "description": "The body exceeds `gateway.max_body_bytes`, or the payload carries more than `gateway.max_alerts_per_request` alerts.",
-            "content": {
-              "application/json": {
-                "schema": {
-                  "$ref": "#/components/schemas/Error"
-                }
-              }
-            }
+            "$ref": "#/components/responses/TooLarge"
           },
           "503": {
-            "description": "The broker did not confirm in time (or is down): nothing was accepted; retry.",
-            "headers": {
-              "Retry-After": {
-                "schema": {
-                  "type": "integer"
-                }
-              }
-            },
-            "content": {
-              "application/json": {
-                "schema": {
-                  "$ref": "#/components/schemas/Error"
-                }
-              }
-            }
+            "$ref": "#/components/responses/Unavailable"
           }
         }
       }
@@ -838,96 +412,25 @@ enum OpenAPIDocument {
         },
         "responses": {
           "202": {
-            "description": "Every alert was normalized and confirmed by the broker.",
-            "content": {
-              "application/json": {
-                "schema": {
-                  "$ref": "#/components/schemas/Accepted"
-                }
-              }
-            }
+            "$ref": "#/components/responses/Accepted"
           },
           "400": {
-            "description": "The body is not valid JSON or UTF-8, is nested too deep, or lacks a field; the message names it.",
-            "content": {
-              "application/json": {
-                "schema": {
-                  "$ref": "#/components/schemas/Error"
-                }
-              }
-            }
+            "$ref": "#/components/responses/InvalidPayload"
           },
           "401": {
-            "description": "The integration's basic-auth or HMAC check failed.",
-            "headers": {
-              "WWW-Authenticate": {
-                "description": "Sent when basic auth is configured.",
-                "schema": {
-                  "type": "string"
-                }
-              }
-            },
-            "content": {
-              "application/json": {
-                "schema": {
-                  "$ref": "#/components/schemas/Error"
-                }
-              }
-            }
+            "$ref": "#/components/responses/Unauthorized"
           },
           "404": {
-            "description": "Unknown integration kind or token.",
-            "content": {
-              "application/json": {
-                "schema": {
-                  "$ref": "#/components/schemas/Error"
-                }
-              }
-            }
+            "$ref": "#/components/responses/UnknownIntegration"
           },
           "405": {
-            "description": "Only POST is allowed.",
-            "headers": {
-              "Allow": {
-                "schema": {
-                  "type": "string"
-                }
-              }
-            },
-            "content": {
-              "application/json": {
-                "schema": {
-                  "$ref": "#/components/schemas/Error"
-                }
-              }
-            }
+            "$ref": "#/components/responses/MethodNotAllowed"
           },
           "413": {
-            "description": "The body exceeds `gateway.max_body_bytes`, or the payload carries more than `gateway.max_alerts_per_request` alerts.",
-            "content": {
-              "application/json": {
-                "schema": {
-                  "$ref": "#/components/schemas/Error"
-                }
-              }
-            }
+            "$ref": "#/components/responses/TooLarge"
           },
           "503": {
-            "description": "The broker did not confirm in time (or is down): nothing was accepted; retry.",
-            "headers": {
-              "Retry-After": {
-                "schema": {
-                  "type": "integer"
-                }
-              }
-            },
-            "content": {
-              "application/json": {
-                "schema": {
-                  "$ref": "#/components/schemas/Error"
-                }
-              }
-            }
+            "$ref": "#/components/responses/Unavailable"
           }
         }
       }
@@ -1050,6 +553,100 @@ enum OpenAPIDocument {
         "in": "header",
         "name": "X-Grafana-Alerting-Signature",
         "description": "Only for integrations with `hmac:`: lower-case hex(HMAC-SHA256(secret, [timestamp + \":\"] + body)); the header name is configurable."
+      }
+    },
+    "responses": {
+      "Accepted": {
+        "description": "Every alert was normalized and confirmed by the broker.",
+        "content": {
+          "application/json": {
+            "schema": {
+              "$ref": "#/components/schemas/Accepted"
+            }
+          }
+        }
+      },
+      "InvalidPayload": {
+        "description": "The body is not valid JSON or UTF-8, is nested too deep, or lacks a field; the message names it.",
+        "content": {
+          "application/json": {
+            "schema": {
+              "$ref": "#/components/schemas/Error"
+            }
+          }
+        }
+      },
+      "Unauthorized": {
+        "description": "The integration's basic-auth or HMAC check failed.",
+        "headers": {
+          "WWW-Authenticate": {
+            "description": "Sent when basic auth is configured.",
+            "schema": {
+              "type": "string"
+            }
+          }
+        },
+        "content": {
+          "application/json": {
+            "schema": {
+              "$ref": "#/components/schemas/Error"
+            }
+          }
+        }
+      },
+      "UnknownIntegration": {
+        "description": "Unknown integration kind or token.",
+        "content": {
+          "application/json": {
+            "schema": {
+              "$ref": "#/components/schemas/Error"
+            }
+          }
+        }
+      },
+      "MethodNotAllowed": {
+        "description": "Only POST is allowed.",
+        "headers": {
+          "Allow": {
+            "schema": {
+              "type": "string"
+            }
+          }
+        },
+        "content": {
+          "application/json": {
+            "schema": {
+              "$ref": "#/components/schemas/Error"
+            }
+          }
+        }
+      },
+      "TooLarge": {
+        "description": "The body exceeds `gateway.max_body_bytes`, or the payload carries more than `gateway.max_alerts_per_request` alerts.",
+        "content": {
+          "application/json": {
+            "schema": {
+              "$ref": "#/components/schemas/Error"
+            }
+          }
+        }
+      },
+      "Unavailable": {
+        "description": "The broker did not confirm in time (or is down), or the gateway is shutting down: nothing was accepted; retry.",
+        "headers": {
+          "Retry-After": {
+            "schema": {
+              "type": "integer"
+            }
+          }
+        },
+        "content": {
+          "application/json": {
+            "schema": {
+              "$ref": "#/components/schemas/Error"
+            }
+          }
+        }
       }
     },
     "schemas": {
