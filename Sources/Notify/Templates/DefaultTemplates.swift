@@ -124,6 +124,19 @@ public enum DefaultTemplates {
 
         """
 
+    /// The end of both Markdown robot messages (DingTalk, WeCom): the alert's text, then its
+    /// web links on one line.
+    private static let markdownMessageAndLinks = """
+        {{#alert.message}}
+
+        {{alert.message}}
+        {{/alert.message}}
+        {{#hasLinks}}
+
+        {{#links}}{{#web}}[{{title}}]({{url}})  {{/web}}{{/links}}
+        {{/hasLinks}}
+        """
+
     static let dingtalkText = """
         ### {{icon}} {{alert.title}}
         - **{{status}}** · {{severity}}
@@ -137,14 +150,7 @@ public enum DefaultTemplates {
         {{#keyLabels}}
         - {{key}}: {{value}}
         {{/keyLabels}}
-        {{#alert.message}}
-
-        {{alert.message}}
-        {{/alert.message}}
-        {{#hasLinks}}
-
-        {{#links}}{{#web}}[{{title}}]({{url}})  {{/web}}{{/links}}
-        {{/hasLinks}}
+        \(markdownMessageAndLinks)
         """
 
     static let wecomText = """
@@ -160,14 +166,7 @@ public enum DefaultTemplates {
         {{#keyLabels}}
         > {{key}}: <font color="comment">{{value}}</font>
         {{/keyLabels}}
-        {{#alert.message}}
-
-        {{alert.message}}
-        {{/alert.message}}
-        {{#hasLinks}}
-
-        {{#links}}{{#web}}[{{title}}]({{url}})  {{/web}}{{/links}}
-        {{/hasLinks}}
+        \(markdownMessageAndLinks)
         """
 
     static let feishuText = """
