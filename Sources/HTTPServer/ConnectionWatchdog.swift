@@ -18,8 +18,7 @@ final class ConnectionWatchdog: Sendable {
     private let entries = Mutex<[Int: Entry]>([:])
     private let timeoutNanos: UInt64
     private let running = Atomic<Bool>(false)
-    /// Connections cut so far (tests and logs).
-    let cutCount = Atomic<Int>(0)
+    /// Told how many connections a sweep cut (the server's `Event.connectionCut`).
     private let onCut: @Sendable (Int) -> Void
 
     init(timeoutSeconds: Int, onCut: @escaping @Sendable (Int) -> Void = { _ in }) {
@@ -86,6 +85,6 @@ final class ConnectionWatchdog: Sendable {
             }
             return n
         }
-        if n > 0 { cutCount.add(n, ordering: .relaxed); onCut(n) }
+        if n > 0 { onCut(n) }
     }
 }
