@@ -21,7 +21,7 @@ struct GatewayMetrics: Sendable {
         accepted = m.counter("klaxon_gateway_alerts_accepted_total", "Alerts accepted (confirmed by the broker), by integration and source.")
         rejected = m.counter("klaxon_gateway_requests_rejected_total", "Requests answered with an error, by reason.")
         connectionsCut = m.counter("klaxon_gateway_connections_timed_out_total",
-                                   "Connections closed for not delivering a complete request within gateway.idle_timeout (slow senders, and keep-alive connections left idle).")
+                                   "Connections closed by gateway.idle_timeout: slow senders, keep-alive connections left idle, clients not reading their response.")
         inFlight = m.gauge("klaxon_gateway_requests_in_flight", "Accepted requests waiting for their broker confirms.")
         publishSeconds = m.histogram("klaxon_gateway_publish_seconds", "Time from a request's first publish to its last confirm (or failure).")
         // Series exist from the start (at 0), so dashboards and rate() see them before the first event.

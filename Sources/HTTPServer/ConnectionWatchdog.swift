@@ -1,12 +1,15 @@
 import Foundation
 import Synchronization
 
-/// Cuts connections that take too long to deliver a request. libmicrohttpd's own connection
-/// timeout counts *inactivity*, so a client trickling one header byte per second would hold a
-/// connection (and a slot of `maxConnections`) forever. Here each connection must deliver a
-/// complete request within `timeoutSeconds` of opening or of its previous response; while the
-/// handler owns a request (`busy`), the clock stops. A late connection is `shutdown(2)`, and
-/// libmicrohttpd then closes it itself on its next read.
+/// Cuts connections that take too long to deliver a request or to take a response.
+/// libmicrohttpd's own connection timeout counts *inactivity*, so a client trickling one header
+/// byte per second would hold a connection (and a slot of `maxConnections`) forever. Here each
+/// connection must deliver a complete request within `timeoutSeconds` of opening or of its
+/// previous response, and read its response within `timeoutSeconds` of the handler's answer;
+/// while the handler owns a request (`busy`), the clock stops. A late connection is
+/// `shutdown(2)`, and libmicrohttpd then closes it itself on its next read. libmicrohttpd's own
+/// timeout is set longer, as a backstop, so the cuts (idle ones included) are this one's and
+/// every one is reported through `onCut`.
 final class ConnectionWatchdog: Sendable {
     private struct Entry {
         var fd: Int32

@@ -144,6 +144,8 @@ private func queue(_ r: HTTPResponse, on connection: OpaquePointer, _ server: Se
         MHD_create_response_from_buffer(buf.count, UnsafeMutableRawPointer(mutating: buf.baseAddress), .RESPMEM_MUST_COPY)
     }
     guard let response else { return .NO }
+    // The handler is done: the clock runs again while the response is sent.
+    server.watchdog.idle(key(connection))
     for (k, v) in r.headers { _ = MHD_add_response_header(response, k, v) }
     // Draining: tell keep-alive clients to reconnect (to another replica) for their next request.
     if server.draining.load(ordering: .relaxed) { _ = MHD_add_response_header(response, "Connection", "close") }

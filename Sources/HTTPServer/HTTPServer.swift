@@ -40,8 +40,8 @@ public final class HTTPServer: Sendable {
         case bodyTooLarge
         /// A request answered 503 by `shutdown` because its handler had not answered in time.
         case answeredAtShutdown
-        /// A connection cut by the idle timeout: a slow sender, or a keep-alive connection left
-        /// idle for `idleTimeoutSeconds`.
+        /// A connection cut by the idle timeout: a slow sender, a keep-alive connection left
+        /// idle for `idleTimeoutSeconds`, or a client that does not read its response.
         case connectionCut
     }
 
@@ -80,9 +80,11 @@ public final class HTTPServer: Sendable {
         let opaque = Unmanaged.passUnretained(ctx).toOpaque()
         let started = withUnsafePointer(to: &addr) { p in
             p.withMemoryRebound(to: sockaddr.self, capacity: 1) { sa in
+                // The watchdog enforces idleTimeoutSeconds (and reports each cut); libmicrohttpd's
+                // own inactivity timeout is only a backstop, long enough never to win the race.
                 mhdx_start(flags, sa, accessHandler, opaque, requestCompleted, opaque, connectionNotify, opaque,
                            UInt32(max(1, config.threads)), UInt32(config.maxConnections),
-                           0, UInt32(config.idleTimeoutSeconds), 64 * 1024)
+                           0, UInt32(2 * max(1, config.idleTimeoutSeconds) + 5), 64 * 1024)
             }
         }
         guard let d = started else { dog.stop(); throw .cannotListen("\(config.host):\(config.port)") }
