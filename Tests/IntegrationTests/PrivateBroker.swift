@@ -48,8 +48,7 @@ final class PrivateBroker: @unchecked Sendable {
     /// SIGKILLs the node (a crash, not a shutdown) and waits until its port is closed. The Erlang
     /// VM is found by the port it listens on: its command line does not name the node reliably.
     func crash() async throws {
-        for pid in listeningPIDs() { kill(pid, SIGKILL) }
-        launcher?.kill()
+        killNode()
         let deadline = Date().addingTimeInterval(20)
         while isListening() {
             if Date() > deadline { throw TestEnvironment.Unreachable(description: "private RabbitMQ on \(port) did not die") }
@@ -74,8 +73,30 @@ final class PrivateBroker: @unchecked Sendable {
 
     /// Stops the node for good and removes its data.
     func remove() {
-        for pid in listeningPIDs() { kill(pid, SIGKILL) }
-        launcher?.kill()
+        killNode()
         try? FileManager.default.removeItem(at: dir)
+    }
+
+    /// SIGKILLs the Erlang VM, the `rabbitmq-server` shell that started it and the launcher.
+    /// Killing only the VM and `runuser` left the shell behind, orphaned, holding the dead VM
+    /// as a zombie: two leaked processes per start.
+    private func killNode() {
+        for pid in Set(listeningPIDs() + nodePIDs()) { kill(pid, SIGKILL) }
+        launcher?.kill()
+    }
+
+    /// Every process of this node, found by the node name in its environment (the shell, the
+    /// VM, its helpers); never epmd, which the shared broker may be using too.
+    private func nodePIDs() -> [Int32] {
+        let marker = Array("RABBITMQ_NODENAME=\(node)\0".utf8)
+        var pids: [Int32] = []
+        for name in (try? FileManager.default.contentsOfDirectory(atPath: "/proc")) ?? [] {
+            guard let pid = Int32(name), pid != getpid(),
+                  let comm = try? String(contentsOfFile: "/proc/\(name)/comm", encoding: .utf8), !comm.hasPrefix("epmd"),
+                  let environ = FileManager.default.contents(atPath: "/proc/\(name)/environ")
+            else { continue }
+            if [UInt8](environ).firstRange(of: marker) != nil { pids.append(pid) }
+        }
+        return pids
     }
 }

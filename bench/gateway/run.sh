@@ -81,7 +81,8 @@ wrk_job=$!
 # CPU of each process over the measured window (utime + stime from /proc, in clock ticks).
 ticks() { awk '{ print $14 + $15 }' "/proc/$1/stat" 2>/dev/null || echo 0; }
 sleep 1
-beam=$(pgrep -f beam.smp | head -1) load=$(pgrep -x wrk | head -1)
+# The broker is the process listening on the AMQP port; wrk is the newest wrk (started above).
+beam=$(ss -Hltnp "sport = :${KLAXON_AMQP_PORT:-5672}" | grep -o 'pid=[0-9]*' | head -1 | cut -d= -f2) load=$(pgrep -n -x wrk)
 cpu0="$(ticks "$gw") $(ticks "$beam") $(ticks "$load") $(date +%s.%N)"
 sleep $((duration - 2))
 cpu1="$(ticks "$gw") $(ticks "$beam") $(ticks "$load") $(date +%s.%N)"
