@@ -44,7 +44,7 @@ final class ConnectionWatchdog: Sendable {
 
     func stop() { running.store(false, ordering: .releasing) }
 
-    private static func now() -> UInt64 { DispatchTime.now().uptimeNanoseconds }
+    static func now() -> UInt64 { DispatchTime.now().uptimeNanoseconds }
 
     func opened(_ key: Int, fd: Int32) {
         let now = Self.now()
@@ -77,11 +77,14 @@ final class ConnectionWatchdog: Sendable {
         }
     }
 
-    private func sweep() {
-        let now = Self.now()
+    /// Cuts every late connection. The clock is read under the lock: read before it, a
+    /// connection answered meanwhile could have a `since` later than `now`, and the wrapping
+    /// difference then looked like an eternity (active connections were cut under load).
+    func sweep(clock: () -> UInt64 = ConnectionWatchdog.now) {
         let n = entries.withLock { e -> Int in
+            let now = clock()
             var n = 0
-            for (k, v) in e where !v.busy && !v.cut && v.fd >= 0 && now &- v.since > timeoutNanos {
+            for (k, v) in e where !v.busy && !v.cut && v.fd >= 0 && now > v.since && now - v.since > timeoutNanos {
                 _ = shutdown(v.fd, Int32(SHUT_RDWR))
                 e[k]?.cut = true
                 n += 1
