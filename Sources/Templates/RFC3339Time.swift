@@ -1,16 +1,26 @@
 import Foundation
 
 /// An instant read from an RFC 3339 timestamp, printable in any time zone. Pure arithmetic on
-/// the proleptic Gregorian calendar; fractions of a second are dropped when printing. The one
-/// place Klaxon does calendar arithmetic: AlertCore's `Timestamps` formats through it too.
+/// the proleptic Gregorian calendar, to the millisecond; fractions of a second are dropped when
+/// printing for people. The one place Klaxon reads and does calendar arithmetic on RFC 3339
+/// times: AlertCore's `Timestamps` parses and formats through it too.
 public struct RFC3339Time: Sendable, Hashable {
     /// Whole seconds since 1970-01-01T00:00:00Z (floored).
     public let secondsSinceEpoch: Int64
+    /// The fraction of the second, truncated to milliseconds (0...999).
+    public let milliseconds: Int
 
-    /// The instant of `date`, to the second (floored).
+    /// The instant of `date`, to the millisecond (floored).
     public init(_ date: Date) {
-        secondsSinceEpoch = Int64(date.timeIntervalSince1970.rounded(.down))
+        let t = date.timeIntervalSince1970
+        secondsSinceEpoch = Int64(t.rounded(.down))
+        milliseconds = min(999, Int((t - Double(secondsSinceEpoch)) * 1000))
     }
+
+    /// The instant as a `Date`, half a microsecond into its millisecond: at the edge, the nearest
+    /// `Double` may fall just below it (x.123 stored as x.12299…), and formatting, which truncates
+    /// as Foundation does, would print the millisecond before.
+    public var date: Date { Date(timeIntervalSince1970: Double(secondsSinceEpoch) + (Double(milliseconds) + 0.0005) / 1000) }
 
     /// Parses `YYYY-MM-DDThh:mm:ss[.fraction](Z|±hh:mm)`; `t`, `z` and a space for `T` are
     /// accepted as RFC 3339 allows. Returns `nil` for anything else, including impossible dates.
@@ -26,8 +36,11 @@ public struct RFC3339Time: Sendable, Hashable {
         guard (1...12).contains(month), (1...Self.daysIn(month: month, year: year)).contains(day),
             hour < 24, minute < 60, second <= 60
         else { return nil }
+        var millis = 0
         if reader.skip(".") {
-            guard reader.skipDigits() else { return nil }
+            // Any number of digits (sources send up to nanoseconds); the first three count.
+            guard let digits = reader.digits() else { return nil }
+            for i in 0..<3 { millis = millis * 10 + (i < digits.count ? Int(digits[digits.startIndex + i] - UInt8(ascii: "0")) : 0) }
         }
         var offset = 0
         if reader.skip(any: "Zz") {
@@ -43,6 +56,7 @@ public struct RFC3339Time: Sendable, Hashable {
         let days = Self.days(year: year, month: month, day: day)
         // A leap second (:60) is printed as the following second.
         secondsSinceEpoch = days * 86400 + Int64(hour * 3600 + minute * 60 + second - offset)
+        milliseconds = millis
     }
 
     /// `2026-01-02T06:30:12.123Z`: `date` in UTC with milliseconds, the fraction truncated as
@@ -129,13 +143,13 @@ private struct DigitReader {
         return value
     }
 
-    /// One or more digits.
-    mutating func skipDigits() -> Bool {
+    /// One or more digits, as ASCII bytes; `nil` when there is none.
+    mutating func digits() -> ArraySlice<UInt8>? {
         let start = index
         while index < bytes.count, bytes[index] >= UInt8(ascii: "0"), bytes[index] <= UInt8(ascii: "9") {
             index += 1
         }
-        return index > start
+        return index > start ? bytes[start..<index] : nil
     }
 
     mutating func skip(_ character: Unicode.Scalar) -> Bool {

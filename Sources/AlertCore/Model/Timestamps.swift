@@ -10,22 +10,9 @@ public enum Timestamps {
     /// UTC with milliseconds: `2026-01-02T06:30:12.123Z` (see `RFC3339Time.utcString`).
     public static func format(_ date: Date) -> String { RFC3339Time.utcString(date) }
 
-    /// Parses RFC 3339 with any fraction length (up to nanoseconds) and any offset.
-    public static func parse(_ text: String) -> Date? {
-        // Trim the fraction to milliseconds: ISO8601FormatStyle accepts at most that reliably.
-        var s = Substring(text)
-        if let dot = s.firstIndex(of: ".") {
-            let fracEnd = s[s.index(after: dot)...].firstIndex(where: { !$0.isNumber }) ?? s.endIndex
-            let digits = s[s.index(after: dot)..<fracEnd]
-            let ms = String(digits.prefix(3)).padding(toLength: 3, withPad: "0", startingAt: 0)
-            s = s[..<dot] + "." + ms + s[fracEnd...]
-        } else if let t = s.firstIndex(of: "T") {
-            // Add a fraction so one format style parses both.
-            let zoneStart = s[t...].firstIndex(where: { $0 == "Z" || $0 == "z" || $0 == "+" || $0 == "-" }) ?? s.endIndex
-            s = s[..<zoneStart] + ".000" + s[zoneStart...]
-        }
-        return try? Date(String(s), strategy: Date.ISO8601FormatStyle(includingFractionalSeconds: true))
-    }
+    /// Parses RFC 3339 with any fraction length (up to nanoseconds, kept to the millisecond) and
+    /// any offset, by the same reader as the templates' `time` helper (`RFC3339Time`).
+    public static func parse(_ text: String) -> Date? { RFC3339Time(text)?.date }
 
     /// `true` for a missing, empty or zero ("not ended") time.
     public static func isUnset(_ text: String?) -> Bool {
