@@ -73,11 +73,14 @@ public final class RateLimitedLog: Sendable {
     public init(intervalSeconds: Double = 30) { intervalNanos = UInt64(intervalSeconds * 1e9) }
 
     /// Returns how many identical messages were suppressed since the last one logged, or `nil`
-    /// when this one should be suppressed.
-    public func shouldLog(_ message: String) -> Int? {
-        let now = DispatchTime.now().uptimeNanoseconds
-        return state.withLock { s in
-            if s.last != message || now - s.at >= intervalNanos {
+    /// when this one should be suppressed. Called from many threads at once: the clock is read
+    /// under the lock, and compared without subtracting (read before the lock, another thread's
+    /// later `at` made `now - at` trap on overflow: a dedup worker crashed when Redis went down
+    /// under concurrent batches).
+    public func shouldLog(_ message: String, clock: () -> UInt64 = { DispatchTime.now().uptimeNanoseconds }) -> Int? {
+        state.withLock { s in
+            let now = clock()
+            if s.last != message || now >= s.at &+ intervalNanos {
                 let n = s.suppressed
                 s = (message, now, 0)
                 return n
