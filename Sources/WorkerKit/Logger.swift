@@ -1,3 +1,4 @@
+import AlertCore
 import Foundation
 import Synchronization
 
@@ -55,7 +56,7 @@ public struct Logger: Sendable {
         guard level >= minimum else { return }
         var fields = metadata
         fields.merge(extra) { _, new in new }
-        fields["ts"] = Date().formatted(Date.ISO8601FormatStyle(includingFractionalSeconds: true))
+        fields["ts"] = Timestamps.format(Date())  // UTC, milliseconds; Foundation's style reads /etc/localtime per call
         fields["level"] = level.rawValue
         fields["msg"] = msg
         fields["process"] = process
