@@ -348,10 +348,10 @@ import YAMLConfig
 }
 
 /// Polls a condition (no timing assertion: the deadline only bounds a hung test).
-func waitFor(seconds: Double = 15, _ condition: () throws -> Bool) async throws {
+func waitFor(seconds: Double = 15, file: String = #fileID, line: Int = #line, _ condition: () throws -> Bool) async throws {
     let deadline = Date().addingTimeInterval(seconds)
     while try !condition() {
-        if Date() > deadline { throw TestEnvironment.Unreachable(description: "condition not met within \(seconds) s") }
+        if Date() > deadline { throw TestEnvironment.Unreachable(description: "condition at \(file):\(line) not met within \(seconds) s") }
         try await Task.sleep(for: .milliseconds(20))
     }
 }

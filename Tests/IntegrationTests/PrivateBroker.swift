@@ -1,3 +1,4 @@
+import AMQP
 import Foundation
 
 /// A RabbitMQ node of the test's own (own ports, own data directory), so a test can crash and
@@ -29,10 +30,19 @@ final class PrivateBroker: @unchecked Sendable {
         launcher = try FleetProcess("/usr/sbin/runuser", ["-u", "rabbitmq", "--", "/usr/bin/env"] + env + ["/usr/lib/rabbitmq/bin/rabbitmq-server"],
                                     logDir: dir.deletingLastPathComponent())
         let deadline = Date().addingTimeInterval(90)
-        while !isListening() {
+        while !acceptsAMQP() {
             if Date() > deadline { throw TestEnvironment.Unreachable(description: "private RabbitMQ did not open port \(port); log:\n\(launcher?.log ?? "")") }
             try await Task.sleep(for: .milliseconds(100))
         }
+    }
+
+    /// Ready means an AMQP handshake succeeds, not just a TCP connect: a connect to a closed
+    /// port in the ephemeral range can connect to itself (Linux picks the same port as the
+    /// source), and the node opens its port before it is done booting.
+    func acceptsAMQP() -> Bool {
+        guard isListening(), let conn = try? AMQPConnection(url: AMQPURL(url)!, heartbeatSeconds: 0) else { return false }
+        conn.close()
+        return true
     }
 
     func isListening() -> Bool {
@@ -42,7 +52,13 @@ final class PrivateBroker: @unchecked Sendable {
         addr.sin_family = sa_family_t(AF_INET)
         addr.sin_addr.s_addr = inet_addr("127.0.0.1")
         addr.sin_port = in_port_t(UInt16(port).bigEndian)
-        return withUnsafePointer(to: &addr) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) } } == 0
+        let connected = withUnsafePointer(to: &addr) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) } } == 0
+        guard connected else { return false }
+        // A socket connected to itself is not a listener.
+        var local = sockaddr_in()
+        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
+        _ = withUnsafeMutablePointer(to: &local) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(fd, $0, &length) } }
+        return UInt16(bigEndian: local.sin_port) != UInt16(port)
     }
 
     /// SIGKILLs the node (a crash, not a shutdown) and waits until its port is closed. The Erlang
