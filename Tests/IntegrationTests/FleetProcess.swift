@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 import Testing
 
 /// A Klaxon executable (or helper script) run as a real child process, output to a log file.
@@ -138,17 +139,32 @@ func header(_ name: String, in message: String) -> String? {
 }
 
 /// A free TCP port on 127.0.0.1 (bound then released).
+/// A port for a server that a test starts in another process. Chosen below the kernel's
+/// ephemeral range: a port from that range (what binding port 0 gives) can be taken by any
+/// outgoing connection of the tests running in parallel between this choice and the server's
+/// own bind, and a router once failed to start on one ("port in use"). Never the same port twice
+/// in one run.
 func freePort() -> Int {
+    let ephemeralStart = (try? String(contentsOfFile: "/proc/sys/net/ipv4/ip_local_port_range", encoding: .utf8))
+        .flatMap { $0.split(whereSeparator: { $0 == " " || $0 == "\t" || $0 == "\n" }).first.flatMap { Int($0) } } ?? 32768
+    let candidates = 10_000..<max(10_001, min(ephemeralStart, 32768))
+    while true {
+        let port = Int.random(in: candidates)
+        let fresh = handedOutPorts.withLock { $0.insert(port).inserted }
+        if fresh && canBind(port) { return port }
+    }
+}
+
+private let handedOutPorts = Mutex<Set<Int>>([])
+
+private func canBind(_ port: Int) -> Bool {
     let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
     defer { close(fd) }
     var addr = sockaddr_in()
     addr.sin_family = sa_family_t(AF_INET)
     addr.sin_addr.s_addr = inet_addr("127.0.0.1")
-    addr.sin_port = 0
-    _ = withUnsafePointer(to: &addr) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) } }
-    var len = socklen_t(MemoryLayout<sockaddr_in>.size)
-    _ = withUnsafeMutablePointer(to: &addr) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(fd, $0, &len) } }
-    return Int(UInt16(bigEndian: addr.sin_port))
+    addr.sin_port = in_port_t(UInt16(port).bigEndian)
+    return withUnsafePointer(to: &addr) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) } } == 0
 }
 
 /// The project's fake chat robots (scripts/sinks/chat_sink.py), checking signatures and shapes.
