@@ -111,13 +111,19 @@ public final class HTTPServer: Sendable {
         let listenFD = MHD_quiesce_daemon(d.pointer)
         if listenFD >= 0 { _ = Glibc.shutdown(listenFD, Int32(SHUT_RDWR)) }
         // Done when no request is open and no accepted connection holds unread bytes (a request
-        // sent just before the shutdown that libmicrohttpd has not parsed yet).
-        waitUntil(seconds: drainSeconds) { self.context.openRequests.load(ordering: .acquiring) == 0 && !self.watchdog.anyUnreadInput() }
+        // sent just before the shutdown that libmicrohttpd has not parsed yet), twice 50 ms
+        // apart: between libmicrohttpd's read of a request and its first call to the handler,
+        // the bytes are neither unread nor an open request.
+        let deadline = Date().addingTimeInterval(drainSeconds)
+        let quiet = { self.context.openRequests.load(ordering: .acquiring) == 0 && !self.watchdog.anyUnreadInput() }
+        waitUntil(deadline) { quiet() && { usleep(50_000); return quiet() }() }
+        // A request that surfaced after all still gets its answer, up to the deadline.
+        waitUntil(deadline) { self.context.openRequests.load(ordering: .acquiring) == 0 }
         // Whatever is still waiting for its handler gets a 503 now, so no connection stays
         // suspended: libmicrohttpd must not be stopped with parked connections.
         let cut = context.answerPending(.error(503, "server shutting down; retry", headers: [("Retry-After", "1")]))
         for _ in 0..<cut { context.onEvent?(.answeredAtShutdown) }
-        waitUntil(seconds: 2) { self.context.suspended.load(ordering: .acquiring) == 0 && self.context.openRequests.load(ordering: .acquiring) == 0 }
+        waitUntil(Date().addingTimeInterval(2)) { self.context.suspended.load(ordering: .acquiring) == 0 && self.context.openRequests.load(ordering: .acquiring) == 0 }
         stop()
         if listenFD >= 0 { close(listenFD) }
         return cut
@@ -134,8 +140,7 @@ public final class HTTPServer: Sendable {
 
     deinit { stop() }
 
-    private func waitUntil(seconds: Double, _ condition: () -> Bool) {
-        let deadline = Date().addingTimeInterval(seconds)
+    private func waitUntil(_ deadline: Date, _ condition: () -> Bool) {
         while !condition() && Date() < deadline { usleep(5_000) }
     }
 }
