@@ -49,7 +49,9 @@ import Workers
 
         try await broker.start()
         // Everyone reconnects without help.
-        try await waitFor(seconds: 60) { router.host.consumer.isConsuming && publisher.isConnected }
+        // (The router's own publisher too: it fails fast with its last error while it waits to
+        // reconnect, and the publish below would meet that.)
+        try await waitFor(seconds: 60) { router.host.consumer.isConsuming && router.publisher.isConnected && publisher.isConnected }
         var accepted = 0
         for _ in 0..<20 where accepted == 0 {  // the first publish may still meet the old connection's failure
             if try await http("POST", url, body: body).status == 202 { accepted += 1 } else { try await Task.sleep(for: .milliseconds(250)) }
