@@ -105,14 +105,7 @@ enum OpenAPIDocument {
           }
         ],
         "requestBody": {
-          "required": true,
-          "content": {
-            "application/json": {
-              "schema": {
-                "type": "object"
-              }
-            }
-          }
+          "$ref": "#/components/requestBodies/JSONObject"
         },
         "responses": {
           "202": {
@@ -232,14 +225,7 @@ enum OpenAPIDocument {
           }
         ],
         "requestBody": {
-          "required": true,
-          "content": {
-            "application/json": {
-              "schema": {
-                "type": "object"
-              }
-            }
-          }
+          "$ref": "#/components/requestBodies/JSONObject"
         },
         "responses": {
           "202": {
@@ -289,14 +275,7 @@ enum OpenAPIDocument {
           }
         ],
         "requestBody": {
-          "required": true,
-          "content": {
-            "application/json": {
-              "schema": {
-                "type": "object"
-              }
-            }
-          }
+          "$ref": "#/components/requestBodies/JSONObject"
         },
         "responses": {
           "202": {
@@ -401,14 +380,7 @@ enum OpenAPIDocument {
           }
         ],
         "requestBody": {
-          "required": true,
-          "content": {
-            "application/json": {
-              "schema": {
-                "type": "object"
-              }
-            }
-          }
+          "$ref": "#/components/requestBodies/JSONObject"
         },
         "responses": {
           "202": {
@@ -553,6 +525,19 @@ enum OpenAPIDocument {
         "in": "header",
         "name": "X-Grafana-Alerting-Signature",
         "description": "Only for integrations with `hmac:`: lower-case hex(HMAC-SHA256(secret, [timestamp + \":\"] + body)); the header name is configurable."
+      }
+    },
+    "requestBodies": {
+      "JSONObject": {
+        "required": true,
+        "content": {
+          "application/json": {
+            "schema": {
+              "type": "object"
+            }
+          }
+        },
+        "description": "A JSON object in the source's own format (see the operation's description)."
       }
     },
     "responses": {
