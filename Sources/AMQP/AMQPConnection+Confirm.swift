@@ -31,13 +31,7 @@ extension AMQPConnection {
             guard frame.frame_type == UInt8(AMQP_FRAME_METHOD) else { continue }
             switch frame.payload.method.id {
             case AMQP_BASIC_RETURN_METHOD:
-                let r = frame.payload.method.decoded.assumingMemoryBound(to: amqp_basic_return_t.self).pointee
-                returned = "\(r.reply_text.string) (exchange \(r.exchange.string), routing key \(r.routing_key.string))"
-                // The returned content (header and body frames) follows: read and discard it.
-                var message = amqp_message_t()
-                let read = amqp_read_message(state, channel, &message, 0)
-                if let e = AMQPConnection.error(read, doing: "read returned message") { throw e }
-                amqp_destroy_message(&message)
+                returned = try readReturn(frame.payload.method).reason
             case AMQP_BASIC_ACK_METHOD:
                 // A returned message is still acked (it was "handled" by routing it nowhere).
                 if let returned { throw AMQPError(.unroutable(returned)) }
@@ -54,5 +48,21 @@ extension AMQPConnection {
                 continue
             }
         }
+    }
+}
+
+extension AMQPConnection {
+    /// Reads the rest of a `basic.return` whose method frame was just read: the returned content
+    /// (header and body frames) follows it and must be consumed. Returns the broker's reason and
+    /// the message's `correlation_id`, which is how a publisher knows which publish came back.
+    func readReturn(_ method: amqp_method_t) throws(AMQPError) -> (reason: String, correlationID: String?) {
+        let r = method.decoded.assumingMemoryBound(to: amqp_basic_return_t.self).pointee
+        let reason = "\(r.reply_text.string) (exchange \(r.exchange.string), routing key \(r.routing_key.string))"
+        var message = amqp_message_t()
+        let read = amqp_read_message(state, channel, &message, 0)
+        if let e = AMQPConnection.error(read, doing: "read returned message") { throw e }
+        defer { amqp_destroy_message(&message) }
+        let hasCorrelation = message.properties._flags & amqp_flags_t(AMQP_BASIC_CORRELATION_ID_FLAG) != 0
+        return (reason, hasCorrelation ? message.properties.correlation_id.string : nil)
     }
 }

@@ -12,13 +12,21 @@ extension AMQPConnection {
     /// Publishes one persistent message. With confirms on, the caller waits for its tag.
     /// `mandatory` asks the broker to return the message (`basic.return`) when no queue is bound
     /// to its routing key, instead of confirming and dropping it.
-    public func publish(_ m: OutboundMessage, mandatory: Bool = false) throws(AMQPError) {
+    ///
+    /// `correlationID` travels in the message's `correlation_id` property, so a `basic.return`
+    /// (which carries no delivery tag) can be matched to its publish.
+    public func publish(_ m: OutboundMessage, mandatory: Bool = false, correlationID: String? = nil) throws(AMQPError) {
         var props = amqp_basic_properties_t()
         props._flags = amqp_flags_t(AMQP_BASIC_CONTENT_TYPE_FLAG | AMQP_BASIC_DELIVERY_MODE_FLAG | AMQP_BASIC_TIMESTAMP_FLAG)
         props.delivery_mode = 2  // persistent
         props.timestamp = UInt64(Date().timeIntervalSince1970)
         let rc: Int32 = "application/json".withCString { ct in
             props.content_type = amqp_cstring_bytes(ct)
+            return (correlationID ?? "").withCString { cid in
+            if correlationID != nil {
+                props._flags |= amqp_flags_t(AMQP_BASIC_CORRELATION_ID_FLAG)
+                props.correlation_id = amqp_cstring_bytes(cid)
+            }
             return (m.messageID ?? "").withCString { mid in
                 if m.messageID != nil {
                     props._flags |= amqp_flags_t(AMQP_BASIC_MESSAGE_ID_FLAG)
@@ -38,6 +46,7 @@ extension AMQPConnection {
                         }
                     }
                 }
+            }
             }
         }
         if rc != AMQP_STATUS_OK.rawValue {

@@ -79,7 +79,7 @@ public final class Consumer: Sendable {
 
     private func run() {
         var generation = 0
-        var backoffMillis: UInt32 = 100
+        var backoff = Backoff()
         while !state.withLock({ $0.stopping }) {
             generation += 1
             do {
@@ -89,21 +89,22 @@ public final class Consumer: Sendable {
                 let tag = try conn.consume(queue: config.queue)
                 state.withLock { $0.consuming = true; $0.lastError = nil }
                 onEvent?("consuming \(config.queue)")
-                backoffMillis = 100
+                backoff.reset()
                 let e = serve(conn, consumerTag: tag, generation: generation)
                 state.withLock { $0.consuming = false }
                 if let e {
                     state.withLock { $0.lastError = e.description }
                     onEvent?("connection lost: \(e)")
                     conn.abandon()
+                    // Every consumer of the fleet lost it at once: do not come back in lock-step.
+                    usleep(backoff.next() * 1000)
                 } else {
                     conn.close()
                 }
             } catch {
                 state.withLock { $0.consuming = false; $0.lastError = "\(error)" }
                 onEvent?("cannot consume \(config.queue): \(error)")
-                usleep(backoffMillis * 1000)
-                backoffMillis = min(backoffMillis * 2, 5000)
+                usleep(backoff.next() * 1000)
             }
         }
         let waiter = state.withLock { s -> CheckedContinuation<[Delivery]?, Never>? in

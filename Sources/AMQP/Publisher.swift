@@ -6,8 +6,10 @@ internal import CRabbitMQ
 /// confirms: one dedicated thread owns the connection, keeps up to `window` publishes awaiting
 /// their confirm, and resumes each caller when the broker's (possibly multiple) ack covers it.
 ///
+/// Every message is published `mandatory`: a confirm counts only when a queue took the message.
 /// `publish` returns only after the broker confirmed the message; it throws `AMQPError` when the
-/// broker is unreachable (`isUnavailable`), nacks, or does not confirm within `confirmTimeout`.
+/// broker is unreachable (`isUnavailable`), nacks, returns it (`isUnroutable`: no queue is bound
+/// to its routing key, nothing was stored), or does not confirm within `confirmTimeout`.
 public final class Publisher: Sendable {
     public struct Configuration: Sendable {
         public var url: AMQPURL
@@ -54,12 +56,15 @@ public final class Publisher: Sendable {
 
     /// Connection events for logging: connected, cannot connect (with the reason), lost.
     private let onEvent: (@Sendable (String) -> Void)?
+    /// A publish came back unroutable (no queue took it), with the broker's reason (metrics).
+    private let onReturned: (@Sendable (String) -> Void)?
 
     public init(_ config: Configuration, onConfirmLatency: (@Sendable (Double) -> Void)? = nil,
-                onEvent: (@Sendable (String) -> Void)? = nil) {
+                onEvent: (@Sendable (String) -> Void)? = nil, onReturned: (@Sendable (String) -> Void)? = nil) {
         self.config = config
         self.onConfirmLatency = onConfirmLatency
         self.onEvent = onEvent
+        self.onReturned = onReturned
         let t = Thread { [self] in self.run() }
         t.name = "amqp-publisher"
         t.start()
@@ -125,7 +130,7 @@ public final class Publisher: Sendable {
     // MARK: Publisher thread
 
     private func run() {
-        var backoffMillis: UInt32 = 100
+        var backoff = Backoff()
         while true {
             if state.withLock({ $0.stopping && $0.queue.isEmpty }) { break }
             let conn: AMQPConnection
@@ -135,7 +140,7 @@ public final class Publisher: Sendable {
                 try config.onConnect?(conn)
                 state.withLock { s in s.connected = true; s.lastError = nil }
                 onEvent?("publisher connected to \(config.url)")
-                backoffMillis = 100
+                backoff.reset()
             } catch {
                 let e = (error as? AMQPError) ?? AMQPError(.library("\(error)"))
                 let failed = state.withLock { s -> [Pending] in
@@ -147,8 +152,7 @@ public final class Publisher: Sendable {
                 failed.forEach { $0.completion(.failure(e)) }
                 onEvent?("publisher cannot use the broker at \(config.url): \(e)")
                 if state.withLock({ $0.stopping }) { break }
-                usleep(backoffMillis * 1000)
-                backoffMillis = min(backoffMillis * 2, 5000)
+                usleep(backoff.next() * 1000)
                 continue
             }
             let e = serve(conn)
@@ -161,18 +165,37 @@ public final class Publisher: Sendable {
         finished.withLock { f in f?.resume(); f = nil }
     }
 
-    /// Publishes and collects confirms until the connection fails; returns the failure.
+    private struct InFlight {
+        let pending: Pending
+        let sentAt: UInt64
+    }
+
+    /// Publishes (mandatory, so a message no queue takes comes back) and collects confirms until
+    /// the connection fails; returns the failure.
     private func serve(_ conn: AMQPConnection) -> AMQPError {
-        var nextTag: UInt64 = 1
-        var inflight: [(tag: UInt64, pending: Pending, sentAt: UInt64)] = []
-        var head = 0
+        var book = ConfirmBook<InFlight>()
+        // A returned message means a queue or binding is missing (`klaxonctl topology delete`, an
+        // operator's mistake): declare the topology again once nothing awaits a confirm (a
+        // declare is an RPC and must not interleave with confirms), at most once a second.
+        var redeclare = false
+        var lastDeclared = DispatchTime.now().uptimeNanoseconds
         func failAll(_ e: AMQPError) -> AMQPError {
-            for i in head..<inflight.count { inflight[i].pending.completion(.failure(e)) }
+            for f in book.reset() { f.pending.completion(.failure(e)) }
             return e
         }
         while true {
-            // Publish what is waiting, up to the window.
-            let room = config.window - (inflight.count - head)
+            if redeclare && book.outstanding == 0 {
+                redeclare = false
+                if DispatchTime.now().uptimeNanoseconds - lastDeclared > 1_000_000_000 {
+                    lastDeclared = DispatchTime.now().uptimeNanoseconds
+                    do { try config.onConnect?(conn) } catch {
+                        return failAll((error as? AMQPError) ?? AMQPError(.library("declare after a return: \(error)")))
+                    }
+                    onEvent?("publisher declared the topology again after a returned message")
+                }
+            }
+            // Publish what is waiting, up to the window (nothing new while a declare is due).
+            let room = redeclare ? 0 : config.window - book.outstanding
             if room > 0 {
                 let batch = state.withLock { s -> ArraySlice<Pending> in
                     let n = min(room, s.queue.count)
@@ -181,26 +204,25 @@ public final class Publisher: Sendable {
                 }
                 let now = DispatchTime.now().uptimeNanoseconds
                 for p in batch {
-                    do { try conn.publish(p.message) } catch {
+                    do { try conn.publish(p.message, mandatory: true, correlationID: String(book.nextTag)) } catch {
                         p.completion(.failure(error))
                         state.withLock { s in s.queue.forEach { $0.completion(.failure(error)) }; s.queue.removeAll() }
                         return failAll(error)
                     }
-                    inflight.append((nextTag, p, now))
-                    nextTag += 1
+                    _ = book.sent(InFlight(pending: p, sentAt: now))
                 }
             }
-            let outstanding = inflight.count - head
+            let outstanding = book.outstanding
             if outstanding == 0 {
                 if state.withLock({ $0.stopping && $0.queue.isEmpty }) { return AMQPError(.shuttingDown) }
-                if state.withLock({ !$0.queue.isEmpty }) { continue }
+                if redeclare || state.withLock({ !$0.queue.isEmpty }) { continue }
             }
             // Wait for confirms, new work, or the earliest deadline.
             if !conn.hasBufferedInput {
                 // Announce the sleep, then look once more: an enqueue either sees the flag and
                 // signals, or its message is already visible here (no lost wake-up).
                 sleeping.store(true, ordering: .sequentiallyConsistent)
-                let idle = state.withLock { s in s.queue.isEmpty && !s.stopping } || outstanding >= config.window
+                let idle = redeclare || state.withLock { s in s.queue.isEmpty && !s.stopping } || outstanding >= config.window
                 if idle { _ = wakeup.wait(socket: conn.socketFD, timeoutMillis: outstanding > 0 ? 50 : 1000) }
                 sleeping.store(false, ordering: .sequentiallyConsistent)
             }
@@ -216,28 +238,34 @@ public final class Publisher: Sendable {
                 guard frame.frame_type == UInt8(AMQP_FRAME_METHOD) else { continue }
                 let method = frame.payload.method
                 switch method.id {
+                case AMQP_BASIC_RETURN_METHOD:
+                    // Comes before the message's own ack, which then settles it as returned.
+                    let returned: (reason: String, correlationID: String?)
+                    do { returned = try conn.readReturn(method) } catch { return failAll(error) }
+                    onReturned?(returned.reason)
+                    redeclare = true
+                    guard let tag = returned.correlationID.flatMap({ UInt64($0) }), book.returned(tag: tag, reason: returned.reason) else {
+                        // Cannot tell which publish came back: fail them all rather than confirm a lost one.
+                        return failAll(AMQPError(.unroutable("\(returned.reason); unmatched return")))
+                    }
                 case AMQP_BASIC_ACK_METHOD, AMQP_BASIC_NACK_METHOD:
                     let isAck = method.id == AMQP_BASIC_ACK_METHOD
                     let (tag, multiple): (UInt64, Bool) = isAck
                         ? { let m = method.decoded.assumingMemoryBound(to: amqp_basic_ack_t.self).pointee; return (m.delivery_tag, m.multiple != 0) }()
                         : { let m = method.decoded.assumingMemoryBound(to: amqp_basic_nack_t.self).pointee; return (m.delivery_tag, m.multiple != 0) }()
+                    let settled = isAck ? book.ack(tag: tag, multiple: multiple) : book.nack(tag: tag, multiple: multiple)
                     let now = DispatchTime.now().uptimeNanoseconds
-                    while head < inflight.count, inflight[head].tag <= tag {
-                        let entry = inflight[head]
-                        if multiple || entry.tag == tag {
-                            onConfirmLatency?(Double(now - entry.sentAt) / 1e9)
-                            entry.pending.completion(isAck ? .success(()) : .failure(AMQPError(.nacked)))
-                            head += 1
-                        } else { break }
-                    }
-                    if !multiple && head < inflight.count && inflight[head].tag < tag {
-                        // Out-of-order single confirm: find it further in.
-                        if let i = inflight[head...].firstIndex(where: { $0.tag == tag }) {
-                            let entry = inflight.remove(at: i)
-                            entry.pending.completion(isAck ? .success(()) : .failure(AMQPError(.nacked)))
+                    for (f, outcome) in settled {
+                        switch outcome {
+                        case .confirmed:
+                            onConfirmLatency?(Double(now - f.sentAt) / 1e9)
+                            f.pending.completion(.success(()))
+                        case .nacked:
+                            f.pending.completion(.failure(AMQPError(.nacked)))
+                        case .returned(let reason):
+                            f.pending.completion(.failure(AMQPError(.unroutable(reason))))
                         }
                     }
-                    if head > 4096 { inflight.removeFirst(head); head = 0 }
                 case AMQP_CHANNEL_CLOSE_METHOD:
                     let m = method.decoded.assumingMemoryBound(to: amqp_channel_close_t.self).pointee
                     return failAll(AMQPError(.closedByBroker(code: Int(m.reply_code), text: m.reply_text.string)))
@@ -245,12 +273,12 @@ public final class Publisher: Sendable {
                     let m = method.decoded.assumingMemoryBound(to: amqp_connection_close_t.self).pointee
                     return failAll(AMQPError(.closedByBroker(code: Int(m.reply_code), text: m.reply_text.string)))
                 default:
-                    continue  // basic.return and others: confirms still follow.
+                    continue
                 }
             }
             // Deadlines: the oldest unconfirmed message bounds everyone behind it.
             let now = DispatchTime.now().uptimeNanoseconds
-            if head < inflight.count, inflight[head].pending.deadline < now {
+            if let oldest = book.oldest, oldest.pending.deadline < now {
                 // A broker that stops confirming is treated as lost: reconnect.
                 return failAll(AMQPError(.confirmTimeout))
             }

@@ -52,14 +52,25 @@ public final class WorkerHost: Sendable {
         guard let url = AMQPURL(config.broker.url) else { throw ConfigError(issues: [ConfigIssue(path: "broker.url", message: "not a valid amqp:// URL")]) }
         let topology = BrokerTopology(config: config)
         let latency = metrics.histogram("klaxon_publish_confirm_seconds", "Time from publish to the broker's confirm.")
+        let returned = metrics.counter("klaxon_publish_returned_total",
+                                       "Publishes the broker returned because no queue took them (a missing queue or binding); each failed.")
+        returned.inc([:], by: 0)
         let limiter = RateLimitedLog()
+        let returnLog = RateLimitedLog()
         return Publisher(.init(url: url, window: config.broker.confirmWindow, heartbeatSeconds: config.broker.heartbeatSeconds,
                                confirmTimeoutMillis: confirmTimeoutMillis, onConnect: { try topology.declare(on: $0) }),
                          onConfirmLatency: { latency.observe($0) },
                          onEvent: { event in
                              guard let logger, let suppressed = limiter.shouldLog(event) else { return }
-                             let connected = event.hasPrefix("publisher connected")
-                             logger.log(connected ? .info : .error, event, suppressed > 0 ? ["suppressed_repeats": String(suppressed)] : [:])
+                             let level: Logger.Level = event.hasPrefix("publisher connected") ? .info
+                                 : event.hasPrefix("publisher declared") ? .warning : .error
+                             logger.log(level, event, suppressed > 0 ? ["suppressed_repeats": String(suppressed)] : [:])
+                         },
+                         onReturned: { reason in
+                             returned.inc()
+                             guard let logger, let suppressed = returnLog.shouldLog(reason) else { return }
+                             logger.error("the broker returned a message: no queue took it; the publish failed and is retried by its sender",
+                                          ["reason": reason, "suppressed_repeats": String(suppressed)])
                          })
     }
 
