@@ -4,8 +4,9 @@ import Foundation
 import Notify
 import WorkerKit
 
-/// `klaxon-chat --channel dingtalk|wecom|feishu`: consumes `notify.<channel>`, skips what is
-/// recorded as delivered, and hands the rest to a `ChatDispatcher` that paces each robot within
+/// `klaxon-chat --channel dingtalk|wecom|feishu`: consumes `notify.<channel>`, claims each
+/// notification id (`DeliveryClaims`: one sender at a time across replicas; skipped once
+/// delivered), and hands the rest to a `ChatDispatcher` that paces each robot within
 /// its shared budget and merges what waits into digests. Each delivery is acked only once the
 /// message holding its notification was accepted and recorded (one `delivered` key per
 /// notification, digests included), so a redelivery never pages twice while the record lives.
@@ -34,11 +35,11 @@ public enum ChatWorker {
         let ns = config.broker.namespace
         let chat = config.chat
         let log = logger.with(["channel": channel.rawValue])
-        let deliveries = DeliveryLog(config: config, redis: redis, logger: log)
+        let claims = DeliveryClaims(config: config, redis: redis, logger: log)
         let stats = DeliveryMetrics(metrics, channel: channel)
 
         let record: ChatDispatcher.Record = { delivered in
-            await deliveries.record(delivered.map(\.id))
+            await claims.delivered(delivered.map(\.id))
             delivered.forEach(stats.delivered)
             log.info("delivered", ["notifications": delivered.map(\.id).joined(separator: ","), "robot": delivered.first?.recipients.first ?? ""])
         }
@@ -53,7 +54,7 @@ public enum ChatWorker {
             do { n = try Codec.decode(AlertCore.Notification.self, from: d.body) } catch {
                 return .failure(.permanent(.unparseable, "not a notification: \(error)"))
             }
-            let r = await handle(n, channel: channel, chat: chat, dispatcher: dispatcher, deliveries: deliveries, stats: stats, log: log)
+            let r = await handle(n, channel: channel, chat: chat, dispatcher: dispatcher, claims: claims, stats: stats, log: log)
             if case .failure(let e) = r { stats.failure(e) }
             return r
         }
@@ -63,7 +64,7 @@ public enum ChatWorker {
     }
 
     static func handle(_ n: AlertCore.Notification, channel: Channel, chat: ChatConfig, dispatcher: ChatDispatcher,
-                       deliveries: DeliveryLog, stats: DeliveryMetrics, log: Logger) async -> Result<Void, DeliveryError> {
+                       claims: DeliveryClaims, stats: DeliveryMetrics, log: Logger) async -> Result<Void, DeliveryError> {
         guard n.channel == channel.rawValue else {
             return .failure(.permanent(.invalidPayload, "notification \(n.id) is for channel \(n.channel), not \(channel.rawValue)"))
         }
@@ -71,11 +72,18 @@ public enum ChatWorker {
             return .failure(.permanent(.invalidPayload,
                                        "notification \(n.id) names no \(channel.rawValue) robot of chat.robots: \(n.recipients.joined(separator: ", "))"))
         }
-        if await deliveries.wasDelivered(n.id) {
+        let claim = await claims.claim(n.id)
+        switch claim {
+        case .delivered:
             stats.duplicate()
             log.info("already delivered; skipping redelivery", ["notification": n.id])
             return .success(())
+        case .held:
+            return .failure(DeliveryClaims.heldElsewhere(n.id))
+        case .granted, .unknown:
+            let result = await dispatcher.submit(n, robot: robot)
+            await claims.release(n.id, claim)
+            return result
         }
-        return await dispatcher.submit(n, robot: robot)
     }
 }

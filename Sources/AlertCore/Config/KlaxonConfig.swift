@@ -165,6 +165,10 @@ public struct DeliveryConfig: Sendable, Equatable {
     public var retryDelaysMillis: [Int64]
     /// How long a delivered notification's id is remembered (longer than the longest retry).
     public var idempotencyTTLMillis: Int64
+    /// How long a sender's claim on a notification id lives: while one sender holds it, other
+    /// copies of the notification wait (retry) instead of paging a second time. A sender that
+    /// crashed mid-send loses its claim after this long. Longer than any send (`email.timeout`).
+    public var claimTTLMillis: Int64 = 120_000
 
     static func read(_ m: MappingReader?) -> DeliveryConfig {
         var c = DeliveryConfig(retryDelaysMillis: [10_000, 60_000, 300_000, 900_000], idempotencyTTLMillis: 86_400_000)
@@ -179,6 +183,7 @@ public struct DeliveryConfig: Sendable, Equatable {
             c.retryDelaysMillis = delays
         }
         c.idempotencyTTLMillis = m.duration("idempotency_ttl", default: c.idempotencyTTLMillis, min: 1000)
+        c.claimTTLMillis = m.duration("claim_ttl", default: c.claimTTLMillis, min: 1000)
         let total = c.retryDelaysMillis.reduce(0, +)
         if c.idempotencyTTLMillis <= total {
             m.report("idempotency_ttl", "must be longer than the sum of retry_delays (\(formatDurationMillis(total)))")

@@ -5,6 +5,8 @@ public struct DeliveryError: Error, Sendable, Equatable, CustomStringConvertible
     /// A closed set, also used as a metric label.
     public enum Reason: String, Sendable, CaseIterable {
         case network, timeout, serverError, rateLimited, authError, clientError, invalidPayload, vendorCode, unparseable
+        /// Another sender holds the notification right now (a duplicate copy waits its turn).
+        case inProgress
     }
     public var kind: Kind
     public var reason: Reason

@@ -1,0 +1,93 @@
+import AlertCore
+import Foundation
+import Redis
+import WorkerKit
+
+/// Who may send a notification, across threads and replicas: one sender at a time per id, and
+/// never again once it was delivered.
+///
+/// Two Redis strings per notification id (names from `RedisKeys`):
+/// - `<ns>:delivered:<id>`, set after a successful send for `delivery.idempotency_ttl`: later
+///   copies (a redelivery after a crash between send and ack, a router re-route) are skipped;
+/// - `<ns>:claim:<id>`, the sender's claim, a random token for `delivery.claim_ttl`: while it
+///   lives, other copies wait (they are retried through the delay queues) instead of sending a
+///   second page. The holder deletes it when done; a sender that crashed loses it at its TTL.
+///
+/// Checking "delivered?" and taking the claim is one Lua script, so two copies handled at the
+/// same instant can never both send (the race a check-then-record design had).
+struct DeliveryClaims: Sendable {
+    /// What a sender may do with one notification.
+    enum Claim: Equatable, Sendable {
+        /// Send it; then `delivered` and `release` with this token.
+        case granted(token: String)
+        /// Already delivered: skip and ack.
+        case delivered
+        /// Another sender holds it right now: retry later, do not send.
+        case held
+        /// Redis cannot say: send anyway (a duplicate page beats a lost one).
+        case unknown
+    }
+
+    /// KEYS[1] delivered key, KEYS[2] claim key. ARGV[1] token, ARGV[2] claim TTL in ms.
+    /// Returns 0 when delivered, 1 when the claim was taken, 2 when another sender holds it.
+    static let claimScript = """
+        if redis.call('EXISTS', KEYS[1]) == 1 then return 0 end
+        if redis.call('SET', KEYS[2], ARGV[1], 'NX', 'PX', ARGV[2]) then return 1 end
+        return 2
+        """
+
+    /// KEYS[1] claim key. ARGV[1] token. Deletes the claim only if this sender still holds it
+    /// (after its TTL another sender may have taken it).
+    static let releaseScript = """
+        if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end
+        return 0
+        """
+
+    let redis: SharedRedis
+    let namespace: String
+    let deliveredTTL: String
+    let claimTTL: String
+    let logger: Logger
+
+    init(config: KlaxonConfig, redis: SharedRedis, logger: Logger) {
+        self.redis = redis
+        namespace = config.broker.namespace
+        deliveredTTL = String(config.delivery.idempotencyTTLMillis)
+        claimTTL = String(config.delivery.claimTTLMillis)
+        self.logger = logger
+    }
+
+    /// Claims `id` for this sender, unless it was delivered or another sender holds it.
+    func claim(_ id: String) async -> Claim {
+        let token = UUID().uuidString
+        let keys = [RedisKeys.delivered(namespace, id), RedisKeys.deliveryClaim(namespace, id)]
+        guard let r = try? await redis.command(["EVAL", Self.claimScript, "2"] + keys + [token, claimTTL]), let n = r.integer else {
+            return .unknown
+        }
+        switch n {
+        case 0: return .delivered
+        case 1: return .granted(token: token)
+        default: return .held
+        }
+    }
+
+    /// Records delivered ids, in one pipeline. A Redis failure is logged, not thrown: the page
+    /// went out; only a later copy could send it again.
+    func delivered(_ ids: [String]) async {
+        do { _ = try await redis.pipeline(ids.map { ["SET", RedisKeys.delivered(namespace, $0), "1", "PX", deliveredTTL] }) } catch {
+            logger.warning("delivered, but cannot record it in Redis; a redelivery would send it again",
+                           ["error": "\(error)", "notifications": ids.joined(separator: ",")])
+        }
+    }
+
+    /// Gives the claim back (sent or failed): the next copy or retry need not wait for its TTL.
+    func release(_ id: String, _ claim: Claim) async {
+        guard case .granted(let token) = claim else { return }
+        _ = try? await redis.command(["EVAL", Self.releaseScript, "1", RedisKeys.deliveryClaim(namespace, id), token])
+    }
+
+    /// The failure a copy gets while another sender holds its notification: retried later.
+    static func heldElsewhere(_ id: String) -> DeliveryError {
+        .transient(.inProgress, "notification \(id) is being sent by another sender; retrying once it is done")
+    }
+}
