@@ -53,19 +53,22 @@ let package = Package(
 
         // The processes' logic, each a library so tests run them in-process.
         .target(name: "Gateway", dependencies: ["AlertCore", "WorkerKit", "AMQP", "HTTPServer", "Signing"], swiftSettings: settings),
-        .target(name: "Workers", dependencies: ["AlertCore", "WorkerKit", "AMQP", "Redis", "Notify"], swiftSettings: settings),
+        // Each worker process links only what it needs: the router and dedup never link libcurl.
+        .target(name: "DedupWorker", dependencies: ["AlertCore", "WorkerKit", "AMQP", "Redis"], swiftSettings: settings),
+        .target(name: "RouterWorker", dependencies: ["AlertCore", "WorkerKit", "AMQP"], swiftSettings: settings),
+        .target(name: "ChannelWorkers", dependencies: ["AlertCore", "WorkerKit", "AMQP", "Redis", "Notify"], swiftSettings: settings),
         .target(name: "Ctl", dependencies: ["AlertCore", "WorkerKit", "AMQP", "YAMLConfig"], swiftSettings: settings),
 
         // Thin executables.
         .executableTarget(name: "klaxon-gateway", dependencies: ["Gateway", "WorkerKit"], swiftSettings: settings),
-        .executableTarget(name: "klaxon-dedup", dependencies: ["Workers", "WorkerKit"], swiftSettings: settings),
-        .executableTarget(name: "klaxon-router", dependencies: ["Workers", "WorkerKit"], swiftSettings: settings),
-        .executableTarget(name: "klaxon-email", dependencies: ["Workers", "WorkerKit", "Notify", "AlertCore"], swiftSettings: settings),
-        .executableTarget(name: "klaxon-chat", dependencies: ["Workers", "WorkerKit", "Notify", "AlertCore"], swiftSettings: settings),
+        .executableTarget(name: "klaxon-dedup", dependencies: ["DedupWorker", "WorkerKit"], swiftSettings: settings),
+        .executableTarget(name: "klaxon-router", dependencies: ["RouterWorker", "WorkerKit"], swiftSettings: settings),
+        .executableTarget(name: "klaxon-email", dependencies: ["ChannelWorkers", "WorkerKit", "Notify", "AlertCore"], swiftSettings: settings),
+        .executableTarget(name: "klaxon-chat", dependencies: ["ChannelWorkers", "WorkerKit", "Notify", "AlertCore"], swiftSettings: settings),
         .executableTarget(name: "klaxonctl", dependencies: ["Ctl"], swiftSettings: settings),
         // Benchmark helper for bench/dedup: an executable target without a declared product, so it
         // is built (implicit product) but is not one of the fleet's executables.
-        .executableTarget(name: "bench-dedup", dependencies: ["Workers", "WorkerKit", "AMQP", "AlertCore", "YAMLConfig"], path: "Sources/BenchDedup", swiftSettings: settings),
+        .executableTarget(name: "bench-dedup", dependencies: ["DedupWorker", "WorkerKit", "AMQP", "AlertCore", "YAMLConfig"], path: "Sources/BenchDedup", swiftSettings: settings),
         // Benchmark only: the broker's ceiling with the gateway's persistence and confirm mode.
         .executableTarget(name: "bench-publisher", dependencies: ["AMQP", "AlertCore", "WorkerKit"], path: "Sources/BenchPublisher", swiftSettings: settings),
 
@@ -73,9 +76,9 @@ let package = Package(
         .testTarget(name: "AMQPTests", dependencies: ["AMQP"], swiftSettings: settings),
         .testTarget(name: "NormalizeTests", dependencies: ["AlertCore"], swiftSettings: settings),
         .testTarget(name: "TemplatesTests", dependencies: ["Templates"], swiftSettings: settings),
-        .testTarget(name: "IntegrationTests", dependencies: ["AlertCore", "AMQP", "Redis", "WorkerKit", "Gateway", "Workers", "YAMLConfig", "HTTPServer", "Notify", "Signing"], swiftSettings: settings),
+        .testTarget(name: "IntegrationTests", dependencies: ["AlertCore", "AMQP", "Redis", "WorkerKit", "Gateway", "DedupWorker", "RouterWorker", "ChannelWorkers", "YAMLConfig", "HTTPServer", "Notify", "Signing"], swiftSettings: settings),
         .testTarget(name: "SigningTests", dependencies: ["Signing"], swiftSettings: settings),
         .testTarget(name: "NotifyTests", dependencies: ["Notify", "AlertCore", "CurlClient", "Signing", "Templates", "YAMLConfig", "HTTPServer"], swiftSettings: settings),
-        .testTarget(name: "CtlTests", dependencies: ["Ctl", "AlertCore", "AMQP", "WorkerKit", "Workers", "YAMLConfig", "Redis"], swiftSettings: settings),
+        .testTarget(name: "CtlTests", dependencies: ["Ctl", "AlertCore", "AMQP", "WorkerKit", "ChannelWorkers", "YAMLConfig", "Redis"], swiftSettings: settings),
     ]
 )

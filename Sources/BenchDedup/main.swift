@@ -8,7 +8,7 @@ import AlertCore
 import Foundation
 import Synchronization
 import WorkerKit
-import Workers
+import DedupWorker
 import YAMLConfig
 
 func fail(_ message: String) -> Never {

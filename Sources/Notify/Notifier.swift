@@ -8,5 +8,5 @@ import AlertCore
 /// `detail` for the operator). Any other error is treated as transient by the caller.
 /// Implementations are safe to call concurrently.
 public protocol Notifier: Sendable {
-    func send(_ n: Notification) async throws
+    func send(_ n: AlertNotification) async throws
 }

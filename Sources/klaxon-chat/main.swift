@@ -4,7 +4,7 @@ import AlertCore
 import Foundation
 import Notify
 import WorkerKit
-import Workers
+import ChannelWorkers
 
 await ProcessMain.runWorker(process: "klaxon-chat", allowed: ["channel"]) { options, config, _, logger, metrics in
     let name = options.extra["channel"] ?? ""

@@ -2,7 +2,7 @@
 import AlertCore
 import Notify
 import WorkerKit
-import Workers
+import ChannelWorkers
 
 await ProcessMain.runWorker(process: "klaxon-email") { _, config, _, logger, metrics in
     let templates = MessageTemplates(config: config)

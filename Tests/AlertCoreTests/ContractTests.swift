@@ -13,8 +13,8 @@ import Testing
     }
 
     @Test func notificationRoundTrips() throws {
-        let n = Notification(id: "n1", channel: "email", recipients: ["a@example.com"], route: "default", alert: alert(["a": "b"]))
-        #expect(try Codec.decode(AlertCore.Notification.self, from: Codec.encode(n)) == n)
+        let n = AlertNotification(id: "n1", channel: "email", recipients: ["a@example.com"], route: "default", alert: alert(["a": "b"]))
+        #expect(try Codec.decode(AlertNotification.self, from: Codec.encode(n)) == n)
     }
 
     @Test func decodeErrorsNameTheField() {

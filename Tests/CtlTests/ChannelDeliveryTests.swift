@@ -5,7 +5,7 @@ import Foundation
 import Synchronization
 import Testing
 import WorkerKit
-import Workers
+import ChannelWorkers
 
 /// What the fake sink saw: attempts per notification id, and what it delivered.
 final class SinkLog: Sendable {
@@ -23,7 +23,7 @@ final class SinkLog: Sendable {
     var delivered: [String] { state.withLock { $0.delivered } }
     func attempts(_ id: String) -> Int { state.withLock { $0.attempts[id] ?? 0 } }
 
-    func send(_ n: AlertCore.Notification) throws {
+    func send(_ n: AlertNotification) throws {
         let attempt = state.withLock { s -> Int in
             s.attempts[n.id, default: 0] += 1
             return s.attempts[n.id]!

@@ -130,11 +130,11 @@ final class Fleet: @unchecked Sendable {
 
 /// Notifications and dead letters as the fleet writes them.
 enum Sample {
-    static func notification(_ id: String, labels: [String: String] = ["team": "db"], title: String = "Disk full") -> AlertCore.Notification {
+    static func notification(_ id: String, labels: [String: String] = ["team": "db"], title: String = "Disk full") -> AlertNotification {
         let alert = Alert(id: "a-\(id)", source: "alertmanager", integration: "am", status: .firing, fingerprint: "fp-\(id)",
                           title: title, message: "m", severity: "critical", labels: labels, annotations: [:],
                           startsAt: "2024-05-01T10:00:00Z", endsAt: nil, receivedAt: Timestamps.format(Date()), links: [])
-        return AlertCore.Notification(id: id, channel: "email", recipients: ["oncall@example.com"], route: "r", alert: alert)
+        return AlertNotification(id: id, channel: "email", recipients: ["oncall@example.com"], route: "r", alert: alert)
     }
 
     /// Headers `ConsumeLoop` writes on a dead letter of `queue`.
@@ -151,5 +151,5 @@ enum Sample {
 
 extension Delivery {
     /// The notification id in the body, if it is one.
-    var notificationID: String? { try? Codec.decode(AlertCore.Notification.self, from: body).id }
+    var notificationID: String? { try? Codec.decode(AlertNotification.self, from: body).id }
 }

@@ -4,7 +4,7 @@ import Foundation
 import Gateway
 import Testing
 import WorkerKit
-import Workers
+import RouterWorker
 
 /// The broker crashes (SIGKILL) under a running gateway and router, and comes back on the same
 /// data: what was confirmed survives, the gateway answers 503 meanwhile, and everything
@@ -65,9 +65,9 @@ import Workers
         // (acks are not confirmed), so the first can be routed again; the e-mail worker skips
         // a notification it already delivered. Nothing may be missing.
         let after = try AMQPConnection(url: AMQPURL(broker.url)!, heartbeatSeconds: 0)
-        var notifications: [AlertCore.Notification] = []
+        var notifications: [AlertNotification] = []
         try await waitFor {
-            notifications += try TestEnvironment.drain(after, t.notifyQueue(.email)).map { try Codec.decode(AlertCore.Notification.self, from: $0.body) }
+            notifications += try TestEnvironment.drain(after, t.notifyQueue(.email)).map { try Codec.decode(AlertNotification.self, from: $0.body) }
             return Set(notifications.map(\.alert.id)).isSuperset(of: [first.id, second.id])
         }
         #expect(Set(notifications.map(\.alert.id)) == [first.id, second.id])

@@ -3,7 +3,7 @@ import Foundation
 import Redis
 import Testing
 import WorkerKit
-import Workers
+import ChannelWorkers
 
 /// The robot budget: a sliding log whose slots count from when a request *completed*.
 @Suite struct ChatBudgetTests {

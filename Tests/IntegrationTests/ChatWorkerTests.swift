@@ -5,7 +5,7 @@ import Redis
 import Testing
 import WorkerKit
 import YAMLConfig
-@testable import Workers
+@testable import ChannelWorkers
 
 /// klaxon-chat's worker in-process against real RabbitMQ and Redis (fresh namespace) and the fake
 /// robots. Fails, never skips, when a server is unreachable.
@@ -27,11 +27,11 @@ import YAMLConfig
             """), environment: ["TEST_TOKEN": TestEnvironment.token, "DT_URL": sink.dingTalkURL, "DT_SECRET": ChatSinkProcess.dingTalkSecret])
     }
 
-    func notification(_ i: Int, namespace: String) -> AlertCore.Notification {
+    func notification(_ i: Int, namespace: String) -> AlertNotification {
         let alert = Alert(id: "a\(i)", source: "alertmanager", integration: "test-am", status: .firing, fingerprint: "fp\(i)",
                           title: "Burst alert #\(i)#", message: "", severity: "critical", labels: ["n": "\(i)"], annotations: [:],
                           startsAt: "2026-01-01T00:00:00Z", endsAt: nil, receivedAt: "2026-01-01T00:00:00Z", links: [])
-        return AlertCore.Notification(id: "\(namespace)-n\(i)", channel: "dingtalk", recipients: ["ops"], route: "default", alert: alert)
+        return AlertNotification(id: "\(namespace)-n\(i)", channel: "dingtalk", recipients: ["ops"], route: "default", alert: alert)
     }
 
     func start(_ config: KlaxonConfig) async throws -> RunningWorker {

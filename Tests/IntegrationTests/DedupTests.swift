@@ -4,7 +4,7 @@ import Foundation
 import Redis
 import Testing
 import WorkerKit
-import Workers
+import DedupWorker
 import YAMLConfig
 
 /// klaxon-dedup against the real RabbitMQ and Redis. Every test has its own namespace (queues

@@ -6,7 +6,7 @@ import Redis
 import Testing
 import WorkerKit
 import YAMLConfig
-@testable import Workers
+@testable import ChannelWorkers
 
 /// Many copies of one notification id (a router re-routing after a broker restart does this)
 /// reach one worker, or two replicas, at the same instant: exactly one page goes out. Each copy
@@ -34,11 +34,11 @@ import YAMLConfig
                           "DT_SECRET": ChatSinkProcess.dingTalkSecret])
     }
 
-    func notification(_ ns: String, channel: Channel, recipient: String) -> AlertCore.Notification {
+    func notification(_ ns: String, channel: Channel, recipient: String) -> AlertNotification {
         let alert = Alert(id: "a-\(ns)", source: "alertmanager", integration: "test-am", status: .firing, fingerprint: "fp-dup",
                           title: "Copies of one page #\(ns)#", message: "", severity: "critical", labels: [:], annotations: [:],
                           startsAt: "2026-01-01T00:00:00Z", endsAt: nil, receivedAt: Timestamps.format(Date()), links: [])
-        return AlertCore.Notification(id: "\(ns)-dup", channel: channel.rawValue, recipients: [recipient], route: "default", alert: alert)
+        return AlertNotification(id: "\(ns)-dup", channel: channel.rawValue, recipients: [recipient], route: "default", alert: alert)
     }
 
     func emailWorker(_ config: KlaxonConfig) async throws -> RunningWorker {

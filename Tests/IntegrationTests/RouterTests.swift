@@ -3,7 +3,7 @@ import AlertCore
 import Foundation
 import Testing
 import WorkerKit
-import Workers
+import RouterWorker
 
 @Suite(.serialized) struct RouterTests {
     @Test func oneNotificationPerRecipientOnTheChannelQueue() async throws {
@@ -30,7 +30,7 @@ import Workers
         let db = alert(["team": "database"]), other = alert(["team": "web"])
         try await publish(worker.publisher, [Codec.encode(db), Codec.encode(other)], to: t.routeQueue, namespace: t.exchange)
         let got = try await TestEnvironment.waitForMessages(conn, t.notifyQueue(.email), count: 3)
-        let ns = try got.map { try Codec.decode(AlertCore.Notification.self, from: $0.body) }
+        let ns = try got.map { try Codec.decode(AlertNotification.self, from: $0.body) }
         #expect(Set(ns.map { "\($0.route):\($0.recipients[0])" }) == ["db:dba@example.com", "db:lead@example.com", "default:ops@example.com"])
         #expect(Set(ns.map(\.id)).count == 3)
         #expect(got.map(\.messageID) == ns.map(\.id))

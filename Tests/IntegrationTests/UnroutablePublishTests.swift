@@ -4,7 +4,7 @@ import Foundation
 import Gateway
 import Testing
 import WorkerKit
-import Workers
+import RouterWorker
 
 /// A confirm counts only when a queue took the message. With a work queue deleted behind the
 /// fleet's back (`klaxonctl topology delete`, an operator's mistake), RabbitMQ still confirms a
@@ -68,7 +68,7 @@ import Workers
         // the e-mail queue, declared again, stayed empty. Now the alert is retried and arrives.
         let got = try await messagesOnceDeclared(t.notifyQueue(.email), count: 1)
         #expect(got.count == 1)
-        #expect(try got.map { try Codec.decode(AlertCore.Notification.self, from: $0.body).alert.id } == [a.id])
+        #expect(try got.map { try Codec.decode(AlertNotification.self, from: $0.body).alert.id } == [a.id])
         #expect(router.metrics.value("klaxon_publish_returned_total") >= 1)
         #expect(router.metrics.value("klaxon_messages_total", ["queue": t.routeQueue, "outcome": "retry"]) >= 1)
         await router.stop()

@@ -8,7 +8,7 @@ import Testing
 @Suite("Chat robots against the fake platforms")
 struct ChatRobotTests {
     static func notification(_ id: String = "c-1", channel: Channel, robot: String, title: String = "High CPU on db-1",
-                             message: String = "CPU above 90% for 10m", severity: String = "critical") -> AlertCore.Notification {
+                             message: String = "CPU above 90% for 10m", severity: String = "critical") -> AlertNotification {
         var n = Fixtures.notification(id: id, title: title)
         n.channel = channel.rawValue
         n.recipients = [robot]
@@ -17,7 +17,7 @@ struct ChatRobotTests {
         return n
     }
 
-    func deliver(_ n: [AlertCore.Notification], robot: RobotConfig, now: @escaping @Sendable () -> Date = { Date() },
+    func deliver(_ n: [AlertNotification], robot: RobotConfig, now: @escaping @Sendable () -> Date = { Date() },
                  router: RouterConfig = RouterConfig(routes: [], defaultRoute: Route(name: "default", matchers: [], targets: []))) async throws(DeliveryError) -> ChatMessage {
         let platform = RobotPlatforms.platform(robot.platform)
         let composer = ChatComposer(platform: platform, templates: MessageTemplates(timeZones: ["prod-am": "Asia/Shanghai"]), router: router)

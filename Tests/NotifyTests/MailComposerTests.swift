@@ -8,7 +8,7 @@ struct MailComposerTests {
     let composer = try! MailComposer(from: "Klaxon 告警 <klaxon@example.com>", messageIDDomain: "klaxon.test")
     let date = Date(timeIntervalSince1970: 1_767_342_612)
 
-    func compose(_ n: AlertCore.Notification) throws -> (ComposedMail, ParsedMail) {
+    func compose(_ n: AlertNotification) throws -> (ComposedMail, ParsedMail) {
         let mail = try composer.compose(n, content: EmailContent.render(n), date: date)
         return (mail, try ParsedMail(String(decoding: mail.bytes, as: UTF8.self)))
     }

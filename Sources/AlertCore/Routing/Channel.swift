@@ -11,6 +11,7 @@ public enum Channel: String, Codable, Sendable, CaseIterable {
     /// The chat-robot channels: their recipients are robot names from `chat.robots`.
     public static let chat: [Channel] = [.dingtalk, .wecom, .feishu]
 
-    /// `true` for a chat-robot channel.
-    public var isChat: Bool { self != .email }
+    /// `true` for a chat-robot channel (not every channel that is not e-mail: voice and SMS
+    /// reach people, not robots).
+    public var isChat: Bool { Channel.chat.contains(self) }
 }

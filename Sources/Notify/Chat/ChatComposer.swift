@@ -18,7 +18,7 @@ public struct ChatComposer: Sendable {
 
     /// The message for the oldest waiting notifications of `robot`, and how many of `pending`
     /// (from the front) it delivers: at least one.
-    public func compose(_ pending: [AlertCore.Notification], robot: RobotConfig) -> (message: ChatMessage, used: Int) {
+    public func compose(_ pending: [AlertNotification], robot: RobotConfig) -> (message: ChatMessage, used: Int) {
         precondition(!pending.isEmpty, "compose needs a notification")
         let limit = min(robot.maxBytes ?? platform.maxTextBytes, platform.maxTextBytes)
         let channel = platform.channel
@@ -61,7 +61,7 @@ public struct ChatComposer: Sendable {
 
     /// Whom the message mentions: the robot's and the routes' mobiles and at-all severities, for
     /// firing alerts only (a resolved alert does not wake anybody up).
-    func mentions(_ ns: [AlertCore.Notification], robot: RobotConfig) -> (mobiles: [String], atAll: Bool) {
+    func mentions(_ ns: [AlertNotification], robot: RobotConfig) -> (mobiles: [String], atAll: Bool) {
         var mobiles: [String] = []
         var atAll = false
         for n in ns where n.alert.status == .firing {

@@ -21,7 +21,7 @@ public struct EmailContent: Sendable, Equatable {
     public static func subject(for a: Alert) -> String { TemplateContext.headline(a) }
 
     /// The default templates, times shown in `timeZone` (and as sent, in RFC 3339).
-    public static func render(_ n: AlertCore.Notification, timeZone: TimeZone = TimeZone(identifier: "UTC")!) -> EmailContent {
+    public static func render(_ n: AlertNotification, timeZone: TimeZone = TimeZone(identifier: "UTC")!) -> EmailContent {
         MessageTemplates(defaultTimeZone: timeZone.identifier).email(n)
     }
 }

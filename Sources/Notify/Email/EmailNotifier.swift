@@ -12,7 +12,7 @@ public final class EmailNotifier: Notifier {
     private let composer: MailComposer
     private let clients: [SMTPClient]
     private let executor: BlockingExecutor
-    private let render: @Sendable (AlertCore.Notification) -> EmailContent
+    private let render: @Sendable (AlertNotification) -> EmailContent
     private let now: @Sendable () -> Date
 
     /// - Parameters:
@@ -22,7 +22,7 @@ public final class EmailNotifier: Notifier {
     /// - Throws: permanent `.invalidPayload` DeliveryError if `config.from` is not an address.
     public init(
         config: EmailConfig,
-        render: @escaping @Sendable (AlertCore.Notification) -> EmailContent = { EmailContent.render($0) },
+        render: @escaping @Sendable (AlertNotification) -> EmailContent = { EmailContent.render($0) },
         now: @escaping @Sendable () -> Date = { Date() }
     ) throws(DeliveryError) {
         composer = try MailComposer(from: config.from, messageIDDomain: config.messageIDDomain)
@@ -38,7 +38,7 @@ public final class EmailNotifier: Notifier {
     /// Renders, composes and sends one mail to all of `n.recipients` (one SMTP transaction).
     /// Throws `DeliveryError` only (see `SMTPClient.send` for what each kind and reason means;
     /// a bad recipient address is permanent `.invalidPayload`).
-    public func send(_ n: AlertCore.Notification) async throws {
+    public func send(_ n: AlertNotification) async throws {
         let mail = try composer.compose(n, content: render(n), date: now())
         let clients = self.clients
         try await executor.run { index in

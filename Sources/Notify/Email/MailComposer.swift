@@ -34,7 +34,7 @@ public struct MailComposer: Sendable {
 
     /// - Throws: permanent `.invalidPayload` DeliveryError if a recipient is not an address
     ///   or there is none (retrying cannot fix the notification).
-    public func compose(_ n: AlertCore.Notification, content: EmailContent, date: Date) throws(DeliveryError) -> ComposedMail {
+    public func compose(_ n: AlertNotification, content: EmailContent, date: Date) throws(DeliveryError) -> ComposedMail {
         var to: [MailAddress] = []
         for r in n.recipients {
             guard let a = MailAddress(parsing: r) else {

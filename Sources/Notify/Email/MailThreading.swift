@@ -29,7 +29,7 @@ public struct MailThreading: Sendable, Equatable {
     /// `References`: the thread root (one id; ids are single tokens, never folded).
     public var references: [String] { [root] }
 
-    public init(notification n: Notification, domain: String) {
+    public init(notification n: AlertNotification, domain: String) {
         let a = n.alert
         let start = Timestamps.parse(a.startsAt).map { String(Int64(($0.timeIntervalSince1970 * 1000).rounded())) } ?? a.startsAt
         let incident = Fingerprint.hash("\(a.fingerprint)\n\(start)")

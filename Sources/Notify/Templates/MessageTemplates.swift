@@ -34,19 +34,19 @@ public struct MessageTemplates: Sendable {
     public func timeZone(for alert: Alert) -> String { timeZones[alert.integration] ?? defaultTimeZone }
 
     /// Renders one part of one notification as plain text (no escaping).
-    public func render(_ n: AlertCore.Notification, channel: Channel, part: TemplatePart, set: String?) -> String {
+    public func render(_ n: AlertNotification, channel: Channel, part: TemplatePart, set: String?) -> String {
         let context = TemplateContext.notification(n, timeZone: timeZone(for: n.alert))
         return template(set: set, channel: channel, part: part).render(.dictionary(context), escaping: .none)
     }
 
     /// Renders a digest of `shown` (with `more` following) as plain text.
-    public func renderDigest(_ shown: [AlertCore.Notification], more: Int, channel: Channel, set: String?) -> String {
+    public func renderDigest(_ shown: [AlertNotification], more: Int, channel: Channel, set: String?) -> String {
         let context = TemplateContext.digest(shown, more: more, timeZone: timeZone(for:))
         return template(set: set, channel: channel, part: .digest).render(.dictionary(context), escaping: .none)
     }
 
     /// Subject, text and HTML of an e-mail, from the notification's template set (`n.template`).
-    public func email(_ n: AlertCore.Notification) -> EmailContent {
+    public func email(_ n: AlertNotification) -> EmailContent {
         let context = TemplateContext.notification(n, timeZone: timeZone(for: n.alert))
         func plain(_ part: TemplatePart) -> String {
             template(set: n.template, channel: .email, part: part).render(.dictionary(context), escaping: .none)

@@ -18,7 +18,7 @@ import Templates
 /// `more` (alerts that did not fit and follow in the next message; absent when 0).
 public enum TemplateContext {
     /// The context for one notification; `timeZone` is an IANA identifier.
-    public static func notification(_ n: AlertCore.Notification, timeZone: String) -> [String: TemplateValue] {
+    public static func notification(_ n: AlertNotification, timeZone: String) -> [String: TemplateValue] {
         let a = n.alert
         let firing = a.status == .firing
         var c: [String: TemplateValue] = [
@@ -51,7 +51,7 @@ public enum TemplateContext {
     }
 
     /// The context for a digest of `shown` notifications, `more` of which follow later.
-    public static func digest(_ shown: [AlertCore.Notification], more: Int, timeZone: (Alert) -> String) -> [String: TemplateValue] {
+    public static func digest(_ shown: [AlertNotification], more: Int, timeZone: (Alert) -> String) -> [String: TemplateValue] {
         var c: [String: TemplateValue] = [
             "summary": .string(summary(shown.map(\.alert), more: more)),
             "count": .number(Double(shown.count)),

@@ -7,7 +7,7 @@ enum Fixtures {
         id: String = "n-0001", status: AlertStatus = .firing, title: String = "High CPU on db-1",
         recipients: [String] = ["oncall@example.com"], fingerprint: String = "4f2a9c1be0d3a777",
         startsAt: String = "2026-01-02T08:30:12Z", suppressedRepeats: Int? = nil
-    ) -> AlertCore.Notification {
+    ) -> AlertNotification {
         let alert = Alert(
             id: "a-\(id)", source: "alertmanager", integration: "prod-am", status: status, fingerprint: fingerprint,
             title: title, message: "CPU above 90% for 10m <check> & \"act\"", severity: "critical",
@@ -18,7 +18,7 @@ enum Fixtures {
             links: [AlertLink(title: "Dashboard", url: "https://grafana.example.com/d/x?a=1&b=2"),
                     AlertLink(title: "Evil", url: "javascript:alert(1)")],
             suppressedRepeats: suppressedRepeats)
-        return AlertCore.Notification(id: id, channel: "email", recipients: recipients, route: "dba", alert: alert)
+        return AlertNotification(id: id, channel: "email", recipients: recipients, route: "dba", alert: alert)
     }
 
     /// `email:` config for a sink on 127.0.0.1 (EmailConfig's memberwise init is internal).

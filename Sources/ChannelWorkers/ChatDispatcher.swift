@@ -15,13 +15,13 @@ import WorkerKit
 /// lead to the oldest waiting task. No task of its own, nothing runs after the last result.
 public final class ChatDispatcher: Sendable {
     /// Records notifications as delivered (idempotency keys) before their results resolve.
-    public typealias Record = @Sendable ([AlertCore.Notification]) async -> Void
+    public typealias Record = @Sendable ([AlertNotification]) async -> Void
 
     enum Turn { case done(Result<Void, DeliveryError>), lead }
 
     struct Entry {
         let id: UInt64
-        let notification: AlertCore.Notification
+        let notification: AlertNotification
         var waiter: CheckedContinuation<Turn, Never>?
     }
 
@@ -59,7 +59,7 @@ public final class ChatDispatcher: Sendable {
 
     /// Delivers `n` through `robot`, alone or inside a digest, and returns the outcome of the
     /// message that held it. Never throws: failures are `DeliveryError` results.
-    public func submit(_ n: AlertCore.Notification, robot: RobotConfig) async -> Result<Void, DeliveryError> {
+    public func submit(_ n: AlertNotification, robot: RobotConfig) async -> Result<Void, DeliveryError> {
         let id = state.withLock { s -> UInt64 in
             s.nextID += 1
             return s.nextID

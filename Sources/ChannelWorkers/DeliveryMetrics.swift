@@ -19,7 +19,7 @@ struct DeliveryMetrics: Sendable {
         self.channel = channel
     }
 
-    func delivered(_ n: AlertCore.Notification) {
+    func delivered(_ n: AlertNotification) {
         sent.inc(["channel": channel.rawValue])
         if let received = Timestamps.parse(n.alert.receivedAt) { latency.observe(Date().timeIntervalSince(received), ["channel": channel.rawValue]) }
     }

@@ -50,8 +50,8 @@ public enum ChatWorker {
             record: record, logger: log, metrics: metrics)
 
         let handler = perMessage { d in
-            let n: AlertCore.Notification
-            do { n = try Codec.decode(AlertCore.Notification.self, from: d.body) } catch {
+            let n: AlertNotification
+            do { n = try Codec.decode(AlertNotification.self, from: d.body) } catch {
                 return .failure(.permanent(.unparseable, "not a notification: \(error)"))
             }
             let r = await handle(n, channel: channel, chat: chat, dispatcher: dispatcher, claims: claims, stats: stats, log: log)
@@ -63,7 +63,7 @@ public enum ChatWorker {
                                 onStop: { redis.close() })
     }
 
-    static func handle(_ n: AlertCore.Notification, channel: Channel, chat: ChatConfig, dispatcher: ChatDispatcher,
+    static func handle(_ n: AlertNotification, channel: Channel, chat: ChatConfig, dispatcher: ChatDispatcher,
                        claims: DeliveryClaims, stats: DeliveryMetrics, log: Logger) async -> Result<Void, DeliveryError> {
         guard n.channel == channel.rawValue else {
             return .failure(.permanent(.invalidPayload, "notification \(n.id) is for channel \(n.channel), not \(channel.rawValue)"))

@@ -9,7 +9,7 @@ import WorkerKit
 /// redelivery after a crash nor two copies handled at once page twice.
 public enum ChannelWorker {
     /// Sends one notification; throws `DeliveryError` (any other error counts as transient).
-    public typealias Send = @Sendable (AlertCore.Notification) async throws -> Void
+    public typealias Send = @Sendable (AlertNotification) async throws -> Void
 
     public static func definition(channel: Channel, config: KlaxonConfig, redis: SharedRedis, concurrency: Int,
                                   logger: Logger, metrics: Metrics, send: @escaping Send) -> WorkerDefinition {
@@ -18,8 +18,8 @@ public enum ChannelWorker {
         let stats = DeliveryMetrics(metrics, channel: channel)
 
         let handler = perMessage { d in
-            let n: Notification
-            do { n = try Codec.decode(Notification.self, from: d.body) } catch {
+            let n: AlertNotification
+            do { n = try Codec.decode(AlertNotification.self, from: d.body) } catch {
                 return .failure(.permanent(.unparseable, "not a notification: \(error)"))
             }
             let log = logger.with(["notification": n.id, "fingerprint": n.alert.fingerprint, "channel": channel.rawValue])

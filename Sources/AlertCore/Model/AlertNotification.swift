@@ -2,7 +2,7 @@ import Foundation
 
 /// One notification: one alert to one channel for one set of recipients. Published by the router
 /// on `notify.<channel>`. `id` is the idempotency key a channel worker records once delivered.
-public struct Notification: Codable, Sendable, Equatable {
+public struct AlertNotification: Codable, Sendable, Equatable {
     public static let version = 1
 
     public var v: Int
@@ -17,7 +17,7 @@ public struct Notification: Codable, Sendable, Equatable {
     public var alert: Alert
 
     public init(id: String, channel: String, recipients: [String], route: String, template: String? = nil, alert: Alert) {
-        self.v = Notification.version
+        self.v = AlertNotification.version
         self.id = id
         self.channel = channel
         self.recipients = recipients

@@ -1,4 +1,0 @@
-import AlertCore
-
-/// Klaxon's notification, not Foundation's `Notification` (both are imported here).
-typealias Notification = AlertCore.Notification
