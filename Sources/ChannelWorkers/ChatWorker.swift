@@ -44,7 +44,7 @@ public enum ChatWorker {
             log.info("delivered", ["notifications": delivered.map(\.id).joined(separator: ","), "robot": delivered.first?.recipients.first ?? ""])
         }
         let dispatcher = ChatDispatcher(
-            composer: ChatComposer(platform: parts.sender.platform, templates: MessageTemplates(config: config), router: config.router),
+            composer: ChatComposer(platform: parts.sender.platform, templates: MessageTemplates(config: config)),
             sender: parts.sender, budget: parts.budget,
             budgetKey: { RedisKeys.chatBudget(ns, channel, $0.name) }, limits: { chat.budget(of: $0) },
             record: record, logger: log, metrics: metrics)

@@ -16,7 +16,7 @@ public enum RouterWorker {
             do { alert = try Codec.decode(Alert.self, from: d.body) } catch {
                 return .failure(.permanent(.unparseable, "not a normalized alert: \(error)"))
             }
-            let notifications = AlertRouter.notifications(for: alert, config: config.router)
+            let notifications = AlertRouter.notifications(for: alert, config: config.router, chat: config.chat)
             if notifications.isEmpty {
                 unrouted.inc()
                 logger.warning("no recipients for alert", ["fingerprint": alert.fingerprint, "title": alert.title])

@@ -17,10 +17,9 @@ struct ChatRobotTests {
         return n
     }
 
-    func deliver(_ n: [AlertNotification], robot: RobotConfig, now: @escaping @Sendable () -> Date = { Date() },
-                 router: RouterConfig = RouterConfig(routes: [], defaultRoute: Route(name: "default", matchers: [], targets: []))) async throws(DeliveryError) -> ChatMessage {
+    func deliver(_ n: [AlertNotification], robot: RobotConfig, now: @escaping @Sendable () -> Date = { Date() }) async throws(DeliveryError) -> ChatMessage {
         let platform = RobotPlatforms.platform(robot.platform)
-        let composer = ChatComposer(platform: platform, templates: MessageTemplates(timeZones: ["prod-am": "Asia/Shanghai"]), router: router)
+        let composer = ChatComposer(platform: platform, templates: MessageTemplates(timeZones: ["prod-am": "Asia/Shanghai"]))
         let sender = ChatSender(platform: platform, threads: 1, timeoutMillis: 5000, now: now)
         let (message, _) = composer.compose(n, robot: robot)
         _ = try await sender.send(sender.requests(for: message, robot: robot), robot: robot)
@@ -137,8 +136,7 @@ struct ChatRobotTests {
 
     @Test func digestHoldsEveryAlertThatFitsAndSaysHowManyFollow() throws {
         let platform = RobotPlatforms.platform(.wecom)
-        let composer = ChatComposer(platform: platform, templates: MessageTemplates(),
-                                    router: RouterConfig(routes: [], defaultRoute: Route(name: "default", matchers: [], targets: [])))
+        let composer = ChatComposer(platform: platform, templates: MessageTemplates())
         let robot = RobotConfig(name: "w", platform: .wecom, webhook: "http://127.0.0.1:1/x")
         let ns = (0..<200).map { Self.notification("n\($0)", channel: .wecom, robot: "w", title: "Alert #\($0) on host-\($0)") }
         let (m, used) = composer.compose(ns, robot: robot)

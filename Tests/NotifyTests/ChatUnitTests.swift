@@ -21,6 +21,23 @@ struct ChatUnitTests {
         #expect(TextLimit.cut("short", maxBytes: limit) == (limit >= 5 ? "short" : TextLimit.cut("short", maxBytes: limit)))
     }
 
+    @Test func composerMentionsWhatTheRouterResolvedAndFallsBackToTheRobotForVersionOne() {
+        let composer = ChatComposer(platform: RobotPlatforms.platform(.dingtalk), templates: MessageTemplates())
+        let robot = RobotConfig(name: "ops", platform: .dingtalk, webhook: "http://127.0.0.1:1/x", mentionMobiles: ["13800138000"],
+                                atAllSeverities: ["critical"])
+        var resolved = Fixtures.notification(id: "v2", title: "t")
+        resolved.mentions = ["13900139000"]
+        resolved.atAll = false
+        let m2 = composer.compose([resolved], robot: robot).message
+        #expect(m2.mentionMobiles == ["13900139000"] && !m2.atAll, "the router's answer wins over the robot's config")
+        var v1 = Fixtures.notification(id: "v1", title: "t")
+        v1.alert.severity = "critical"
+        let m1 = composer.compose([v1], robot: robot).message
+        #expect(m1.mentionMobiles == ["13800138000"] && m1.atAll, "a version 1 notification mentions the robot's own list")
+        v1.alert.status = .resolved
+        #expect(!composer.compose([v1], robot: robot).message.mentions, "a resolved alert wakes nobody up")
+    }
+
     @Test func signaturesMatchIndependentlyComputedValues() {
         // python3: base64(hmac.new(b"SECabc", b"1700000000000\nSECabc", sha256).digest())
         #expect(RobotSignature.dingTalk(secret: "SECabc", timestampMillis: 1_700_000_000_000) == "jcUpW0QmtKduN03n4JqQ0PBosVjqnM8gU7fIIvsDmCM=")

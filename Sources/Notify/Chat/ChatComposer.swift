@@ -7,13 +7,10 @@ import Foundation
 public struct ChatComposer: Sendable {
     public let platform: any RobotPlatform
     public let templates: MessageTemplates
-    /// Routes by name, for their `mention_mobiles`, `at_all_severities`.
-    public let router: RouterConfig
 
-    public init(platform: any RobotPlatform, templates: MessageTemplates, router: RouterConfig) {
+    public init(platform: any RobotPlatform, templates: MessageTemplates) {
         self.platform = platform
         self.templates = templates
-        self.router = router
     }
 
     /// The message for the oldest waiting notifications of `robot`, and how many of `pending`
@@ -59,16 +56,23 @@ public struct ChatComposer: Sendable {
                             mentionMobiles: best.mobiles, atAll: best.atAll, notificationIDs: shown.map(\.id)), used)
     }
 
-    /// Whom the message mentions: the robot's and the routes' mobiles and at-all severities, for
-    /// firing alerts only (a resolved alert does not wake anybody up).
+    /// Whom the message mentions: what the router resolved into each notification. A version 1
+    /// notification (before the router resolved mentions) falls back to the robot's own
+    /// `mention_mobiles` and `at_all_severities`, for firing alerts.
     func mentions(_ ns: [AlertNotification], robot: RobotConfig) -> (mobiles: [String], atAll: Bool) {
         var mobiles: [String] = []
         var atAll = false
-        for n in ns where n.alert.status == .firing {
-            let route = router.route(named: n.route)
-            for m in robot.mentionMobiles + (route?.mentionMobiles ?? []) where !mobiles.contains(m) { mobiles.append(m) }
-            let severities = robot.atAllSeverities + (route?.atAllSeverities ?? [])
-            if !n.alert.severity.isEmpty && severities.contains(n.alert.severity) { atAll = true }
+        for n in ns {
+            let own: [String]
+            if let resolved = n.mentions {
+                own = resolved
+                atAll = atAll || n.atAll == true
+            } else {
+                guard n.alert.status == .firing else { continue }
+                own = robot.mentionMobiles
+                atAll = atAll || (!n.alert.severity.isEmpty && robot.atAllSeverities.contains(n.alert.severity))
+            }
+            for m in own where !mobiles.contains(m) { mobiles.append(m) }
         }
         return (mobiles, atAll)
     }
