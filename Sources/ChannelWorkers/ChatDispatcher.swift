@@ -14,9 +14,6 @@ import WorkerKit
 /// the message held, and goes on until its own notification is resolved; then it hands the
 /// lead to the oldest waiting task. No task of its own, nothing runs after the last result.
 public final class ChatDispatcher: Sendable {
-    /// Records notifications as delivered (idempotency keys) before their results resolve.
-    public typealias Record = @Sendable ([AlertNotification]) async -> Void
-
     enum Turn { case done(Result<Void, DeliveryError>), lead }
 
     struct Entry {
@@ -37,20 +34,18 @@ public final class ChatDispatcher: Sendable {
     private let budget: any RobotBudget
     private let budgetKey: @Sendable (RobotConfig) -> String
     private let limits: @Sendable (RobotConfig) -> [RateLimit]
-    private let record: Record
     private let logger: Logger
     private let digests: Counter
     private let waits: Counter
     private let requestsSent: Counter
 
     public init(composer: ChatComposer, sender: ChatSender, budget: any RobotBudget, budgetKey: @escaping @Sendable (RobotConfig) -> String,
-                limits: @escaping @Sendable (RobotConfig) -> [RateLimit], record: @escaping Record, logger: Logger, metrics: Metrics) {
+                limits: @escaping @Sendable (RobotConfig) -> [RateLimit], logger: Logger, metrics: Metrics) {
         self.composer = composer
         self.sender = sender
         self.budget = budget
         self.budgetKey = budgetKey
         self.limits = limits
-        self.record = record
         self.logger = logger
         digests = metrics.counter("klaxon_chat_digests_total", "Chat messages that merged several notifications, by channel and robot.")
         waits = metrics.counter("klaxon_chat_budget_waits_total", "Times a robot's budget was spent and sending waited, by channel and robot.")
@@ -120,8 +115,10 @@ public final class ChatDispatcher: Sendable {
             let followUps = try await sender.send(sender.requests(for: message, robot: robot), robot: robot)
             requestsSent.inc(labels.merging(["outcome": "ok"]) { a, _ in a }, by: Double(cost))
             for e in followUps { logger.warning("page delivered, but its mention message failed", ["robot": robot.name, "error": e.description]) }
-            if used > 1 { digests.inc(labels) }
-            await record(held.map(\.notification))
+            if used > 1 {
+                digests.inc(labels)
+                logger.info("digest delivered", ["robot": robot.name, "notifications": held.map(\.notification.id).joined(separator: ",")])
+            }
             result = .success(())
         } catch {
             requestsSent.inc(labels.merging(["outcome": error.reason.rawValue]) { a, _ in a })

@@ -8,8 +8,8 @@ import WorkerKit
 /// notification id (`DeliveryClaims`: one sender at a time across replicas; skipped once
 /// delivered), and hands the rest to a `ChatDispatcher` that paces each robot within
 /// its shared budget and merges what waits into digests. Each delivery is acked only once the
-/// message holding its notification was accepted and recorded (one `delivered` key per
-/// notification, digests included), so a redelivery never pages twice while the record lives.
+/// message holding its notification was accepted; `ChannelWorker` then records it delivered
+/// (one `delivered` key per notification, digests included) before it gives its claim back.
 public enum ChatWorker {
     /// The pieces a chat worker is made of; tests replace the budget or the clock.
     public struct Parts: Sendable {
@@ -35,55 +35,18 @@ public enum ChatWorker {
         let ns = config.broker.namespace
         let chat = config.chat
         let log = logger.with(["channel": channel.rawValue])
-        let claims = DeliveryClaims(config: config, redis: redis, logger: log)
-        let stats = DeliveryMetrics(metrics, channel: channel)
-
-        let record: ChatDispatcher.Record = { delivered in
-            await claims.delivered(delivered.map(\.id))
-            delivered.forEach(stats.delivered)
-            log.info("delivered", ["notifications": delivered.map(\.id).joined(separator: ","), "robot": delivered.first?.recipients.first ?? ""])
-        }
         let dispatcher = ChatDispatcher(
             composer: ChatComposer(platform: parts.sender.platform, templates: MessageTemplates(config: config)),
             sender: parts.sender, budget: parts.budget,
             budgetKey: { RedisKeys.chatBudget(ns, channel, $0.name) }, limits: { chat.budget(of: $0) },
-            record: record, logger: log, metrics: metrics)
-
-        let handler = perMessage { d in
-            let n: AlertNotification
-            do { n = try Codec.decode(AlertNotification.self, from: d.body) } catch {
-                return .failure(.permanent(.unparseable, "not a notification: \(error)"))
+            logger: log, metrics: metrics)
+        return ChannelWorker.definition(channel: channel, config: config, redis: redis, concurrency: chat.maxPending, logger: log,
+                                        metrics: metrics, readiness: { redis.isHealthy ? [] : ["redis"] }) { n in
+            guard n.recipients.count == 1, let name = n.recipients.first, let robot = chat.robot(named: name), robot.platform == channel else {
+                return .failure(.permanent(.invalidPayload,
+                                           "notification \(n.id) names no \(channel.rawValue) robot of chat.robots: \(n.recipients.joined(separator: ", "))"))
             }
-            let r = await handle(n, channel: channel, chat: chat, dispatcher: dispatcher, claims: claims, stats: stats, log: log)
-            if case .failure(let e) = r { stats.failure(e) }
-            return r
-        }
-        return WorkerDefinition(name: "klaxon-chat-\(channel.rawValue)", queue: Topology(namespace: ns).notifyQueue(channel), batchSize: 1,
-                                concurrency: chat.maxPending, handler: handler, readiness: { redis.isHealthy ? [] : ["redis"] },
-                                onStop: { redis.close() })
-    }
-
-    static func handle(_ n: AlertNotification, channel: Channel, chat: ChatConfig, dispatcher: ChatDispatcher,
-                       claims: DeliveryClaims, stats: DeliveryMetrics, log: Logger) async -> Result<Void, DeliveryError> {
-        guard n.channel == channel.rawValue else {
-            return .failure(.permanent(.invalidPayload, "notification \(n.id) is for channel \(n.channel), not \(channel.rawValue)"))
-        }
-        guard n.recipients.count == 1, let name = n.recipients.first, let robot = chat.robot(named: name), robot.platform == channel else {
-            return .failure(.permanent(.invalidPayload,
-                                       "notification \(n.id) names no \(channel.rawValue) robot of chat.robots: \(n.recipients.joined(separator: ", "))"))
-        }
-        let claim = await claims.claim(n.id)
-        switch claim {
-        case .delivered:
-            stats.duplicate()
-            log.info("already delivered; skipping redelivery", ["notification": n.id])
-            return .success(())
-        case .held:
-            return .failure(DeliveryClaims.heldElsewhere(n.id))
-        case .granted, .unknown:
-            let result = await dispatcher.submit(n, robot: robot)
-            await claims.release(n.id, claim)
-            return result
+            return await dispatcher.submit(n, robot: robot)
         }
     }
 }

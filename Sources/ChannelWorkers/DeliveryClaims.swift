@@ -9,9 +9,10 @@ import WorkerKit
 /// Two Redis strings per notification id (names from `RedisKeys`):
 /// - `<ns>:delivered:<id>`, set after a successful send for `delivery.idempotency_ttl`: later
 ///   copies (a redelivery after a crash between send and ack, a router re-route) are skipped;
-/// - `<ns>:claim:<id>`, the sender's claim, a random token for `delivery.claim_ttl`: while it
-///   lives, other copies wait (they are retried through the delay queues) instead of sending a
-///   second page. The holder deletes it when done; a sender that crashed loses it at its TTL.
+/// - `<ns>:claim:<id>`, the sender's claim, a random token for `delivery.claim_ttl`, renewed
+///   every third of it while the send runs (`keepAlive`): while it lives, other copies wait
+///   (through the shortest delay queue, without using up an attempt) instead of sending a second
+///   page. The holder deletes it when done; a sender that crashed loses it within one TTL.
 ///
 /// Checking "delivered?" and taking the claim is one Lua script, so two copies handled at the
 /// same instant can never both send (the race a check-then-record design had).
@@ -43,10 +44,18 @@ struct DeliveryClaims: Sendable {
         return 0
         """
 
+    /// KEYS[1] claim key. ARGV[1] token, ARGV[2] claim TTL in ms. Extends the claim only if
+    /// this sender still holds it.
+    static let renewScript = """
+        if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('PEXPIRE', KEYS[1], ARGV[2]) end
+        return 0
+        """
+
     let redis: SharedRedis
     let namespace: String
     let deliveredTTL: String
     let claimTTL: String
+    let claimTTLMillis: Int64
     let logger: Logger
 
     init(config: KlaxonConfig, redis: SharedRedis, logger: Logger) {
@@ -54,6 +63,7 @@ struct DeliveryClaims: Sendable {
         namespace = config.broker.namespace
         deliveredTTL = String(config.delivery.idempotencyTTLMillis)
         claimTTL = String(config.delivery.claimTTLMillis)
+        claimTTLMillis = config.delivery.claimTTLMillis
         self.logger = logger
     }
 
@@ -84,6 +94,28 @@ struct DeliveryClaims: Sendable {
     func release(_ id: String, _ claim: Claim) async {
         guard case .granted(let token) = claim else { return }
         _ = try? await redis.command(["EVAL", Self.releaseScript, "1", RedisKeys.deliveryClaim(namespace, id), token])
+    }
+
+    /// Runs `work` while renewing the claim every third of its TTL, so a long send (a slow SMTP
+    /// server, a robot's budget wait) keeps it, and a crashed sender's lapses within one TTL.
+    func holding<T: Sendable>(_ id: String, _ claim: Claim, _ work: @escaping @Sendable () async -> T) async -> T {
+        guard case .granted(let token) = claim else { return await work() }
+        let key = RedisKeys.deliveryClaim(namespace, id)
+        return await withTaskGroup(of: T?.self) { group in
+            group.addTask { await work() }
+            group.addTask {
+                while !Task.isCancelled {
+                    try? await Task.sleep(for: .milliseconds(claimTTLMillis / 3))
+                    if Task.isCancelled { break }
+                    _ = try? await redis.command(["EVAL", Self.renewScript, "1", key, token, claimTTL])
+                }
+                return nil
+            }
+            var result: T? = nil
+            while result == nil, let next = await group.next() { result = next }
+            group.cancelAll()
+            return result!
+        }
     }
 
     /// The failure a copy gets while another sender holds its notification: retried later.

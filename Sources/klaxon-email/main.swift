@@ -8,5 +8,5 @@ await ProcessMain.runWorker(process: "klaxon-email") { _, config, _, logger, met
     let templates = MessageTemplates(config: config)
     let notifier = try EmailNotifier(config: config.email, render: { templates.email($0) })
     return ChannelWorker.definition(channel: .email, config: config, redis: SharedRedis(config.redis), concurrency: config.email.concurrency,
-                                    logger: logger, metrics: metrics, send: notifier.send)
+                                    logger: logger, metrics: metrics, deliver: ChannelWorker.deliver(with: notifier))
 }

@@ -94,6 +94,13 @@ func alert(_ labels: [String: String], status: AlertStatus = .firing, source: St
         #expect(reason.contains("451 try later"))
     }
 
+    @Test func aCopyHeldByAnotherSenderWaitsWithoutUsingAnAttempt() {
+        let held = DeliveryError.transient(.inProgress, "held elsewhere")
+        #expect(policy.decide(.failure(held), attempt: 1) == .wait(delayMillis: 10_000))
+        #expect(policy.decide(.failure(held), attempt: 9) == .wait(delayMillis: 10_000), "waiting never runs out of attempts")
+        guard case .deadLetter = RetryPolicy(delaysMillis: []).decide(.failure(held), attempt: 1) else { Issue.record("no delay queue: dead letter"); return }
+    }
+
     @Test func permanentDeadLettersAtOnce() {
         let e = DeliveryError.permanent(.clientError, "550 no such mailbox")
         #expect(policy.decide(.failure(e), attempt: 1) == .deadLetter(reason: "permanent clientError: 550 no such mailbox"))

@@ -46,7 +46,9 @@ struct RunningWorker {
         let config = fleet.config
         host = try WorkerHost(config: config, logger: logger, metrics: metrics, healthListen: nil) { _ in
             ChannelWorker.definition(channel: .email, config: config, redis: SharedRedis(config.redis), concurrency: 2,
-                                     logger: logger, metrics: metrics, send: { try sink.send($0) })
+                                     logger: logger, metrics: metrics, deliver: { n in
+                                         do { try sink.send(n); return .success(()) } catch { return .failure(error as! DeliveryError) }
+                                     })
         }
         self.metrics = metrics
         let host = self.host

@@ -45,7 +45,7 @@ import YAMLConfig
         let w = try RunningWorker(config: config) { _, logger, metrics in
             let notifier = try EmailNotifier(config: config.email)
             return ChannelWorker.definition(channel: .email, config: config, redis: SharedRedis(config.redis), concurrency: config.email.concurrency,
-                                            logger: logger, metrics: metrics, send: notifier.send)
+                                            logger: logger, metrics: metrics, deliver: ChannelWorker.deliver(with: notifier))
         }
         try await w.waitUntilConsuming()
         return w

@@ -59,6 +59,7 @@ enum TestEnvironment {
         delivery:
           retry_delays: [200ms, 400ms]
           idempotency_ttl: 1h
+          claim_ttl: 3s
         \(extra)
         """
     }

@@ -165,10 +165,11 @@ public struct DeliveryConfig: Sendable, Equatable {
     public var retryDelaysMillis: [Int64]
     /// How long a delivered notification's id is remembered (longer than the longest retry).
     public var idempotencyTTLMillis: Int64
-    /// How long a sender's claim on a notification id lives: while one sender holds it, other
-    /// copies of the notification wait (retry) instead of paging a second time. A sender that
-    /// crashed mid-send loses its claim after this long. Longer than any send (`email.timeout`).
-    public var claimTTLMillis: Int64 = 120_000
+    /// How long a sender's claim on a notification id lives unless renewed (the sender renews
+    /// it every third of this while it sends): while one sender holds it, other copies of the
+    /// notification wait instead of paging a second time. A sender that crashed mid-send loses
+    /// its claim within this long.
+    public var claimTTLMillis: Int64 = 30_000
 
     static func read(_ m: MappingReader?) -> DeliveryConfig {
         var c = DeliveryConfig(retryDelaysMillis: [10_000, 60_000, 300_000, 900_000], idempotencyTTLMillis: 86_400_000)
