@@ -1,8 +1,18 @@
 /// Typed, path-aware reads from an untrusted JSON object. Absent and `null` read as `nil`;
-/// a present value of the wrong kind throws a `PayloadError` naming its path.
+/// a present value of the wrong kind throws a `PayloadError` naming its path. These strict
+/// getters are for the fields a source truly needs; every other field is read with the
+/// lenient getters (`PayloadObject+Lenient.swift`), which never throw.
 public struct PayloadObject: Sendable {
+    /// The object's members as parsed.
     public let fields: [String: JSONValue]
+    /// The object's JSON path (`$`, `$.alerts[0]`), the prefix of every error it reports.
     public let path: String
+
+    /// An object already known to be one (the lenient getters build their children this way).
+    init(fields: [String: JSONValue], path: String) {
+        self.fields = fields
+        self.path = path
+    }
 
     public init(_ value: JSONValue, path: String) throws(PayloadError) {
         guard case .object(let o) = value else {
