@@ -52,7 +52,7 @@ enum OpenAPIDocument {
                     }
                   }
                 },
-                "description": "Also read when present: version, status, receiver, groupKey, truncatedAlerts, externalURL, groupLabels, commonLabels, commonAnnotations. Only the constraints listed here are enforced; other fields are read leniently (wrong types fall back to documented defaults or are named in a 400)."
+                "description": "Also read when present: version (any, not checked), status, receiver, groupKey, truncatedAlerts, externalURL, groupLabels, commonLabels, commonAnnotations. Only the constraints listed here are enforced (a 400 names the path); every other field is read leniently: a wrong type, null or unusable value falls back to the default documented in docs/contracts.md (\"What the gateway accepts\"), never to a 400."
               }
             }
           }
@@ -163,15 +163,7 @@ enum OpenAPIDocument {
                 "minItems": 1,
                 "items": {
                   "type": "object",
-                  "required": [
-                    "name"
-                  ],
-                  "properties": {
-                    "name": {
-                      "type": "string"
-                    }
-                  },
-                  "description": "Also read: scopeId, scope, id0, id1, ruleName, alarmMessage, startTime (epoch ms), recoveryTime, uuid, tags, expression."
+                  "description": "Every field optional and read leniently (wrong types fall back to defaults, never a 400): name (without it there is no service to route on), scopeId, scope, id0, id1, ruleName, alarmMessage, startTime (epoch ms), recoveryTime, uuid, tags, expression."
                 }
               }
             }
@@ -552,7 +544,7 @@ enum OpenAPIDocument {
         }
       },
       "InvalidPayload": {
-        "description": "The body is not valid JSON or UTF-8, is nested too deep, or lacks a field; the message names it.",
+        "description": "The body is not valid JSON or UTF-8, is nested too deep, is not the kind of JSON value the source sends, or lacks (or mistypes) a field the source needs (for example Alertmanager's non-empty `alerts` array of objects, Graylog's `event` object); the message names its JSON path. Other fields never cause a 400 (docs/contracts.md, \"What the gateway accepts\").",
         "content": {
           "application/json": {
             "schema": {
@@ -686,21 +678,13 @@ enum OpenAPIDocument {
       },
       "PrometheusAlert": {
         "type": "object",
-        "description": "Also read: annotations, startsAt, endsAt, generatorURL (a link), fingerprint (omitted by old senders; derived from the labels then).",
+        "description": "Read leniently, any field of any type: status, labels, annotations, startsAt, endsAt, generatorURL (a link), fingerprint (omitted by old senders; derived from the labels then). Label and annotation values that are numbers or booleans become text; null and nested values are dropped.",
         "properties": {
           "status": {
-            "type": "string",
-            "enum": [
-              "firing",
-              "resolved",
-              null
-            ],
-            "nullable": true,
-            "description": "null or absent: taken from the envelope's status."
+            "description": "\"firing\" or \"resolved\" (any case). null or absent: the envelope's status. Anything else fires, and is kept in fields.originalStatus."
           },
           "labels": {
-            "type": "object",
-            "nullable": true
+            "description": "An object of label values; anything else reads as no labels."
           }
         }
       }

@@ -64,10 +64,11 @@ extension SampleCase {
         #expect(a[0].fingerprint == Fingerprint.ofLabels(["ruleId": "7", "ruleName": "CPU"]))
     }
 
-    @Test func valuesOfWrongKind() {
-        let e = Fixture.payloadError(json: #"{"alerts": [{"labels": {}, "values": [1, 2]}]}"#, kind: .grafana)
-        #expect(e?.path == "$.alerts[0].values")
-        #expect(e?.reason == "expected an object, got array")
+    @Test func valuesOfWrongKindAreIgnored() throws {
+        let a = try Fixture.normalize(json: #"{"alerts": [{"labels": {}, "values": [1, 2]}]}"#, kind: .grafana)
+        #expect(a[0].fields["values"] == nil)
+        let b = try Fixture.normalize(json: #"{"alerts": [{"values": {"A": {"x": 1}, "B": true, "C": 2.5}}]}"#, kind: .grafana)
+        #expect(b[0].fields["values"] == "B=true, C=2.5" && b[0].fields["values.A"] == nil)
     }
 
     @Test func nullValuesAreAccepted() throws {

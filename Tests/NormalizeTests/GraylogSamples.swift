@@ -105,15 +105,18 @@ extension SampleCase {
         #expect(a[0].fields["pattern"] == nil)
     }
 
-    @Test func wrongTypes() {
+    @Test func onlyAMissingOrMistypedEventIsRejected() throws {
         var e = Fixture.payloadError(json: #"{"event_definition_id": "x"}"#, kind: .graylog)
         #expect(e?.path == "$.event" && e?.reason.contains("missing") == true)
-        e = Fixture.payloadError(json: #"{"event": {"fields": {"a": ["x"]}}}"#, kind: .graylog)
-        #expect(e?.description == "$.event.fields.a: expected a string, got array")
-        e = Fixture.payloadError(json: #"{"event": {}, "backlog": {}}"#, kind: .graylog)
-        #expect(e?.path == "$.backlog" && e?.reason == "expected an array, got object")
-        e = Fixture.payloadError(json: #"{"event": {}, "backlog": ["m"]}"#, kind: .graylog)
-        #expect(e?.path == "$.backlog[0]")
+        e = Fixture.payloadError(json: #"{"event": []}"#, kind: .graylog)
+        #expect(e?.description == "$.event: expected an object, got array")
+        // Everything else of the wrong kind is dropped or defaulted.
+        var a = try Fixture.normalize(json: #"{"event": {"fields": {"a": ["x"], "b": 2}}}"#, kind: .graylog)
+        #expect(a[0].labels == ["b": "2"], "a nested custom field is dropped")
+        a = try Fixture.normalize(json: #"{"event": {}, "backlog": {}}"#, kind: .graylog)
+        #expect(a[0].fields["backlogSize"] == nil && a[0].title == "Graylog event")
+        a = try Fixture.normalize(json: #"{"event": {"message": "m"}, "backlog": ["m"]}"#, kind: .graylog)
+        #expect(a[0].message == "m" && a[0].fields["backlogMessage"] == nil, "a backlog entry that is not an object is no message")
     }
 
     @Test func unknownPriorityAndMinimalEvent() throws {

@@ -118,14 +118,13 @@ extension SampleCase {
         #expect(a[0].title == "r: GET:/a to b in svc", "no alarmMessage")
     }
 
-    @Test func errorsNameThePath() {
-        var e = Fixture.payloadError(json: #"[{"name": "a"}, {"scopeId": 1}]"#, kind: .skywalking)
-        #expect(e?.path == "$[1].name" && e?.reason == "missing field")
-        e = Fixture.payloadError(json: #"[{"name": "a", "tags": [{"key": "k", "value": "v"}, "oops"]}]"#, kind: .skywalking)
-        #expect(e?.path == "$[0].tags[1]" && e?.reason == "expected an object, got string")
-        e = Fixture.payloadError(json: #"[{"name": "a", "startTime": true}]"#, kind: .skywalking)
-        #expect(e?.path == "$[0].startTime")
-        e = Fixture.payloadError(json: #"{"name": "a"}"#, kind: .skywalking)
+    @Test func onlyTheShapeIsRejected() throws {
+        // A missing name, a tag that is not an object, a boolean start time: defaulted.
+        let a = try Fixture.normalize(json: #"[{"name": "a"}, {"scopeId": 1, "ruleName": "r"}]"#, kind: .skywalking)
+        #expect(a.count == 2 && a[1].title == "r" && a[1].fields["service"] == nil && a[1].status == .firing)
+        let b = try Fixture.normalize(json: #"[{"name": "a", "tags": [{"key": "k", "value": "v"}, "oops"], "startTime": true}]"#, kind: .skywalking)
+        #expect(b[0].labels == ["k": "v"] && b[0].startsAt == Fixture.receivedAtText)
+        var e = Fixture.payloadError(json: #"{"name": "a"}"#, kind: .skywalking)
         #expect(e?.path == "$" && e?.reason.contains("expected an array") == true)
         e = Fixture.payloadError(json: #"[42]"#, kind: .skywalking)
         #expect(e?.description == "$[0]: expected an object, got number")

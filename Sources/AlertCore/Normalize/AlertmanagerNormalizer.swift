@@ -4,31 +4,41 @@ import Foundation
 /// `fingerprint` and `truncatedAlerts`). One request is one group: each element of `alerts`
 /// becomes one alert.
 ///
+/// Required (anything else is a `PayloadError` naming the path, answered 400): the body is an
+/// object; `alerts` is present, an array and not empty; each element of `alerts` is an object.
+/// Every other field is read leniently (`PayloadObject+Lenient.swift`): a wrong type, `null` or
+/// an unparseable value falls back to the default below, never to a rejection.
+///
 /// Mapping:
-/// - `status`: the alert's own `status`, else the group's, else firing; anything other than
-///   "firing"/"resolved" is a `PayloadError`.
-/// - `fingerprint`: the alert's `fingerprint`; old senders omit it, then a stable hash of the
-///   label set (`Fingerprint.ofLabels`).
+/// - `status`: the alert's own `status`, else the group's, else firing. Compared trimmed and
+///   case-insensitively; an unknown value ("pending", 3) fires (a page beats a lost alert) and
+///   is kept as sent in `fields["originalStatus"]`.
+/// - `fingerprint`: the alert's `fingerprint` (a number is taken as text); old senders omit
+///   it, then a stable hash of the label set (`Fingerprint.ofLabels`).
 /// - `title`: annotation `summary`, else `title`, else label `alertname`.
 /// - `message`: annotation `description`, else `message`, else `summary`.
 /// - `severity`: label `severity`, else "unknown".
 /// - `labels`: the alert's labels; `annotations`: `commonAnnotations` overlaid by the alert's.
-/// - `startsAt`: as sent (offset and nanoseconds kept), receive time when unset;
-///   `endsAt`: as sent when resolved (receive time if unset), `nil` while firing.
+///   Number and boolean values are stringified (`3`, `true`); `null`, object and array values
+///   are dropped; a `labels`/`annotations` that is not an object reads as empty.
+/// - `startsAt`: as sent (offset and nanoseconds kept) when it is RFC 3339; the receive time
+///   when unset, unparseable or not a string. `endsAt`: likewise when resolved (receive time
+///   otherwise), `nil` while firing.
 /// - `links`: `generatorURL` ("Source"), annotation `runbook_url` ("Runbook"), `externalURL`.
-///   Empty or host-less URLs (`http://:9093`) are dropped.
+///   Empty, host-less (`http://:9093`) or non-string URLs are dropped.
 /// - `fields`: `groupKey`, `receiver` (un-regex-quoted: `web\.hook` → `web.hook`),
-///   `truncatedAlerts` when > 0, `externalURL`.
+///   `truncatedAlerts` when > 0, `externalURL`; each only when non-empty (numbers as text).
+///   `version` is not read: any version is accepted.
 public enum AlertmanagerNormalizer {
     public static func normalize(_ body: JSONValue, context: NormalizeContext) throws(PayloadError) -> [Alert] {
-        try normalizeGroup(body, context: context, source: .alertmanager, externalTitle: "Alertmanager") { _, _ throws(PayloadError) in }
+        try normalizeGroup(body, context: context, source: .alertmanager, externalTitle: "Alertmanager") { _, _ in }
     }
 
     /// The Alertmanager group format, shared with Grafana (which adds fields per alert).
     /// `extra` is called for each alert with its object, to add source-specific facts.
     static func normalizeGroup(
         _ body: JSONValue, context: NormalizeContext, source: IntegrationKind, externalTitle: String,
-        extra: (PayloadObject, inout Alert) throws(PayloadError) -> Void
+        extra: (PayloadObject, inout Alert) -> Void
     ) throws(PayloadError) -> [Alert] {
         let envelope = try PayloadObject(body, path: "$")
         guard let elements = try envelope.array("alerts") else {
@@ -36,42 +46,38 @@ public enum AlertmanagerNormalizer {
         }
         if elements.isEmpty { throw PayloadError(path: "$.alerts", reason: "empty array; nothing to notify") }
 
-        let groupStatus = try envelope.string("status")
+        let groupStatus = envelope.lenientString("status")
         var fields: [String: String] = [:]
-        fields["groupKey"] = try envelope.string("groupKey")
-        fields["receiver"] = try envelope.string("receiver").flatMap(nonEmpty).map(unquoteRegex)
-        if let truncated = try envelope.number("truncatedAlerts"), truncated > 0 {
+        fields["groupKey"] = envelope.lenientString("groupKey").flatMap(nonEmpty)
+        fields["receiver"] = envelope.lenientString("receiver").flatMap(nonEmpty).map(unquoteRegex)
+        if let truncated = envelope.lenientNumber("truncatedAlerts"), truncated > 0 {
             fields["truncatedAlerts"] = JSONValue.number(truncated.rounded()).scalarText
         }
-        let externalURL = try envelope.string("externalURL").flatMap(usableURL)
+        let externalURL = envelope.lenientURL("externalURL")
         if let externalURL { fields["externalURL"] = externalURL }
-        let commonAnnotations = try envelope.stringMap("commonAnnotations")
+        let commonAnnotations = envelope.lenientStringMap("commonAnnotations")
         let receivedAt = Timestamps.format(context.receivedAt)
 
         var alerts: [Alert] = []
         alerts.reserveCapacity(elements.count)
         for (i, element) in elements.enumerated() {
             let a = try PayloadObject(element, path: "$.alerts[\(i)]")
-            let labels = try a.stringMap("labels")
+            let labels = a.lenientStringMap("labels")
             var annotations = commonAnnotations
-            annotations.merge(try a.stringMap("annotations")) { _, own in own }
+            annotations.merge(a.lenientStringMap("annotations")) { _, own in own }
 
-            let statusText = try a.string("status") ?? groupStatus ?? "firing"
-            guard let status = AlertStatus(rawValue: statusText) else {
-                throw PayloadError(path: a.childPath("status"), reason: "expected \"firing\" or \"resolved\", got \"\(statusText)\"")
-            }
-            let startsAt = try a.string("startsAt").flatMap { Timestamps.isUnset($0) ? nil : $0 } ?? receivedAt
-            let endsAtText = try a.string("endsAt")
-            let endsAt: String? = status == .resolved ? (Timestamps.isUnset(endsAtText) ? receivedAt : endsAtText) : nil
+            let (status, originalStatus) = readStatus(a.lenientString("status") ?? groupStatus)
+            let startsAt = a.lenientTimestamp("startsAt") ?? receivedAt
+            let endsAt: String? = status == .resolved ? (a.lenientTimestamp("endsAt") ?? receivedAt) : nil
 
             var links: [AlertLink] = []
-            if let url = try a.string("generatorURL").flatMap(usableURL) { links.append(AlertLink(title: "Source", url: url)) }
+            if let url = a.lenientURL("generatorURL") { links.append(AlertLink(title: "Source", url: url)) }
             if let url = annotations["runbook_url"].flatMap(usableURL) { links.append(AlertLink(title: "Runbook", url: url)) }
 
             let title = nonEmpty(annotations["summary"]) ?? nonEmpty(annotations["title"]) ?? nonEmpty(labels["alertname"])
                 ?? "Alert from \(context.integration)"
             let message = annotations["description"] ?? annotations["message"] ?? annotations["summary"] ?? ""
-            let fingerprint = try a.string("fingerprint").flatMap(nonEmpty) ?? Fingerprint.ofLabels(labels)
+            let fingerprint = a.lenientString("fingerprint").flatMap(nonEmpty) ?? Fingerprint.ofLabels(labels)
 
             var alert = Alert(
                 id: context.makeID(), source: source.rawValue, integration: context.integration,
@@ -79,11 +85,21 @@ public enum AlertmanagerNormalizer {
                 severity: nonEmpty(labels["severity"]) ?? "unknown", labels: labels, annotations: annotations,
                 startsAt: startsAt, endsAt: endsAt, receivedAt: receivedAt,
                 links: links, fields: fields)
-            try extra(a, &alert)
+            alert.fields["originalStatus"] = originalStatus
+            extra(a, &alert)
             if let externalURL { alert.links.append(AlertLink(title: externalTitle, url: externalURL)) }
             alerts.append(alert)
         }
         return alerts
+    }
+
+    /// The status a sender meant: "firing"/"resolved" trimmed and in any case; absent fires.
+    /// Anything else fires too (a page beats a lost alert) and is returned as `original`, for
+    /// `fields["originalStatus"]`.
+    static func readStatus(_ text: String?) -> (status: AlertStatus, original: String?) {
+        guard let text else { return (.firing, nil) }
+        if let status = AlertStatus(rawValue: text.trimmingWhitespace().lowercased()) { return (status, nil) }
+        return (.firing, text)
     }
 
     /// Alertmanager sends `""` or `http://:9093` when it does not know its own URL. Some relays

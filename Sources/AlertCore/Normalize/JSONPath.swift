@@ -103,13 +103,11 @@ public struct JSONPath: Sendable, Equatable, CustomStringConvertible {
         return current.isNull ? nil : current
     }
 
-    /// The value at this path as text (strings, numbers and booleans); `nil` when absent.
-    /// Throws a `PayloadError` naming the path when the value is an object or an array.
-    public func text(in root: JSONValue) throws(PayloadError) -> String? {
-        guard let v = lookup(in: root) else { return nil }
-        guard let t = v.scalarText else {
-            throw PayloadError(path: description, reason: "expected a string or number, got \(v.kindName)")
-        }
-        return t
+    /// The value at this path as text, by the lenient rule of `PayloadObject.lenientString`:
+    /// strings as sent, numbers as JSON-number text, booleans as "true"/"false"; `nil` when
+    /// absent, `null`, an object or an array (a mapped field that is not usable is absent,
+    /// never a rejection).
+    public func text(in root: JSONValue) -> String? {
+        lookup(in: root)?.scalarText
     }
 }

@@ -6,6 +6,11 @@ import Foundation
 /// path; the body may then be any JSON value (a path may start with an index: `[0].title`).
 /// Without one, the body must be an object and Grafana OnCall's generic webhook semantics apply.
 ///
+/// Required (else a `PayloadError` naming `$`, answered 400): without a mapping, the body is an
+/// object. Nothing else is: every mapped path and default key is optional, and its value is
+/// read leniently (`JSONPath.text`): numbers and booleans as text; `null`, objects and arrays
+/// read as absent, so the default below applies.
+///
 /// Mapping (path if mapped, else the default key):
 /// - `title` (default key `title`); when absent, the first line of the message (up to 120
 ///   characters), else "Alert from <integration>".
@@ -19,30 +24,28 @@ import Foundation
 /// - `labels`: each mapped label whose path is present.
 /// - `links`: top-level `url` ("Details") when http(s). Times: the receive time.
 /// - `fields["status"]`: the status value as sent.
-/// A mapped path whose value is an object or array is a `PayloadError` naming that path;
-/// a path that is absent is not an error.
 public enum WebhookNormalizer {
     public static func normalize(_ body: JSONValue, context: NormalizeContext) throws(PayloadError) -> [Alert] {
         let mapping = context.options.webhookMapping
         if mapping == nil { _ = try PayloadObject(body, path: "$") }
 
-        let message = try (mapping?.message ?? .key("message")).text(in: body) ?? ""
-        let title = try nonEmpty((mapping?.title ?? .key("title")).text(in: body))
+        let message = (mapping?.message ?? .key("message")).text(in: body) ?? ""
+        let title = nonEmpty((mapping?.title ?? .key("title")).text(in: body))
             ?? firstLine(message) ?? "Alert from \(context.integration)"
-        let severity = try nonEmpty((mapping?.severity ?? .key("severity")).text(in: body)) ?? "unknown"
-        let statusText = try (mapping?.status ?? .key("state")).text(in: body)
+        let severity = nonEmpty((mapping?.severity ?? .key("severity")).text(in: body)) ?? "unknown"
+        let statusText = (mapping?.status ?? .key("state")).text(in: body)
         let resolved: Bool
         if let mapping {
             resolved = statusText.map { mapping.resolvedValues.contains($0.trimmingWhitespace()) } ?? false
         } else {
             resolved = statusText?.trimmingWhitespace().uppercased() == "OK"
         }
-        let fingerprint = try mapping?.fingerprint.flatMap { p throws(PayloadError) in try nonEmpty(p.text(in: body)) }
+        let fingerprint = mapping?.fingerprint.flatMap { nonEmpty($0.text(in: body)) }
             ?? Fingerprint.hash(title)
 
         var labels: [String: String] = [:]
         for l in mapping?.labels ?? [] {
-            if let v = try l.path.text(in: body) { labels[l.name] = v }
+            if let v = l.path.text(in: body) { labels[l.name] = v }
         }
         var links: [AlertLink] = []
         if let url = body["url"]?.stringValue?.trimmingWhitespace(),

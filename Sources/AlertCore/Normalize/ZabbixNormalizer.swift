@@ -6,6 +6,11 @@ import Foundation
 /// (`alert_uid`, `title`, `state`, `message`). Keys are matched ignoring case and punctuation,
 /// so `EVENT.ID`, `event_id` and `eventId` are one key. One alert per request.
 ///
+/// Required (else a `PayloadError` naming `$`, answered 400): the body is an object. Nothing
+/// inside it is: every key is optional and read leniently. Numbers and booleans are taken as
+/// text (`EVENT.VALUE: 0` is "0"); `null`, objects and arrays are ignored where text is
+/// expected, so each field below falls back to its default.
+///
 /// Mapping:
 /// - `status` resolved when any of: `EVENT.VALUE` "0"; `EVENT.STATUS`/`event_status` "0",
 ///   "RESOLVED" or "OK"; `TRIGGER.STATUS` "OK"; `state` "ok"/"resolved"; title or subject
@@ -23,7 +28,8 @@ import Foundation
 ///   `name:value, name2:value2`; plus `host` from `HOST.NAME` / `host_name` / `hostname`.
 ///   Unparseable tags are kept raw in `fields["tags"]`.
 /// - `startsAt`: `EVENT.DATE` + `EVENT.TIME` (`2026.01.02` `08:30:12`, server-local, read in
-///   `NormalizeContext.timeZone`), else an RFC 3339 `timestamp`, else the receive time.
+///   `NormalizeContext.timeZone`), else an RFC 3339 `timestamp`, else the receive time (also
+///   when the date or time does not parse).
 ///   `endsAt` when resolved: `EVENT.RECOVERY.DATE` + `.TIME`, else the receive time.
 /// - `links`: `url`, `EVENT.URL`, `TRIGGER.URL`, `zabbix_url` when http(s).
 /// - `fields`: every scalar top-level key as sent (so routes can match any macro), except
@@ -37,7 +43,7 @@ public enum ZabbixNormalizer {
         let title = nonEmpty(keys.first("title", "subject", "alertsubject", "eventname", "triggername", "triggerdescription"))
         let eventID = nonEmpty(keys.first("eventid"))
         let resolved = isResolved(keys, title: title)
-        let tags = try ZabbixTags.read(o)
+        let tags = ZabbixTags.read(o)
         var labels = tags.labels
         if let host = nonEmpty(keys.first("hostname", "hosthost", "host")) { labels["host"] = host }
 

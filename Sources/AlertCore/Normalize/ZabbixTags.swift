@@ -9,24 +9,25 @@ import Foundation
 /// - the same array sent as real JSON;
 /// - `{EVENT.TAGS}` text: `name:value, name2:value2` (a tag without `:` gets value "").
 /// Anything else is not an error: the text is returned in `unparsed` for `fields["tags"]`.
+/// Array elements that are not objects, or have no name, are skipped; values are taken as
+/// text (numbers and booleans stringified, anything else "").
 enum ZabbixTags {
     struct Result {
         var labels: [String: String] = [:]
         var unparsed: String?
     }
 
-    static func read(_ o: PayloadObject) throws(PayloadError) -> Result {
+    static func read(_ o: PayloadObject) -> Result {
         for (k, v) in o.fields.sorted(by: { $0.key < $1.key }) where ["tags", "eventtagsjson", "eventtags"].contains(ZabbixKeys.canonical(k)) {
             switch v {
             case .array(let items):
-                return Result(labels: try fromArray(items, path: o.childPath(k)))
+                return Result(labels: fromArray(items))
             case .string(let text):
                 let trimmed = text.trimmingWhitespace()
                 if trimmed.isEmpty { return Result() }
                 if trimmed.hasPrefix("["),
-                   let parsed = try? JSONParsing.parse(Array(trimmed.utf8)), case .array(let items) = parsed,
-                   let labels = try? fromArray(items, path: o.childPath(k)) {
-                    return Result(labels: labels)
+                   let parsed = try? JSONParsing.parse(Array(trimmed.utf8)), case .array(let items) = parsed {
+                    return Result(labels: fromArray(items))
                 }
                 if let labels = fromText(trimmed) { return Result(labels: labels) }
                 return Result(unparsed: text)
@@ -37,13 +38,11 @@ enum ZabbixTags {
         return Result()
     }
 
-    private static func fromArray(_ items: [JSONValue], path: String) throws(PayloadError) -> [String: String] {
+    private static func fromArray(_ items: [JSONValue]) -> [String: String] {
         var out: [String: String] = [:]
-        for (i, item) in items.enumerated() {
-            let tag = try PayloadObject(item, path: "\(path)[\(i)]")
-            let tagName = try tag.scalarText("tag"), keyName = try tag.scalarText("key"), plainName = try tag.scalarText("name")
-            guard let name = nonEmpty(tagName ?? keyName ?? plainName) else { continue }
-            out[name] = try tag.scalarText("value") ?? ""
+        for case .object(let tag) in items {
+            guard let name = nonEmpty(tag["tag"]?.scalarText ?? tag["key"]?.scalarText ?? tag["name"]?.scalarText) else { continue }
+            out[name] = tag["value"]?.scalarText ?? ""
         }
         return out
     }
