@@ -74,6 +74,7 @@ let package = Package(
 
         .testTarget(name: "AlertCoreTests", dependencies: ["AlertCore", "YAMLConfig"], swiftSettings: settings),
         .testTarget(name: "AMQPTests", dependencies: ["AMQP"], swiftSettings: settings),
+        .testTarget(name: "WorkerKitTests", dependencies: ["WorkerKit", "AlertCore"], swiftSettings: settings),
         .testTarget(name: "NormalizeTests", dependencies: ["AlertCore"], swiftSettings: settings),
         .testTarget(name: "TemplatesTests", dependencies: ["Templates"], swiftSettings: settings),
         .testTarget(name: "IntegrationTests", dependencies: ["AlertCore", "AMQP", "Redis", "WorkerKit", "Gateway", "DedupWorker", "RouterWorker", "ChannelWorkers", "YAMLConfig", "HTTPServer", "Notify", "Signing"], swiftSettings: settings),

@@ -21,6 +21,8 @@ public final class GatewayService: Sendable {
     let health: HealthEndpoints
     let deadlines: RequestDeadlines
     private let server = Mutex<HTTPServer?>(nil)
+    /// Finished by `stop()`: `run()` (the gateway as a `Service`) returns then.
+    let stopped = AsyncStream<Void>.makeStream()
 
     public init(config: KlaxonConfig, publisher: Publisher, logger: Logger, metrics: Metrics) {
         self.config = config
@@ -33,6 +35,9 @@ public final class GatewayService: Sendable {
         // catches a publisher thread stuck writing to a broker that stopped reading (flow control).
         self.deadlines = RequestDeadlines(timeoutMillis: config.gateway.publishTimeoutMillis + 1000)
     }
+
+    /// `true` between `start()` and `stop()`.
+    public var isListening: Bool { server.withLock { $0 != nil } }
 
     /// Starts listening; returns the bound port.
     @discardableResult
@@ -58,12 +63,14 @@ public final class GatewayService: Sendable {
         let cut = s.shutdown(drainSeconds: Double(config.gateway.shutdownTimeoutMillis) / 1000)
         deadlines.stop()
         logger.info("http server stopped", ["open_requests_at_stop": String(open), "answered_503_at_deadline": String(cut)])
+        stopped.continuation.finish()
     }
 
     /// Stops at once, cutting requests in flight (tests of the hard path only).
     public func stopNow() {
         server.withLock { s in s?.stop(); s = nil }
         deadlines.stop()
+        stopped.continuation.finish()
     }
 
     func handle(_ req: HTTPRequest, _ respond: @escaping HTTPResponder) {

@@ -47,6 +47,25 @@ public enum ProcessMain {
     }
     nonisolated(unsafe) private static var sources: [any DispatchSourceSignal] = []
 
+    /// Runs a process's services until SIGTERM (or until one of them ends), then exits: 0 when
+    /// every service stopped cleanly, 1 when one failed or the group could not be built.
+    public static func run(logger: Logger, _ make: () throws -> ServiceGroup) async -> Never {
+        let group: ServiceGroup
+        do { group = try make() } catch {
+            logger.error("cannot start", ["error": "\(error)"])
+            exit(1)
+        }
+        onTerminate { group.shutdown() }
+        do {
+            try await group.run()
+            logger.info("stopped")
+            exit(0)
+        } catch {
+            logger.error("stopped after a failure", ["error": "\(error)"])
+            exit(1)
+        }
+    }
+
     /// Runs a worker until SIGTERM, then exits 0 once in-flight work is settled.
     ///
     /// `make` is `@Sendable` on purpose: a closure written at the top level of `main.swift` is

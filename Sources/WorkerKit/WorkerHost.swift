@@ -33,17 +33,17 @@ public struct WorkerDefinition: Sendable {
     }
 }
 
-/// Runs one worker: a consumer, a publisher, the consume loop and the health endpoints.
-/// `stop()` (SIGTERM in main) stops consuming, lets in-flight work finish and ack, then `run()`
-/// returns.
+/// One queue worker as a `ServiceGroup`: the broker publisher (`PublisherService`) and the
+/// consumer with its consume loop (`ConsumerService`), plus any `extra` services (timer loops),
+/// with the health endpoints. `stop()` (SIGTERM in main) stops consuming, lets in-flight work
+/// finish and ack, then stops the extra services, then the publisher; `run()` returns.
 public final class WorkerHost: Sendable {
     public let publisher: Publisher
     public let consumer: Consumer
     public let metrics: Metrics
-    let loop: ConsumeLoop
+    public let group: ServiceGroup
+    let consumerService: ConsumerService
     let logger: Logger
-    let definition: WorkerDefinition
-    let health: HTTPServer?
 
     /// The broker publisher every process uses: declares the topology on each connect, records
     /// publish-to-confirm latency, and logs connection trouble (repeats rate-limited).
@@ -74,55 +74,33 @@ public final class WorkerHost: Sendable {
                          })
     }
 
-    /// `define` builds the worker around the host's publisher (workers publish onward with it).
+    /// `define` builds the worker around the host's publisher (workers publish onward with it);
+    /// `extra` adds services that run beside the consumer (stopped before the publisher).
     public init(config: KlaxonConfig, logger: Logger, metrics: Metrics, healthListen: ListenAddress?,
+                extra: (Publisher) throws -> [any Service] = { _ in [] },
                 define: (Publisher) throws -> WorkerDefinition) throws {
-        guard let url = AMQPURL(config.broker.url) else { throw ConfigError(issues: [ConfigIssue(path: "broker.url", message: "not a valid amqp:// URL")]) }
         self.logger = logger
         self.metrics = metrics
-        let topology = BrokerTopology(config: config)
         publisher = try WorkerHost.makePublisher(config: config, metrics: metrics, logger: logger)
         let definition = try define(publisher)
-        self.definition = definition
-        let log = logger
-        let limiter = RateLimitedLog()
-        consumer = Consumer(.init(url: url, queue: definition.queue, prefetch: config.broker.prefetch, heartbeatSeconds: config.broker.heartbeatSeconds,
-                                  onConnect: { try topology.declare(on: $0) }),
-                            onEvent: { event in
-                                // A broker down for an hour must not write a line per reconnect attempt.
-                                guard let suppressed = limiter.shouldLog(event) else { return }
-                                var extra = ["queue": definition.queue]
-                                if suppressed > 0 { extra["suppressed_repeats"] = String(suppressed) }
-                                log.log(event.hasPrefix("consuming") ? .info : .warning, event, extra)
-                            })
-        loop = ConsumeLoop(.init(queue: definition.queue, topology: topology.topology, retry: RetryPolicy(delaysMillis: config.delivery.retryDelaysMillis),
-                                 batchSize: definition.batchSize, concurrency: definition.concurrency),
-                           consumer: consumer, publisher: publisher, logger: logger, metrics: metrics, handler: definition.handler)
-        let consumer = consumer, publisher = publisher
-        let endpoints = HealthEndpoints(metrics: metrics) {
-            var down: [String] = []
-            if !consumer.isConsuming { down.append("consumer") }
-            if !publisher.isConnected { down.append("broker publisher") }
-            return down + definition.readiness()
-        }
-        health = try healthListen.map { try endpoints.serve(on: $0.host, port: $0.port) }
+        consumerService = try ConsumerService(config: config, definition: definition, publisher: publisher, logger: logger, metrics: metrics)
+        consumer = consumerService.consumer
+        group = try ServiceGroup(services: [PublisherService(publisher)] + (try extra(publisher)) + [consumerService],
+                                 logger: logger, metrics: metrics, healthListen: healthListen)
     }
 
     /// The bound health port (tests listen on port 0).
-    public var healthPort: Int? { health?.port }
+    public var healthPort: Int? { group.healthPort }
 
+    /// Runs until stopped; a service failure is logged and ends the run.
     public func run() async {
-        logger.info("started", ["queue": definition.queue])
-        await loop.run()
-        await definition.onStop()
-        await publisher.shutdown()
-        health?.stop()
+        do { try await group.run() } catch { logger.error("stopped after a failure", ["error": "\(error)"]) }
         logger.info("stopped")
     }
 
     public func stop(drainMillis: Int = 20_000) {
         logger.info("stopping: no new messages; finishing what is in flight")
-        definition.onStopRequested()
-        consumer.stop(drainMillis: drainMillis)
+        consumerService.drainMillis.store(drainMillis, ordering: .relaxed)
+        group.shutdown()
     }
 }
