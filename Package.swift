@@ -37,6 +37,8 @@ let package = Package(
         .target(name: "Blocking", swiftSettings: settings),
         // Mustache templates (pure; AlertCore compiles the config's templates with it).
         .target(name: "Templates", swiftSettings: settings),
+        // Who is on call: people, schedules (layers, rotations, overrides), DST-correct, pure.
+        .target(name: "OnCall", swiftSettings: settings),
 
         // One thin adapter per C library.
         .target(name: "YAMLConfig", dependencies: ["CYAML", "AlertCore"], swiftSettings: settings),
@@ -73,6 +75,7 @@ let package = Package(
         .testTarget(name: "AMQPTests", dependencies: ["AMQP"], swiftSettings: settings),
         .testTarget(name: "NormalizeTests", dependencies: ["AlertCore"], swiftSettings: settings),
         .testTarget(name: "TemplatesTests", dependencies: ["Templates"], swiftSettings: settings),
+        .testTarget(name: "OnCallTests", dependencies: ["OnCall"], swiftSettings: settings),
         .testTarget(name: "IntegrationTests", dependencies: ["AlertCore", "AMQP", "Redis", "WorkerKit", "Gateway", "Workers", "YAMLConfig", "HTTPServer", "Notify", "Signing"], swiftSettings: settings),
         .testTarget(name: "SigningTests", dependencies: ["Signing"], swiftSettings: settings),
         .testTarget(name: "NotifyTests", dependencies: ["Notify", "AlertCore", "CurlClient", "Signing", "Templates", "YAMLConfig", "HTTPServer"], swiftSettings: settings),
