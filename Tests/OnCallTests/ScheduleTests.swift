@@ -75,9 +75,10 @@ import Testing
     static let l0 = Shift.Source.layer(0)
     static let l1 = Shift.Source.layer(1)
 
-    /// Shanghai: z below; a daily from 09:00 above, off on the May Day holidays.
+    /// Shanghai: z below (hand-offs at 12:00, so they never mark midnight); a daily from 09:00
+    /// above, off on the May Day holidays.
     static let holidays = Schedule(name: "holidays", timeZone: Fx.zone("Asia/Shanghai"), layers: [
-        daily(["z"]),
+        daily(["z"], at: "12:00"),
         daily(["a"], at: "09:00", exclude: [Fx.date("2026-05-01"), Fx.date("2026-05-02")]),
     ])
 
