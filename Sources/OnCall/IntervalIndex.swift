@@ -44,6 +44,16 @@ struct IntervalIndex<Element: Sendable>: Sendable {
         }
     }
 
+    /// Whether any interval contains `t`.
+    func anyContains(_ t: Double) -> Bool {
+        var i = countStarting(atOrBefore: t) - 1
+        while i >= 0 && maxEnds[i] > t {
+            if ends[i] > t { return true }
+            i -= 1
+        }
+        return false
+    }
+
     /// The starts and ends of intervals overlapping `(from, to)` that lie strictly inside it.
     func edges(from: Double, to: Double) -> [Double] {
         var edges: [Double] = []

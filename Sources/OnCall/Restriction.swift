@@ -50,11 +50,13 @@ public struct Restriction: Sendable, Hashable {
     /// day, so only windows starting on the local day of `ts` or the day before can contain it.
     func contains(atSecond ts: Int, _ clock: ZoneClock) -> Bool {
         let day = ZoneClock.floorDiv(clock.localSeconds(ofSecond: ts), 86_400)
-        for d in [day, day - 1] where allows(day: d) {
-            let s = span(ofDay: d)
-            if clock.instant(ofLocalSeconds: s.start) <= ts && ts < clock.instant(ofLocalSeconds: s.end) { return true }
-        }
-        return false
+        return windowOfDay(day, contains: ts, clock) || windowOfDay(day - 1, contains: ts, clock)
+    }
+
+    private func windowOfDay(_ day: Int, contains ts: Int, _ clock: ZoneClock) -> Bool {
+        guard allows(day: day) else { return false }
+        let s = span(ofDay: day)
+        return clock.instant(ofLocalSeconds: s.start) <= ts && ts < clock.instant(ofLocalSeconds: s.end)
     }
 
     /// Instants where the restriction opens or closes, strictly inside `(from, to)`.

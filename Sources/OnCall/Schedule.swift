@@ -64,6 +64,13 @@ public struct Schedule: Sendable {
                 break
             }
         }
+        if overrideIndex.elements.isEmpty || !overrideIndex.anyContains(t) {
+            var result: [(person: PersonID, source: Shift.Source)] = []
+            result.reserveCapacity(scheduled.count)
+            for person in scheduled where !result.contains(where: { $0.person == person }) { result.append((person, .layer(layerIndex))) }
+            if result.count > 1 { result.sort { $0.person < $1.person } }
+            return result
+        }
         var removed: [PersonID] = []
         var added: [(position: Int, person: PersonID)] = []
         overrideIndex.forEach(containing: t) { position in
@@ -80,7 +87,7 @@ public struct Schedule: Sendable {
         }
         var result: [(person: PersonID, source: Shift.Source)] = []
         result.reserveCapacity(scheduled.count + added.count)
-        for (position, person) in added.sorted(by: { $0.position < $1.position })
+        for (position, person) in (added.count > 1 ? added.sorted(by: { $0.position < $1.position }) : added)
         where !result.contains(where: { $0.person == person }) {
             result.append((person, .override(overrides[overrideIndex.elements[position]].id)))
         }
