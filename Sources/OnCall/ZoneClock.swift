@@ -18,8 +18,9 @@ import Foundation
 /// Offsets come from Foundation's `TimeZone` (tzdata on Linux). `Calendar.date(from:)` is not
 /// used for wall → instant because its choice for skipped and repeated times is not specified
 /// the same on every platform; the zone's transitions between 1900 and 2200 are read once, at
-/// construction, into a sorted table, so an offset is a binary search and no call into
-/// Foundation happens on the hot path. Outside that range `TimeZone` is asked directly.
+/// construction, into a sorted table bucketed by ~24 days, so an offset is an array read and a
+/// step or two, and no call into Foundation happens on the hot path. Outside that range
+/// `TimeZone` is asked directly.
 public struct ZoneClock: Sendable {
     /// The zone.
     public let timeZone: TimeZone
@@ -29,6 +30,10 @@ public struct ZoneClock: Sendable {
     private let offsets: [Int]
     private let tableStart: Int
     private let tableEnd: Int
+    /// `buckets[b]` = how many transitions lie before the start of bucket `b` (2^21 s ≈ 24 days
+    /// each, from `tableStart`), so a lookup starts next to its answer instead of searching.
+    private let buckets: [Int32]
+    private static let bucketShift = 21
 
     /// The first instant the transition table covers (1900-01-01T00:00Z).
     static let defaultTableStart = -2_208_988_800
@@ -55,6 +60,14 @@ public struct ZoneClock: Sendable {
         }
         self.transitions = transitions
         self.offsets = offsets
+        var buckets: [Int32] = []
+        var i = 0
+        for b in 0...((tableEnd - tableStart) >> Self.bucketShift) {
+            let bucketStart = tableStart + b << Self.bucketShift
+            while i < transitions.count && transitions[i] < bucketStart { i += 1 }
+            buckets.append(Int32(i))
+        }
+        self.buckets = buckets
     }
 
     /// The zone's offset from UTC in seconds at instant `t` (whole seconds since 1970).
@@ -62,14 +75,11 @@ public struct ZoneClock: Sendable {
         guard t >= tableStart, t < tableEnd else {
             return timeZone.secondsFromGMT(for: Date(timeIntervalSince1970: Double(t)))
         }
-        // Number of transitions at or before t.
-        var lo = 0
-        var hi = transitions.count
-        while lo < hi {
-            let mid = (lo + hi) >> 1
-            if transitions[mid] <= t { lo = mid + 1 } else { hi = mid }
-        }
-        return offsets[lo]
+        // Count the transitions at or before t, starting from the bucket's count: a bucket holds
+        // at most a few transitions (tzdata never changes an offset more than a few times a month).
+        var i = Int(buckets[(t - tableStart) >> Self.bucketShift])
+        while i < transitions.count && transitions[i] <= t { i += 1 }
+        return offsets[i]
     }
 
     /// The wall-clock seconds (see the type's comment) of instant `t`, rounded down to the second.
