@@ -30,14 +30,13 @@ extension Schedule {
     public func gaps(from: Date, to: Date) -> [DateInterval] {
         var gaps: [DateInterval] = []
         var gapStart: Double?
-        for (start, end, members) in segments(from: from, to: to) {
+        for (start, _, members) in segments(from: from, to: to) {
             if members.isEmpty {
                 if gapStart == nil { gapStart = start }
             } else if let s = gapStart {
                 gaps.append(DateInterval(start: Date(timeIntervalSince1970: s), end: Date(timeIntervalSince1970: start)))
                 gapStart = nil
             }
-            _ = end
         }
         if let s = gapStart { gaps.append(DateInterval(start: Date(timeIntervalSince1970: s), end: to)) }
         return gaps
