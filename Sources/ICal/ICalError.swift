@@ -15,7 +15,7 @@ public struct ICalError: Error, Sendable, Hashable, CustomStringConvertible {
     /// The input is empty or only whitespace (a failed download often looks like this).
     public static let empty = ICalError(kind: .empty)
 
-    /// libical could not parse the text at all; `detail` is libical's error string.
+    /// libical could not parse the text at all; `detail` says what libical reported.
     static func unparsable(_ detail: String) -> ICalError { ICalError(kind: .unparsable(detail)) }
 
     /// The text parsed, but holds no `VCALENDAR` (e.g. an HTML login page or a bare `VEVENT`);
@@ -39,7 +39,7 @@ public struct ICalError: Error, Sendable, Hashable, CustomStringConvertible {
         case .empty:
             return "iCal import: the input is empty"
         case .unparsable(let detail):
-            return "iCal import: not iCalendar (libical: \(detail))"
+            return "iCal import: not iCalendar (\(detail))"
         case .noCalendar(let found):
             return "iCal import: no VCALENDAR in the input (found \(found))"
         }

@@ -34,7 +34,11 @@ public enum ICalImport {
         icalerrno_return().pointee = ICAL_NO_ERROR
         // The parser copies what it needs: the C string only lives for this call.
         guard let root = ics.withCString({ icalparser_parse_string($0) }) else {
-            throw .unparsable(LibICal.string(icalerror_strerror(icalerrno_return().pointee)) ?? "unknown error")
+            // libical returns NULL without setting icalerrno when it finds no BEGIN line at all.
+            let code = icalerrno_return().pointee
+            throw .unparsable(code == ICAL_NO_ERROR
+                ? "libical found no BEGIN:VCALENDAR"
+                : "libical: \(LibICal.string(icalerror_strerror(code)) ?? "error \(code.rawValue)")")
         }
         defer { icalcomponent_free(root) }
         let calendars: [OpaquePointer]
