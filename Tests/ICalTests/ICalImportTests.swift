@@ -20,6 +20,27 @@ import OnCall
                 "alice 2026-03-29T07:00:00Z 2026-03-29T19:00:00Z",
                 "alice 2026-03-30T07:00:00Z 2026-03-30T19:00:00Z",
             ]),
+        ImportCase(name: "DTEND keeps the wall-clock end across DST; DURATION hours are elapsed time", body: """
+            BEGIN:VEVENT
+            UID:weekend-dtend
+            SUMMARY:carol
+            DTSTART;TZID=Europe/Berlin:20260320T180000
+            DTEND;TZID=Europe/Berlin:20260323T090000
+            RRULE:FREQ=WEEKLY;COUNT=2
+            END:VEVENT
+            BEGIN:VEVENT
+            UID:weekend-duration
+            SUMMARY:dave
+            DTSTART;TZID=Europe/Berlin:20260320T180000
+            DURATION:PT63H
+            RRULE:FREQ=WEEKLY;COUNT=2
+            END:VEVENT
+            """, shifts: [
+                "carol 2026-03-20T17:00:00Z 2026-03-23T08:00:00Z",
+                "dave 2026-03-20T17:00:00Z 2026-03-23T08:00:00Z",
+                "carol 2026-03-27T17:00:00Z 2026-03-30T07:00:00Z",
+                "dave 2026-03-27T17:00:00Z 2026-03-30T08:00:00Z",
+            ]),
         ImportCase(name: "Windows zone with a UTC UNTIL (inclusive, compared as instants)", body: """
             BEGIN:VEVENT
             UID:weekly-cst
