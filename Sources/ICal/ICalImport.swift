@@ -34,10 +34,11 @@ public enum ICalImport {
         icalerrno_return().pointee = ICAL_NO_ERROR
         // The parser copies what it needs: the C string only lives for this call.
         guard let root = ics.withCString({ icalparser_parse_string($0) }) else {
-            // libical returns NULL without setting icalerrno when it finds no BEGIN line at all.
+            // libical returns NULL without setting icalerrno when it finds no complete component:
+            // no BEGIN line at all (HTML, plain text) or one never closed (a truncated download).
             let code = icalerrno_return().pointee
             throw .unparsable(code == ICAL_NO_ERROR
-                ? "libical found no BEGIN:VCALENDAR"
+                ? "libical found no complete BEGIN…END component"
                 : "libical: \(LibICal.string(icalerror_strerror(code)) ?? "error \(code.rawValue)")")
         }
         defer { icalcomponent_free(root) }
