@@ -120,5 +120,6 @@ struct ICalEvent {
 struct ICalWarning: Error {
     /// The text.
     let text: String
+    /// A warning saying `text`.
     init(_ text: String) { self.text = text }
 }

@@ -69,11 +69,17 @@ public enum ICalImport {
 
 /// The work of one `VCALENDAR`: group its events by `UID`, resolve instances, match people.
 private struct Importer {
+    /// Who events may name.
     let matcher: PersonMatcher
+    /// `[from, to)` in whole seconds since 1970.
     let window: (Int, Int)
+    /// Shifts found so far, unsorted.
     var shifts: [FixedShift] = []
+    /// Warnings so far, in calendar order.
     var warnings: [String] = []
 
+    /// Adds the shifts of `calendar`'s events: masters expanded minus their `RECURRENCE-ID`
+    /// instances, then the instances that are not cancelled.
     mutating func add(calendar: OpaquePointer, _ zones: ICalZoneResolver) {
         for prop in LibICal.properties(calendar, ICAL_XLICERROR_PROPERTY) {
             warnings.append("libical: \(LibICal.string(icalproperty_get_xlicerror(prop)) ?? "parse error")")
