@@ -20,7 +20,7 @@ FROM ${SWIFT_IMAGE} AS build
 RUN apt-get update \
  && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends \
       pkg-config librabbitmq-dev libhiredis-dev libcurl4-openssl-dev libmicrohttpd-dev \
-      libssl-dev libyaml-dev \
+      libssl-dev libyaml-dev libical-dev \
  && rm -rf /var/lib/apt/lists/*
 WORKDIR /src
 # Manifest first, sources second: a source change does not invalidate the apt layer above.

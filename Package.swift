@@ -30,6 +30,7 @@ let package = Package(
         system("CMicroHTTPD", pkgConfig: "libmicrohttpd", apt: "libmicrohttpd-dev"),
         system("CCrypto", pkgConfig: "libcrypto", apt: "libssl-dev"),
         system("CYAML", pkgConfig: "yaml-0.1", apt: "libyaml-dev"),
+        system("CICal", pkgConfig: "libical", apt: "libical-dev"),
 
         // Pure logic: models, normalization, config, routing, delivery decisions. No I/O.
         .target(name: "AlertCore", dependencies: ["Templates"], swiftSettings: settings),
@@ -37,6 +38,8 @@ let package = Package(
         .target(name: "Blocking", swiftSettings: settings),
         // Mustache templates (pure; AlertCore compiles the config's templates with it).
         .target(name: "Templates", swiftSettings: settings),
+        // Who is on call: people, schedules (layers, rotations, overrides), DST-correct, pure.
+        .target(name: "OnCall", swiftSettings: settings),
 
         // One thin adapter per C library.
         .target(name: "YAMLConfig", dependencies: ["CYAML", "AlertCore"], swiftSettings: settings),
@@ -45,6 +48,9 @@ let package = Package(
         .target(name: "HTTPServer", dependencies: ["CMicroHTTPD"], swiftSettings: settings),
         .target(name: "CurlClient", dependencies: ["CCurl", "AlertCore"], swiftSettings: settings),
         .target(name: "Signing", dependencies: ["CCrypto"], swiftSettings: settings),
+        // iCalendar import/export of on-call shifts (libical; fills its RECURRENCE-ID, Windows
+        // zone and floating-time gaps).
+        .target(name: "ICal", dependencies: ["CICal", "OnCall"], swiftSettings: settings),
 
         // Runtime shared by every process: logging, metrics, health, consume loop, retries.
         .target(name: "WorkerKit", dependencies: ["AlertCore", "AMQP", "Redis", "HTTPServer", "YAMLConfig", "Blocking"], swiftSettings: settings),
@@ -77,6 +83,8 @@ let package = Package(
         .testTarget(name: "WorkerKitTests", dependencies: ["WorkerKit", "AlertCore"], swiftSettings: settings),
         .testTarget(name: "NormalizeTests", dependencies: ["AlertCore"], swiftSettings: settings),
         .testTarget(name: "TemplatesTests", dependencies: ["Templates"], swiftSettings: settings),
+        .testTarget(name: "OnCallTests", dependencies: ["OnCall"], swiftSettings: settings),
+        .testTarget(name: "ICalTests", dependencies: ["ICal", "OnCall"], swiftSettings: settings),
         .testTarget(name: "IntegrationTests", dependencies: ["AlertCore", "AMQP", "Redis", "WorkerKit", "Gateway", "DedupWorker", "RouterWorker", "ChannelWorkers", "YAMLConfig", "HTTPServer", "Notify", "Signing"], swiftSettings: settings),
         .testTarget(name: "SigningTests", dependencies: ["Signing"], swiftSettings: settings),
         .testTarget(name: "NotifyTests", dependencies: ["Notify", "AlertCore", "CurlClient", "Signing", "Templates", "YAMLConfig", "HTTPServer"], swiftSettings: settings),

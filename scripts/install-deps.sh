@@ -7,7 +7,7 @@ set -euo pipefail
 packages=(
   # C libraries reached through SwiftPM system library targets
   pkg-config librabbitmq-dev libhiredis-dev libcurl4-openssl-dev libmicrohttpd-dev
-  libssl-dev libyaml-dev
+  libssl-dev libyaml-dev libical-dev
   # servers for the local fleet and the integration tests
   rabbitmq-server redis-server redis-tools python3-aiosmtpd
   # tools the scripts and tests use
@@ -33,7 +33,7 @@ if [ ${#missing[@]} -gt 0 ]; then
   $sudo_cmd apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
 fi
 
-for pc in librabbitmq hiredis libcurl libmicrohttpd libcrypto yaml-0.1; do
+for pc in librabbitmq hiredis libcurl libmicrohttpd libcrypto yaml-0.1 libical; do
   pkg-config --exists "$pc" || { echo "install-deps: pkg-config cannot find $pc" >&2; exit 1; }
 done
 echo "install-deps: ok"

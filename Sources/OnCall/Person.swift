@@ -1,0 +1,115 @@
+/// The stable id of a person, as written in the config (`people[].id`).
+public struct PersonID: Sendable, Hashable, Comparable, Codable, CustomStringConvertible, ExpressibleByStringLiteral {
+    /// The id text.
+    public let rawValue: String
+
+    /// Wraps an id.
+    public init(_ rawValue: String) { self.rawValue = rawValue }
+
+    /// `"alice"` in code and tests.
+    public init(stringLiteral value: String) { rawValue = value }
+
+    /// The id text.
+    public var description: String { rawValue }
+
+    /// Ids order by their text (code-point order, the same on every platform).
+    public static func < (a: PersonID, b: PersonID) -> Bool { a.rawValue.unicodeScalars.lexicographicallyPrecedes(b.rawValue.unicodeScalars) }
+}
+
+/// How urgent a page is; each person has an ordered list of contact steps per urgency.
+public enum Urgency: String, Sendable, Hashable, Codable, CaseIterable {
+    /// Ordinary pages (`contact_rules.default`).
+    case `default`
+    /// Pages marked important (`contact_rules.important`); when a person has no important steps,
+    /// their default steps are used.
+    case important
+}
+
+/// One step of a person's contact rules: reach them on `channel` once `delaySeconds` have passed
+/// since their notification cycle began.
+public struct ContactStep: Sendable, Hashable, Codable {
+    /// The channel name: one of `Person.channels` ("email", "sms", "voice", "dingtalk", "wecom", "feishu").
+    public let channel: String
+    /// Seconds after the start of the person's notification cycle; 0 = at once.
+    public let delaySeconds: Int
+
+    /// A step on `channel` after `delaySeconds`.
+    public init(_ channel: String, after delaySeconds: Int = 0) {
+        self.channel = channel
+        self.delaySeconds = delaySeconds
+    }
+}
+
+/// Handles on chat platforms, used to @mention or message a person.
+public struct ChatHandles: Sendable, Hashable, Codable {
+    /// Mobile number registered with DingTalk (robots @mention by mobile).
+    public var dingtalkMobile: String?
+    /// Mobile number registered with WeCom.
+    public var wecomMobile: String?
+    /// Feishu/Lark user id (`ou_…` open id or user id).
+    public var feishuUserID: String?
+
+    /// Handles; all optional.
+    public init(dingtalkMobile: String? = nil, wecomMobile: String? = nil, feishuUserID: String? = nil) {
+        self.dingtalkMobile = dingtalkMobile
+        self.wecomMobile = wecomMobile
+        self.feishuUserID = feishuUserID
+    }
+}
+
+/// Someone who can be on call and be paged.
+public struct Person: Sendable, Hashable, Codable {
+    /// The channel names a contact step may use.
+    public static let channels: Set<String> = ["email", "sms", "voice", "dingtalk", "wecom", "feishu"]
+
+    /// Stable id, referenced by schedules and overrides.
+    public var id: PersonID
+    /// Display name.
+    public var name: String
+    /// E-mail address, if any.
+    public var email: String?
+    /// Phone number in E.164 form (`+8613800000000`), if any; voice and SMS need it.
+    public var phone: String?
+    /// Chat handles.
+    public var chat: ChatHandles
+    /// IANA time-zone identifier for the person's own messages (e.g. `Asia/Shanghai`).
+    public var timeZone: String
+    /// BCP 47 language tag for messages and voice (`zh-CN`, `ru-RU`, `en-US`).
+    public var language: String
+    /// Ordered contact steps per urgency.
+    public var contactRules: [Urgency: [ContactStep]]
+
+    /// A person; everything but id, name, zone and language is optional.
+    public init(id: PersonID, name: String, email: String? = nil, phone: String? = nil, chat: ChatHandles = ChatHandles(),
+                timeZone: String = "UTC", language: String = "en-US", contactRules: [Urgency: [ContactStep]] = [:]) {
+        self.id = id
+        self.name = name
+        self.email = email
+        self.phone = phone
+        self.chat = chat
+        self.timeZone = timeZone
+        self.language = language
+        self.contactRules = contactRules
+    }
+
+    /// The steps for `urgency`: important pages fall back to the default steps when a person has
+    /// no important ones.
+    public func steps(for urgency: Urgency) -> [ContactStep] {
+        if urgency == .important, let steps = contactRules[.important], !steps.isEmpty { return steps }
+        return contactRules[.default] ?? []
+    }
+
+    /// Whether this person has what `channel` needs to reach them: voice and SMS a phone, e-mail
+    /// an address, DingTalk and WeCom their mobile handle or a phone, Feishu a user id.
+    /// Unknown channel names answer false.
+    public func isReachable(on channel: String) -> Bool {
+        switch channel {
+        case "voice", "sms": return phone != nil
+        case "email": return email != nil
+        case "dingtalk": return chat.dingtalkMobile != nil || phone != nil
+        case "wecom": return chat.wecomMobile != nil || phone != nil
+        case "feishu": return chat.feishuUserID != nil
+        default: return false
+        }
+    }
+}
