@@ -44,16 +44,3 @@ public final class SharedRedis: Sendable {
         executor.shutdown()
     }
 }
-
-/// Redis key names, in one place.
-public enum RedisKeys {
-    public static func dedupWindow(_ namespace: String, _ key: String) -> String { "\(namespace):dedup:\(key)" }
-    public static func dedupRepeats(_ namespace: String, _ key: String) -> String { "\(namespace):dedup:\(key):repeats" }
-    public static func delivered(_ namespace: String, _ notificationID: String) -> String { "\(namespace):delivered:\(notificationID)" }
-    /// A sender's claim on a notification id while it sends it (`DeliveryClaims`).
-    public static func deliveryClaim(_ namespace: String, _ notificationID: String) -> String { "\(namespace):claim:\(notificationID)" }
-    /// The sliding log of sends to one robot, shared by every replica of its channel.
-    public static func chatBudget(_ namespace: String, _ channel: Channel, _ robot: String) -> String {
-        "\(namespace):chat:budget:\(channel.rawValue):\(robot)"
-    }
-}

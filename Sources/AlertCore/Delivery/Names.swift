@@ -1,3 +1,6 @@
+// Every name the fleet shares, in one file: the broker's exchange, queues and headers
+// (`Topology`) and Redis's keys (`RedisKeys`).
+
 /// Every exchange, queue and header name of the broker topology, in one place. Work queues are
 /// bound to one direct exchange with their own name as routing key; each has a dead-letter
 /// queue and one delay queue per retry delay that dead-letters back into it when the TTL ends.
@@ -33,5 +36,19 @@ public struct Topology: Sendable, Equatable {
     public static func isBrokerHeader(_ name: String) -> Bool {
         name.hasPrefix("x-death") || name.hasPrefix("x-first-death-") || name.hasPrefix("x-last-death-")
             || name == "x-delivery-count" || name == "x-acquired-count"
+    }
+}
+
+/// Every Redis key name, in one place. `namespace` is `broker.namespace`, so fleets sharing a
+/// Redis never meet.
+public enum RedisKeys {
+    public static func dedupWindow(_ namespace: String, _ key: String) -> String { "\(namespace):dedup:\(key)" }
+    public static func dedupRepeats(_ namespace: String, _ key: String) -> String { "\(namespace):dedup:\(key):repeats" }
+    public static func delivered(_ namespace: String, _ notificationID: String) -> String { "\(namespace):delivered:\(notificationID)" }
+    /// A sender's claim on a notification id while it sends it (`DeliveryClaims`).
+    public static func deliveryClaim(_ namespace: String, _ notificationID: String) -> String { "\(namespace):claim:\(notificationID)" }
+    /// The sliding log of sends to one robot, shared by every replica of its channel.
+    public static func chatBudget(_ namespace: String, _ channel: Channel, _ robot: String) -> String {
+        "\(namespace):chat:budget:\(channel.rawValue):\(robot)"
     }
 }
