@@ -33,13 +33,16 @@ let package = Package(
         system("CICal", pkgConfig: "libical", apt: "libical-dev"),
 
         // Pure logic: models, normalization, config, routing, delivery decisions. No I/O.
-        .target(name: "AlertCore", dependencies: ["Templates"], swiftSettings: settings),
+        // Pure time: RFC 3339 text, zone abbreviations, wall-clock ↔ instant (DST rules), shared by
+        // templates, the core and schedules.
+        .target(name: "TimeKit", swiftSettings: settings),
+        .target(name: "AlertCore", dependencies: ["Templates", "TimeKit"], swiftSettings: settings),
         // Dedicated threads for blocking C calls.
         .target(name: "Blocking", swiftSettings: settings),
         // Mustache templates (pure; AlertCore compiles the config's templates with it).
-        .target(name: "Templates", swiftSettings: settings),
+        .target(name: "Templates", dependencies: ["TimeKit"], swiftSettings: settings),
         // Who is on call: people, schedules (layers, rotations, overrides), DST-correct, pure.
-        .target(name: "OnCall", swiftSettings: settings),
+        .target(name: "OnCall", dependencies: ["TimeKit"], swiftSettings: settings),
 
         // One thin adapter per C library.
         .target(name: "YAMLConfig", dependencies: ["CYAML", "AlertCore"], swiftSettings: settings),
@@ -50,7 +53,7 @@ let package = Package(
         .target(name: "Signing", dependencies: ["CCrypto"], swiftSettings: settings),
         // iCalendar import/export of on-call shifts (libical; fills its RECURRENCE-ID, Windows
         // zone and floating-time gaps).
-        .target(name: "ICal", dependencies: ["CICal", "OnCall"], swiftSettings: settings),
+        .target(name: "ICal", dependencies: ["CICal", "OnCall", "TimeKit"], swiftSettings: settings),
 
         // Runtime shared by every process: logging, metrics, health, consume loop, retries.
         .target(name: "WorkerKit", dependencies: ["AlertCore", "AMQP", "Redis", "HTTPServer", "YAMLConfig", "Blocking"], swiftSettings: settings),
@@ -78,13 +81,17 @@ let package = Package(
         // Benchmark only: the broker's ceiling with the gateway's persistence and confirm mode.
         .executableTarget(name: "bench-publisher", dependencies: ["AMQP", "AlertCore", "WorkerKit"], path: "Sources/BenchPublisher", swiftSettings: settings),
 
+        // Fixtures and harnesses shared by the test targets (never linked by an executable).
+        .target(name: "TestSupport", dependencies: ["TimeKit"], path: "Tests/Support/TestSupport", swiftSettings: settings),
+
         .testTarget(name: "AlertCoreTests", dependencies: ["AlertCore", "YAMLConfig"], swiftSettings: settings),
-        .testTarget(name: "AMQPTests", dependencies: ["AMQP"], swiftSettings: settings),
+        .testTarget(name: "AMQPTests", dependencies: ["AMQP", "TestSupport"], swiftSettings: settings),
         .testTarget(name: "WorkerKitTests", dependencies: ["WorkerKit", "AlertCore"], swiftSettings: settings),
         .testTarget(name: "NormalizeTests", dependencies: ["AlertCore"], swiftSettings: settings),
         .testTarget(name: "TemplatesTests", dependencies: ["Templates"], swiftSettings: settings),
-        .testTarget(name: "OnCallTests", dependencies: ["OnCall"], swiftSettings: settings),
-        .testTarget(name: "ICalTests", dependencies: ["ICal", "OnCall"], swiftSettings: settings),
+        .testTarget(name: "TimeKitTests", dependencies: ["TimeKit", "TestSupport"], swiftSettings: settings),
+        .testTarget(name: "OnCallTests", dependencies: ["OnCall", "TimeKit", "TestSupport"], swiftSettings: settings),
+        .testTarget(name: "ICalTests", dependencies: ["ICal", "OnCall", "TimeKit"], swiftSettings: settings),
         .testTarget(name: "IntegrationTests", dependencies: ["AlertCore", "AMQP", "Redis", "WorkerKit", "Gateway", "DedupWorker", "RouterWorker", "ChannelWorkers", "YAMLConfig", "HTTPServer", "Notify", "Signing"], swiftSettings: settings),
         .testTarget(name: "SigningTests", dependencies: ["Signing"], swiftSettings: settings),
         .testTarget(name: "NotifyTests", dependencies: ["Notify", "AlertCore", "CurlClient", "Signing", "Templates", "YAMLConfig", "HTTPServer"], swiftSettings: settings),

@@ -1,3 +1,4 @@
+import TimeKit
 /// Why an iCalendar text could not be imported at all. Problems with single events (nobody
 /// known, an unknown zone, a rule libical rejects) are warnings in the result, not errors.
 ///

@@ -1,5 +1,6 @@
 internal import CICal
 import OnCall
+import TimeKit
 
 /// A date or date-time as written in the file: its wall-clock seconds (see `ZoneClock`), whether
 /// it is a date (`VALUE=DATE`), and the zone that turns it into an instant.

@@ -1,6 +1,7 @@
 import Foundation
 internal import CICal
 import OnCall
+import TimeKit
 
 /// Publishes a schedule's timeline as an iCalendar feed (calendar subscriptions, Grafana OnCall
 /// or another Klaxon importing it), built with libical's component API, never by templating text.

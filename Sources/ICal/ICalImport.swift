@@ -1,6 +1,7 @@
 import Foundation
 internal import CICal
 import OnCall
+import TimeKit
 
 /// Turns an iCalendar feed (Google, Outlook, Grafana OnCall, another Klaxon) into fixed shifts
 /// for a `Layer`, through libical (no hand-written parser).

@@ -1,5 +1,6 @@
 internal import CICal
 import OnCall
+import TimeKit
 
 /// One occurrence of an event: instants (seconds since 1970) and its start on the event's wall
 /// clock, which `RECURRENCE-ID`s and `EXDATE`s written as dates are matched against.

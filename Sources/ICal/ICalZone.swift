@@ -1,6 +1,7 @@
 import Foundation
 internal import CICal
 import OnCall
+import TimeKit
 
 /// How wall-clock times of one `TZID` (or of floating times) become instants.
 ///

@@ -1,5 +1,6 @@
 internal import CICal
 import OnCall
+import TimeKit
 
 /// Small helpers over libical's C API, so the rest of the target reads like Swift.
 ///

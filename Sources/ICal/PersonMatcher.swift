@@ -1,5 +1,6 @@
 import Foundation
 import OnCall
+import TimeKit
 
 /// Finds the person an event means, from its `SUMMARY` or else its `ATTENDEE`s.
 ///

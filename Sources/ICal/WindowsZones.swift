@@ -1,4 +1,5 @@
 import Foundation
+import TimeKit
 
 /// Windows time-zone names (as Outlook and Exchange write them in `TZID`) to IANA zones.
 ///

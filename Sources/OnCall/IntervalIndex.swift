@@ -1,3 +1,4 @@
+import TimeKit
 /// Half-open intervals `[start, end)` sorted by start, with a running maximum of ends, so the
 /// intervals containing an instant are found by a binary search and a short walk back.
 ///

@@ -1,4 +1,5 @@
 import Foundation
+import TimeKit
 
 /// A fixed shift: `person` is on call from `start` (inclusive) to `end` (exclusive).
 public struct FixedShift: Sendable, Hashable {

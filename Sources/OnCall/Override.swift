@@ -1,4 +1,5 @@
 import Foundation
+import TimeKit
 
 /// A change to a schedule over `[start, end)` that wins over every layer.
 ///

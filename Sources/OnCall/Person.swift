@@ -1,3 +1,4 @@
+import TimeKit
 /// The stable id of a person, as written in the config (`people[].id`).
 public struct PersonID: Sendable, Hashable, Comparable, Codable, CustomStringConvertible, ExpressibleByStringLiteral {
     /// The id text.

@@ -1,3 +1,4 @@
+import TimeKit
 /// Checks people as configured and reports every problem with its path; pure.
 public enum PersonValidation {
     /// Every issue in `people`, in config order. `base` is the path of the list (`people`).

@@ -1,3 +1,4 @@
+import TimeKit
 /// Limits when a rotation applies: on some days of the week and/or in a daily wall-clock window,
 /// both in the schedule's zone. Outside it the layer has nobody on call (a lower layer shows
 /// through). The rotation itself keeps turning: a restriction masks shifts, it does not pause them.

@@ -1,3 +1,4 @@
+import TimeKit
 /// A rotation layer: people take turns in shifts of a fixed length, handing off at a wall-clock
 /// time in the schedule's zone.
 ///

@@ -1,4 +1,5 @@
 import Foundation
+import TimeKit
 
 extension Schedule {
     /// The final timeline over `[from, to)`: who is on call when, after layer precedence and

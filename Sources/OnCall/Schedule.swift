@@ -1,4 +1,5 @@
 import Foundation
+import TimeKit
 
 /// An on-call schedule: layers of rotations and fixed shifts in one IANA zone, plus overrides.
 /// "Who is on call at T" is a pure function of the schedule and T, the same in every process.

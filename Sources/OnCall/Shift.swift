@@ -1,4 +1,5 @@
 import Foundation
+import TimeKit
 
 /// One piece of a schedule's final timeline: `personID` is on call over `[start, end)` because of
 /// `source`.

@@ -1,4 +1,5 @@
 import Foundation
+import TimeKit
 
 /// One problem found in on-call configuration, with the config path it concerns
 /// (e.g. `people[2].contact_rules.important[0]`), so `klaxonctl config check` can print them all.

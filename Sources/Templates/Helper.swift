@@ -1,4 +1,5 @@
 import Foundation
+import TimeKit
 
 /// A built-in helper, written after a name and a `|` in any variable or section tag.
 ///

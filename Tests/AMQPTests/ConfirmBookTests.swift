@@ -1,4 +1,5 @@
 import AMQP
+import TestSupport
 import Testing
 
 /// The publisher's confirm bookkeeping, without a broker: every way RabbitMQ settles publishes.
@@ -101,17 +102,7 @@ import Testing
 }
 
 @Suite struct BackoffTests {
-    /// A deterministic generator (SplitMix64) so the jitter is repeatable.
-    struct Seeded: RandomNumberGenerator {
-        var state: UInt64
-        mutating func next() -> UInt64 {
-            state &+= 0x9E37_79B9_7F4A_7C15
-            var z = state
-            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-            return z ^ (z >> 31)
-        }
-    }
+    typealias Seeded = Fx.Rng
 
     @Test func delaysDoubleWithinHalfToFullStepUpToTheCap() {
         var b = Backoff(initialMillis: 100, maxMillis: 5000)

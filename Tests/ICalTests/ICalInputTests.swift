@@ -2,6 +2,8 @@ import Foundation
 import Testing
 import ICal
 import OnCall
+import TestSupport
+import TimeKit
 
 /// Input that is not a calendar throws an error naming the problem; problems inside a calendar
 /// are warnings, and the rest of it still imports.

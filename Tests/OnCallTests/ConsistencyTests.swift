@@ -1,6 +1,8 @@
 import Foundation
 import Testing
 @testable import OnCall
+import TestSupport
+import TimeKit
 
 /// Random schedules (rotations of every kind, restrictions, holidays, fixed shifts, overrides,
 /// zones with and without DST): the timeline, the gaps and `onCall(at:)` must tell one story.

@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 @testable import OnCall
+import TimeKit
 
 /// People validation: every problem reported at its config path.
 @Suite struct PersonValidationTests {

@@ -1,6 +1,8 @@
 import Foundation
 import Testing
 @testable import OnCall
+import TestSupport
+import TimeKit
 
 /// One expected timeline: the shifts of `schedule` over `[from, to)`.
 struct TimelineCase: Sendable, CustomTestStringConvertible {

@@ -1,6 +1,8 @@
 import Foundation
 import Testing
 @testable import OnCall
+import TestSupport
+import TimeKit
 
 /// Layers, restrictions, holidays, overlaps and overrides resolved together.
 @Suite struct ScheduleTests {

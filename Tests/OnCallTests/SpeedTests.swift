@@ -1,6 +1,8 @@
 import Foundation
 import Testing
 import OnCall
+import TestSupport
+import TimeKit
 
 /// Times `onCall(at:)` on a realistic schedule and prints it; never asserts a duration (debug
 /// builds and a busy machine vary too much). Checks only that the lookups agree with the

@@ -1,5 +1,6 @@
 import Foundation
 import Templates
+import TimeKit
 
 /// RFC 3339 helpers. Sources send nanoseconds and offsets; Klaxon keeps what they sent and
 /// writes its own times in UTC with milliseconds.

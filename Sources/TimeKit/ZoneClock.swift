@@ -36,9 +36,9 @@ public struct ZoneClock: Sendable {
     private static let bucketShift = 21
 
     /// The first instant the transition table covers (1900-01-01T00:00Z).
-    static let defaultTableStart = -2_208_988_800
+    public static let defaultTableStart = -2_208_988_800
     /// The instant the transition table ends (2200-01-01T00:00Z).
-    static let defaultTableEnd = 7_258_118_400
+    public static let defaultTableEnd = 7_258_118_400
 
     /// Builds the clock and its transition table for `timeZone`.
     public init(timeZone: TimeZone) {
@@ -121,7 +121,7 @@ public struct ZoneClock: Sendable {
 
     /// Floor division (rounds toward negative infinity), for wall-clock arithmetic before 1970.
     @inline(__always)
-    static func floorDiv(_ a: Int, _ b: Int) -> Int {
+    public static func floorDiv(_ a: Int, _ b: Int) -> Int {
         let q = a / b
         return (a % b != 0 && (a < 0) != (b < 0)) ? q - 1 : q
     }

@@ -1,6 +1,7 @@
 import Foundation
 import Testing
-@testable import OnCall
+import TestSupport
+import TimeKit
 
 /// Wall time → instant by the DST rule, and the transition table against Foundation.
 @Suite struct ZoneClockTests {

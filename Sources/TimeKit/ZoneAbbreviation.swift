@@ -5,9 +5,9 @@ import Foundation
 /// Foundation on Linux takes abbreviations from ICU, which for most locales gives `GMT+8`
 /// rather than the tz database's `CST`; reading the tz files ourselves would be I/O. So the
 /// common zones are listed here, and any other zone falls back to Foundation (`GMT+5:30`).
-enum ZoneAbbreviation {
+public enum ZoneAbbreviation {
     /// The abbreviation of `zone`, requested as `identifier`, at `date`; daylight-saving aware.
-    static func abbreviation(of zone: TimeZone, named identifier: String, at date: Date) -> String {
+    public static func abbreviation(of zone: TimeZone, named identifier: String, at date: Date) -> String {
         if let names = table[identifier] ?? table[zone.identifier] {
             return zone.isDaylightSavingTime(for: date) ? names.daylight : names.standard
         }
