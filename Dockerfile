@@ -26,6 +26,8 @@ WORKDIR /src
 # Manifest first, sources second: a source change does not invalidate the apt layer above.
 COPY Package.swift ./
 COPY Sources ./Sources
+# Sources/Gateway/openapi.json links here: the document is compiled into the gateway.
+COPY docs ./docs
 COPY Tests ./Tests
 # --static-swift-stdlib: the binaries need no Swift runtime .so files, only Debian's C libraries.
 # Every executable product is built and copied, so a new one (klaxon-voice, …) needs no edit here.

@@ -61,7 +61,10 @@ let package = Package(
         .target(name: "Notify", dependencies: ["AlertCore", "CurlClient", "Templates", "Signing", "Blocking"], swiftSettings: settings),
 
         // The processes' logic, each a library so tests run them in-process.
-        .target(name: "Gateway", dependencies: ["AlertCore", "WorkerKit", "AMQP", "HTTPServer", "Signing"], swiftSettings: settings),
+        // docs/openapi.json is compiled in (Sources/Gateway/openapi.json links to it): the binary
+        // serves the repository's one document without reading files at run time.
+        .target(name: "Gateway", dependencies: ["AlertCore", "WorkerKit", "AMQP", "HTTPServer", "Signing"],
+                resources: [.embedInCode("openapi.json")], swiftSettings: settings),
         // Each worker process links only what it needs: the router and dedup never link libcurl.
         .target(name: "DedupWorker", dependencies: ["AlertCore", "WorkerKit", "AMQP", "Redis"], swiftSettings: settings),
         .target(name: "RouterWorker", dependencies: ["AlertCore", "WorkerKit", "AMQP"], swiftSettings: settings),

@@ -79,7 +79,7 @@ public final class GatewayService: Sendable {
             guard req.method == "GET" || req.method == "HEAD" else {
                 return reject(respond, 405, "method", "method \(req.method) not allowed; use GET", headers: [("Allow", "GET, HEAD")])
             }
-            if req.path == "/openapi.json" { return respond(.json(200, OpenAPIDocument.bytes)) }
+            if req.path == "/openapi.json" { return respond(.json(200, PackageResources.openapi_json)) }
             // HEAD is answered like GET; libmicrohttpd sends the headers only.
             var get = req
             get.method = "GET"

@@ -129,3 +129,9 @@ def test_dockerfile_copies_every_target_directory():
         top = path.split("/")[0]
         assert top in copied, f"Package.swift target path {path} is outside what the Dockerfile copies ({sorted(copied)})"
     assert {"Sources", "Tests"} <= copied, f"the build stage must copy Sources and Tests, copies {sorted(copied)}"
+    # Resources linked from elsewhere (Sources/Gateway/openapi.json → docs/openapi.json) must be
+    # copied too, or the image's build fails on a dangling link.
+    for link in (REPO / "Sources").rglob("*"):
+        if link.is_symlink():
+            top = link.resolve().relative_to(REPO.resolve()).parts[0]
+            assert top in copied, f"{link.relative_to(REPO)} links into {top}/, which the Dockerfile does not copy"
