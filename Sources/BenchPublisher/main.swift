@@ -50,7 +50,7 @@ let publisher = Publisher(.init(url: AMQPURL(config.broker.url)!, window: config
 // A message like the gateway's: one normalized Alertmanager alert, encoded the same way.
 let alert = try! Normalizer.normalize(
     JSONParsing.parse(Array(#"{"version":"4","status":"firing","receiver":"bench","groupKey":"{}:{alertname=\"Bench\"}","alerts":[{"status":"firing","labels":{"alertname":"Bench","instance":"host-1:9100","job":"node","severity":"critical"},"annotations":{"summary":"bench alert"},"startsAt":"2026-01-01T00:00:00Z","endsAt":"0001-01-01T00:00:00Z","generatorURL":"http://prometheus/graph","fingerprint":"0123456789abcdef"}]}"#.utf8)),
-    kind: .alertmanager, context: NormalizeContext(integration: "bench"))[0]
+    kind: .alertmanager, context: NormalizeContext(integration: "bench", makeID: AlertID.make))[0]
 let body = Codec.encode(alert)
 
 while !publisher.isConnected { usleep(10_000) }

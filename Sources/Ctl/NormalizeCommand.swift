@@ -1,5 +1,6 @@
 import AlertCore
 import Foundation
+import WorkerKit
 
 /// `klaxonctl normalize --source KIND [--config PATH] [--integration NAME] FILE|-`: runs the
 /// gateway's parsing and normalization on a payload and prints one normalized alert per line
@@ -22,7 +23,7 @@ enum NormalizeCommand {
             kind = k
         }
         var gateway: GatewayConfig? = nil
-        var context = NormalizeContext(integration: "klaxonctl")
+        var context = NormalizeContext(integration: "klaxonctl", makeID: AlertID.make)
         let configPath = a.value("config") ?? (a.value("integration") != nil ? environment["KLAXON_CONFIG"] : nil)
         if let configPath {
             let config: KlaxonConfig
@@ -39,7 +40,7 @@ enum NormalizeCommand {
                     throw .usage("normalize: integration \(name) is of kind \(integration.kind.rawValue), not \(kind.rawValue)")
                 }
                 kind = integration.kind
-                context = integration.normalizeContext()  // name, time zone and options, as the gateway
+                context = integration.normalizeContext(makeID: AlertID.make)  // name, time zone and options, as the gateway
             }
         } else if a.value("integration") != nil {
             throw .usage("normalize: --integration needs --config PATH (or KLAXON_CONFIG)")

@@ -115,7 +115,7 @@ public final class GatewayService: Sendable {
         let alerts: [Alert]
         do {
             let body = try JSONParsing.parse(req.body, limits: JSONLimits(maxDepth: config.gateway.maxJSONDepth))
-            let context = integration.normalizeContext()
+            let context = integration.normalizeContext(makeID: AlertID.make)
             alerts = try Normalizer.normalize(body, kind: integration.kind, context: context)
         } catch {
             return reject(respond, 400, "invalid_payload", error.description, integration: integration.name)

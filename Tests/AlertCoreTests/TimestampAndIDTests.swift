@@ -63,21 +63,6 @@ import Testing
         #expect(Timestamps.parse("2026-01-02t06:30:12.5z") == Timestamps.parse("2026-01-02 06:30:12.500Z"))
         #expect(Timestamps.parse("2026-01-02 06:30:12.500Z").map(Timestamps.format) == "2026-01-02T06:30:12.500Z")
     }
-
-    @Test func alertIDsAreVersion4UUIDs() {
-        var seen = Set<String>()
-        for _ in 0..<2000 {
-            let id = AlertID.make()
-            #expect(id.count == 36)
-            #expect(UUID(uuidString: id) != nil)
-            #expect(id == id.lowercased())
-            let chars = Array(id)
-            #expect(chars[14] == "4", "version nibble: \(id)")
-            #expect("89ab".contains(chars[19]), "variant: \(id)")
-            seen.insert(id)
-        }
-        #expect(seen.count == 2000)
-    }
 }
 
 @Suite struct TrimmingTests {
@@ -86,20 +71,5 @@ import Testing
         #expect(input.trimmingWhitespace() == expected)
         #expect(input.trimmingWhitespace() == input.trimmingCharacters(in: .whitespacesAndNewlines))
         #expect(input.isBlank == expected.isEmpty)
-    }
-}
-
-@Suite struct AlertIDConcurrencyTests {
-    /// The random pool is shared: ids made on several threads at once, across many refills of
-    /// the pool, are still all different and all well formed.
-    @Test func idsFromManyThreadsAreDistinct() async {
-        let ids = await withTaskGroup(of: [String].self) { group in
-            for _ in 0..<4 { group.addTask { (0..<3000).map { _ in AlertID.make() } } }
-            var all: [String] = []
-            for await part in group { all += part }
-            return all
-        }
-        #expect(Set(ids).count == 12_000)
-        #expect(ids.allSatisfy { UUID(uuidString: $0) != nil && $0.count == 36 })
     }
 }

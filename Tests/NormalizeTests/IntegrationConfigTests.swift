@@ -46,7 +46,7 @@ import Testing
         let c = try Self.read(kind: "graylog", [("message_pattern", Self.s(#"\[([\w.$]+:\d+)\]"#))])
         #expect(c.options.messagePattern?.pattern == #"\[([\w.$]+:\d+)\]"#)
         #expect(c.options.messagePattern?.extract(from: "at [com.example.Foo:42] x") == "com.example.Foo:42")
-        let ctx = c.normalizeContext(receivedAt: Fixture.receivedAt)
+        let ctx = c.normalizeContext(receivedAt: Fixture.receivedAt, makeID: { "id" })
         #expect(ctx.options == c.options && ctx.integration == "i1" && ctx.receivedAt == Fixture.receivedAt)
     }
 

@@ -45,8 +45,7 @@ public struct IntegrationConfig: Sendable, Equatable {
     }
 
     /// The context to normalize one request from this integration.
-    public func normalizeContext(receivedAt: Date = Date(),
-                                 makeID: @escaping @Sendable () -> String = { AlertID.make() }) -> NormalizeContext {
+    public func normalizeContext(receivedAt: Date = Date(), makeID: @escaping @Sendable () -> String) -> NormalizeContext {
         NormalizeContext(integration: name, receivedAt: receivedAt, timeZone: timeZone, options: options, makeID: makeID)
     }
 

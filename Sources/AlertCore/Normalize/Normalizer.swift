@@ -28,11 +28,13 @@ public struct NormalizeContext: Sendable {
     public var timeZone: TimeZone
     /// Per-integration settings from the config (`message_pattern`, `mapping`).
     public var options: NormalizeOptions
+    /// Mints each alert's id: the gateway passes `AlertID.make` (kernel randomness, WorkerKit);
+    /// tests pass a counter. The pure core never reads a random source itself.
     public var makeID: @Sendable () -> String
 
     public init(integration: String, receivedAt: Date = Date(), timeZone: TimeZone = .gmt,
                 options: NormalizeOptions = NormalizeOptions(),
-                makeID: @escaping @Sendable () -> String = { AlertID.make() }) {
+                makeID: @escaping @Sendable () -> String) {
         self.integration = integration
         self.receivedAt = receivedAt
         self.timeZone = timeZone
