@@ -36,7 +36,7 @@ let package = Package(
         // Pure time: RFC 3339 text, zone abbreviations, wall-clock ↔ instant (DST rules), shared by
         // templates, the core and schedules.
         .target(name: "TimeKit", swiftSettings: settings),
-        .target(name: "AlertCore", dependencies: ["Templates", "TimeKit"], swiftSettings: settings),
+        .target(name: "AlertCore", dependencies: ["Templates", "TimeKit", "OnCall"], swiftSettings: settings),
         // Dedicated threads for blocking C calls.
         .target(name: "Blocking", swiftSettings: settings),
         // Mustache templates (pure; AlertCore compiles the config's templates with it).
@@ -87,7 +87,7 @@ let package = Package(
         // Fixtures and harnesses shared by the test targets (never linked by an executable).
         .target(name: "TestSupport", dependencies: ["TimeKit"], path: "Tests/Support/TestSupport", swiftSettings: settings),
 
-        .testTarget(name: "AlertCoreTests", dependencies: ["AlertCore", "YAMLConfig"], swiftSettings: settings),
+        .testTarget(name: "AlertCoreTests", dependencies: ["AlertCore", "YAMLConfig", "OnCall"], swiftSettings: settings),
         .testTarget(name: "AMQPTests", dependencies: ["AMQP", "TestSupport"], swiftSettings: settings),
         .testTarget(name: "WorkerKitTests", dependencies: ["WorkerKit", "AlertCore"], swiftSettings: settings),
         .testTarget(name: "NormalizeTests", dependencies: ["AlertCore"], swiftSettings: settings),

@@ -41,7 +41,8 @@ public struct ContactStep: Sendable, Hashable, Codable {
     }
 }
 
-/// Handles on chat platforms, used to @mention or message a person.
+/// Handles on chat platforms: where to message a person (a group robot of that platform, by
+/// its `chat.robots` name) and how to @mention them there.
 public struct ChatHandles: Sendable, Hashable, Codable {
     /// Mobile number registered with DingTalk (robots @mention by mobile).
     public var dingtalkMobile: String?
@@ -49,12 +50,22 @@ public struct ChatHandles: Sendable, Hashable, Codable {
     public var wecomMobile: String?
     /// Feishu/Lark user id (`ou_…` open id or user id).
     public var feishuUserID: String?
+    /// The DingTalk robot a `dingtalk` contact step posts to.
+    public var dingtalkRobot: String?
+    /// The WeCom robot a `wecom` contact step posts to.
+    public var wecomRobot: String?
+    /// The Feishu robot a `feishu` contact step posts to.
+    public var feishuRobot: String?
 
     /// Handles; all optional.
-    public init(dingtalkMobile: String? = nil, wecomMobile: String? = nil, feishuUserID: String? = nil) {
+    public init(dingtalkMobile: String? = nil, wecomMobile: String? = nil, feishuUserID: String? = nil,
+                dingtalkRobot: String? = nil, wecomRobot: String? = nil, feishuRobot: String? = nil) {
         self.dingtalkMobile = dingtalkMobile
         self.wecomMobile = wecomMobile
         self.feishuUserID = feishuUserID
+        self.dingtalkRobot = dingtalkRobot
+        self.wecomRobot = wecomRobot
+        self.feishuRobot = feishuRobot
     }
 }
 
@@ -107,10 +118,32 @@ public struct Person: Sendable, Hashable, Codable {
         switch channel {
         case "voice", "sms": return phone != nil
         case "email": return email != nil
-        case "dingtalk": return chat.dingtalkMobile != nil || phone != nil
-        case "wecom": return chat.wecomMobile != nil || phone != nil
-        case "feishu": return chat.feishuUserID != nil
+        case "dingtalk": return chat.dingtalkRobot != nil && mention(on: channel) != nil
+        case "wecom": return chat.wecomRobot != nil && mention(on: channel) != nil
+        case "feishu": return chat.feishuRobot != nil && mention(on: channel) != nil
         default: return false
+        }
+    }
+
+    /// How a robot message on `channel` @mentions this person: the platform's own handle, else
+    /// (DingTalk, WeCom) the phone without a `+86` prefix (those platforms register local numbers).
+    public func mention(on channel: String) -> String? {
+        let local = phone.map { $0.hasPrefix("+86") ? String($0.dropFirst(3)) : $0 }
+        switch channel {
+        case "dingtalk": return chat.dingtalkMobile ?? local
+        case "wecom": return chat.wecomMobile ?? local
+        case "feishu": return chat.feishuUserID
+        default: return nil
+        }
+    }
+
+    /// The robot a contact step on `channel` posts to.
+    public func robot(on channel: String) -> String? {
+        switch channel {
+        case "dingtalk": return chat.dingtalkRobot
+        case "wecom": return chat.wecomRobot
+        case "feishu": return chat.feishuRobot
+        default: return nil
         }
     }
 }

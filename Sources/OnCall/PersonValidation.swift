@@ -68,9 +68,9 @@ public enum PersonValidation {
         switch channel {
         case "voice", "sms": return "a phone"
         case "email": return "an e-mail address"
-        case "dingtalk": return "a DingTalk mobile or a phone"
-        case "wecom": return "a WeCom mobile or a phone"
-        default: return "a Feishu user id"
+        case "dingtalk": return "dingtalk.robot and a DingTalk mobile (or a phone)"
+        case "wecom": return "wecom.robot and a WeCom mobile (or a phone)"
+        default: return "feishu.robot and a Feishu user id"
         }
     }
 }

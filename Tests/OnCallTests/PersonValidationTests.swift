@@ -6,7 +6,7 @@ import TimeKit
 /// People validation: every problem reported at its config path.
 @Suite struct PersonValidationTests {
     static let good = Person(id: "li", name: "Li Wei", email: "li@example.cn", phone: "+8613800000000",
-                             chat: ChatHandles(feishuUserID: "ou_123"), timeZone: "Asia/Shanghai", language: "zh-CN",
+                             chat: ChatHandles(feishuUserID: "ou_123", dingtalkRobot: "dt", wecomRobot: "wc", feishuRobot: "fs"), timeZone: "Asia/Shanghai", language: "zh-CN",
                              contactRules: [.default: [ContactStep("dingtalk"), ContactStep("voice", after: 300)],
                                             .important: [ContactStep("voice"), ContactStep("feishu", after: 60)]])
 
@@ -32,6 +32,8 @@ import TimeKit
             $0.chat.wecomMobile = "13800000000"
             $0.contactRules = [.default: [ContactStep("wecom")]]
         }, []),
+        ("dingtalk needs the robot to post to", with { $0.chat.dingtalkRobot = nil }, [("people[0].contact_rules.default[0]", "dingtalk.robot")]),
+        ("a phone is enough to mention on DingTalk", with { $0.chat.dingtalkMobile = nil }, []),
         ("feishu needs a user id", with { $0.chat.feishuUserID = nil }, [("people[0].contact_rules.important[1]", "Feishu")]),
         ("email step without address", with { $0.email = nil; $0.contactRules[.default] = [ContactStep("email")] },
          [("people[0].contact_rules.default[0]", "e-mail")]),
@@ -61,6 +63,14 @@ import TimeKit
         for (issue, expected) in zip(got, c.2) {
             #expect(issue.message.contains(expected.1), "\(c.0): \(issue)")
         }
+    }
+
+    @Test func mentionsUseTheHandleElseTheLocalPhone() {
+        #expect(Self.good.mention(on: "dingtalk") == "13800000000", "+86 dropped: DingTalk registers local numbers")
+        #expect(Self.with { $0.chat.dingtalkMobile = "13911112222" }.mention(on: "dingtalk") == "13911112222")
+        #expect(Self.with { $0.phone = "+4915112345678" }.mention(on: "wecom") == "+4915112345678")
+        #expect(Self.good.mention(on: "feishu") == "ou_123" && Self.good.robot(on: "feishu") == "fs")
+        #expect(Self.good.mention(on: "email") == nil)
     }
 
     @Test func pathsCountPeopleAndRepeatedIds() {

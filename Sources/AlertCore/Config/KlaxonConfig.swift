@@ -1,4 +1,5 @@
 import Foundation
+import OnCall
 
 /// The whole configuration, read by every process from one YAML file. Every key has a default
 /// except the integrations' secrets; unknown keys and bad values are errors with their path.
@@ -15,6 +16,10 @@ public struct KlaxonConfig: Sendable {
     public var chat: ChatConfig
     /// `templates:` named overrides of the built-in message templates.
     public var templates: TemplatesConfig
+    /// `people:` who can be paged, with their contact rules.
+    public var people: [Person] = []
+    /// `schedules:` who is on call when.
+    public var schedules: [ScheduleConfig] = []
 
     /// Reads a parsed document. `environment` resolves the `*_env` secret references.
     public static func read(_ root: ConfigNode?, environment: [String: String]) throws(ConfigError) -> KlaxonConfig {
@@ -23,9 +28,13 @@ public struct KlaxonConfig: Sendable {
         // Templates and robots first: routes may name them, and naming one that does not exist is an error.
         let templates = TemplatesConfig.read(top.mapping("templates"))
         let chat = ChatConfig.read(top.mapping("chat"), environment: environment, templateSets: Set(templates.sets.keys))
-        let known = KnownNames(robots: Dictionary(chat.robots.map { ($0.name, $0.platform) }, uniquingKeysWith: { a, _ in a }),
-                               templateSets: Set(templates.sets.keys))
-        let config = KlaxonConfig(
+        let robots = Dictionary(chat.robots.map { ($0.name, $0.platform) }, uniquingKeysWith: { a, _ in a })
+        // People before schedules (rotations name people), both before routes (which name both).
+        let people = PeopleConfig.read(top, robots: robots)
+        let schedules = SchedulesConfig.read(top, people: Set(people.map(\.id)))
+        let known = KnownNames(robots: robots, templateSets: Set(templates.sets.keys), people: Set(people.map(\.id.rawValue)),
+                               schedules: Set(schedules.map(\.name)))
+        var config = KlaxonConfig(
             broker: BrokerConfig.read(top.mapping("broker"), environment: environment),
             redis: RedisConfig.read(top.mapping("redis"), environment: environment),
             gateway: GatewayConfig.read(top.mapping("gateway")),
@@ -36,6 +45,8 @@ public struct KlaxonConfig: Sendable {
             delivery: DeliveryConfig.read(top.mapping("delivery")),
             chat: chat,
             templates: templates)
+        config.people = people
+        config.schedules = schedules
         top.finish()
         if !d.issues.isEmpty { throw ConfigError(issues: d.issues) }
         return config

@@ -1,11 +1,36 @@
-/// Decides who hears about an alert. Pure: config in, notifications out.
+import Foundation
+import OnCall
+
+/// What routing one alert decided.
+public struct Routing: Sendable {
+    /// One per channel and recipient, in route order.
+    public var notifications: [AlertNotification] = []
+    /// Schedules of the matched routes with nobody on call when the alert was routed; their
+    /// route's fallback was notified instead (a gap is never silent).
+    public var gaps: [String] = []
+    /// The people on call per schedule of the matched routes, when the alert was routed.
+    public var onCall: [String: [PersonID]] = [:]
+    /// Contact steps with a delay that were not sent: they wait for an acknowledgement, which only
+    /// an escalation policy tracks.
+    public var delayedSteps = 0
+}
+
+/// Decides who hears about an alert. Pure: config, roster and instant in, notifications out.
 public enum AlertRouter {
-    /// One notification per route, channel and recipient. Ids are derived from the alert id, so
-    /// a redelivered alert yields the same ids and channel workers skip what they already sent.
-    /// Each carries what its channel needs: the template (the route's, else the robot's) and,
-    /// for a robot, whom to @-mention (the robot's and the route's mobiles, and everyone for the
-    /// at-all severities), for firing alerts only: a resolved alert wakes nobody up.
+    /// `route(_:config:chat:roster:at:)` without people or schedules.
     public static func notifications(for alert: Alert, config: RouterConfig, chat: ChatConfig = ChatConfig()) -> [AlertNotification] {
+        route(alert, config: config, chat: chat, roster: .empty, at: Date(timeIntervalSince1970: 0)).notifications
+    }
+
+    /// One notification per channel and recipient of the matched routes. Ids are derived from the
+    /// alert id, channel and recipient, so a redelivered alert yields the same ids and channel
+    /// workers skip what they already sent. A route's people and the people on call for its
+    /// schedules at `instant` are reached through their contact rules for the route's urgency
+    /// (steps without a delay); the route's robots also @mention the people on call. Each
+    /// notification carries what its channel needs: the template (the route's, else the
+    /// robot's) and, for a robot, whom to @-mention, for firing alerts only (a resolved alert
+    /// wakes nobody up).
+    public static func route(_ alert: Alert, config: RouterConfig, chat: ChatConfig = ChatConfig(), roster: Roster, at instant: Date) -> Routing {
         var matched: [Route] = []
         for route in config.routes where route.matches(alert) {
             matched.append(route)
@@ -13,24 +38,70 @@ public enum AlertRouter {
         }
         if matched.isEmpty { matched = [config.defaultRoute] }
 
-        var out: [AlertNotification] = []
-        var seen: Set<String> = []
+        var result = Routing()
+        var index: [String: Int] = [:]
+        /// Adds (or, for a recipient already reached, merges mentions into) one notification.
+        func add(_ channel: Channel, _ recipient: String, route: Route, mentions: [String]) {
+            // The same recipient reached twice on one channel for one alert is one page.
+            let key = "\(channel.rawValue)\u{0}\(recipient)"
+            if let i = index[key] {
+                if alert.status == .firing, var existing = result.notifications[i].mentions {
+                    for m in mentions where !existing.contains(m) { existing.append(m) }
+                    result.notifications[i].mentions = existing
+                }
+                return
+            }
+            let id = Fingerprint.hash("\(alert.id)\u{0}\(channel.rawValue)\u{0}\(recipient)")
+            var n = AlertNotification(id: id, channel: channel.rawValue, recipients: [recipient], route: route.name,
+                                      template: route.template, alert: alert)
+            if channel.isChat, let robot = chat.robot(named: recipient) {
+                resolveMentions(&n, route: route, robot: robot)
+                if alert.status == .firing { for m in mentions where !n.mentions!.contains(m) { n.mentions!.append(m) } }
+            }
+            index[key] = result.notifications.count
+            result.notifications.append(n)
+        }
+
         for route in matched {
-            for target in route.targets {
-                for recipient in target.recipients {
-                    // The same person reached twice on one channel for one alert is one page.
-                    guard seen.insert("\(target.channel.rawValue)\u{0}\(recipient)").inserted else { continue }
-                    let id = Fingerprint.hash("\(alert.id)\u{0}\(target.channel.rawValue)\u{0}\(recipient)")
-                    var n = AlertNotification(id: id, channel: target.channel.rawValue, recipients: [recipient], route: route.name,
-                                              template: route.template, alert: alert)
-                    if target.channel.isChat, let robot = chat.robot(named: recipient) {
-                        resolveMentions(&n, route: route, robot: robot)
+            var people = route.people
+            var targets = route.targets
+            var gap = false
+            for schedule in route.schedules {
+                let who = roster.onCall(schedule, at: instant)
+                result.onCall[schedule] = who
+                if who.isEmpty {
+                    gap = true
+                    if !result.gaps.contains(schedule) { result.gaps.append(schedule) }
+                }
+                for p in who where !people.contains(p) { people.append(p) }
+            }
+            if gap, let fallback = route.fallback {
+                targets += fallback.targets
+                for p in fallback.people where !people.contains(p) { people.append(p) }
+            }
+            let persons = people.compactMap { roster.people[$0] }
+            for target in targets {
+                // The route's robots @mention the people this alert reaches.
+                let mentions = target.channel.isChat ? persons.compactMap { $0.mention(on: target.channel.rawValue) } : []
+                for recipient in target.recipients { add(target.channel, recipient, route: route, mentions: mentions) }
+            }
+            for person in persons {
+                let rules = person.contactRules[route.urgency].flatMap { $0.isEmpty ? nil : $0 } ?? person.contactRules[.default] ?? []
+                for step in rules {
+                    guard step.delaySeconds == 0 else {
+                        result.delayedSteps += 1
+                        continue
                     }
-                    out.append(n)
+                    guard let channel = Channel(rawValue: step.channel) else { continue }
+                    if channel == .email, let email = person.email {
+                        add(.email, email, route: route, mentions: [])
+                    } else if channel.isChat, let robot = person.robot(on: step.channel) {
+                        add(channel, robot, route: route, mentions: person.mention(on: step.channel).map { [$0] } ?? [])
+                    }
                 }
             }
         }
-        return out
+        return result
     }
 
     static func resolveMentions(_ n: inout AlertNotification, route: Route, robot: RobotConfig) {

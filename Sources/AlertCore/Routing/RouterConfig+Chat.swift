@@ -4,6 +4,18 @@ struct KnownNames {
     /// Robot name → its platform.
     var robots: [String: Channel]
     var templateSets: Set<String>
+    /// Person ids from `people:`.
+    var people: Set<String> = []
+    /// Schedule names from `schedules:`.
+    var schedules: Set<String> = []
+
+    /// Reports each name of `names` that `known` lacks, at `notify.key[i]`.
+    func check(_ names: [String], against known: Set<String>, what: String, section: String, in notify: MappingReader, key: String) {
+        for (i, name) in names.enumerated() where !known.contains(name) {
+            notify.diagnostics.report("\(notify.pathOf(key))[\(i)]", "no \(what) \"\(name)\" in \(section)"
+                + (known.isEmpty ? "" : " (defined: \(known.sorted().joined(separator: ", ")))"))
+        }
+    }
 
     func checkRobots(_ names: [String], channel: Channel, in notify: MappingReader, key: String) {
         for (i, name) in names.enumerated() {

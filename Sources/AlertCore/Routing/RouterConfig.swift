@@ -1,3 +1,5 @@
+import OnCall
+
 /// `router:` ordered routes and a default route.
 public struct RouterConfig: Sendable {
     public var routes: [Route]
@@ -28,12 +30,14 @@ public struct RouterConfig: Sendable {
             let cont = r.bool("continue", default: false)
             var route = Route(name: name, matchers: matchers, targets: targets, continueMatching: cont)
             readChatOptions(r, into: &route, known: known)
+            readOnCall(r, into: &route, known: known)
             r.finish()
             c.routes.append(route)
         }
         if let d = m.mapping("default") {
             var route = Route(name: "default", matchers: [], targets: readTargets(d, known: known))
             readChatOptions(d, into: &route, known: known)
+            readOnCall(d, into: &route, known: known)
             c.defaultRoute = route
             d.finish()
         }
@@ -41,10 +45,11 @@ public struct RouterConfig: Sendable {
         return c
     }
 
-    static func readTargets(_ r: MappingReader, known: KnownNames? = nil) -> [(channel: Channel, recipients: [String])] {
+    /// The channel targets of `r.notify` (or of `r` itself when `key` is nil: a fallback).
+    static func readTargets(_ r: MappingReader, known: KnownNames? = nil, key notifyKey: String? = "notify") -> [(channel: Channel, recipients: [String])] {
         var targets: [(channel: Channel, recipients: [String])] = []
-        guard let notify = r.mapping("notify") else { return targets }
-        for key in notify.keys {
+        guard let notify = notifyKey.map({ r.mapping($0) }) ?? r else { return targets }
+        for key in notify.keys where !onCallKeys.contains(key) {
             guard let channel = Channel(rawValue: key) else {
                 notify.report(key, "unknown channel; expected one of \(Channel.allCases.map(\.rawValue).joined(separator: ", "))")
                 _ = notify.node(key)
@@ -61,6 +66,36 @@ public struct RouterConfig: Sendable {
             targets.append((channel, recipients))
         }
         return targets
+    }
+
+    /// Keys of `notify:` that name people and schedules rather than a channel.
+    static let onCallKeys: Set<String> = ["schedules", "people"]
+
+    /// `notify.schedules`, `notify.people`, `urgency` and `fallback`.
+    static func readOnCall(_ r: MappingReader, into route: inout Route, known: KnownNames?) {
+        if let notify = MappingReader(r.node("notify"), path: r.pathOf("notify"), diagnostics: r.diagnostics) {
+            if let list = notify.stringList("schedules") {
+                known?.check(list, against: known?.schedules ?? [], what: "schedule named", section: "schedules", in: notify, key: "schedules")
+                route.schedules = list
+            }
+            if let list = notify.stringList("people") {
+                known?.check(list, against: known?.people ?? [], what: "person with id", section: "people", in: notify, key: "people")
+                route.people = list.map { PersonID($0) }
+            }
+        }
+        route.urgency = r.oneOf("urgency", default: Urgency.default)
+        if let f = r.mapping("fallback") {
+            var fallback = Route.Fallback(targets: readTargets(f, known: known, key: nil))
+            if let list = f.stringList("people") {
+                known?.check(list, against: known?.people ?? [], what: "person with id", section: "people", in: f, key: "people")
+                fallback.people = list.map { PersonID($0) }
+            }
+            f.finish()
+            route.fallback = fallback
+        }
+        if !route.schedules.isEmpty && (route.fallback.map { $0.targets.isEmpty && $0.people.isEmpty } ?? true) {
+            r.report("fallback", "a route that notifies schedules needs a fallback (people, addresses or robots) for when nobody is on call")
+        }
     }
 
     static func readMatchers(_ r: MappingReader) -> [Matcher] {

@@ -1,0 +1,200 @@
+import Foundation
+import OnCall
+import TimeKit
+
+/// One `schedules:` entry as configured. Layers from iCalendar files are kept as paths: the
+/// pure core reads no files; the process that resolves schedules loads them (`ICal`).
+public struct ScheduleConfig: Sendable {
+    /// A layer as configured.
+    public enum LayerSource: Sendable {
+        /// Computed from the config.
+        case layer(Layer)
+        /// Shifts from an iCalendar file (one VEVENT per shift, the person in SUMMARY or ATTENDEE).
+        case ical(path: String, name: String, excludeDates: Set<LocalDate>)
+    }
+
+    public var name: String
+    public var timeZone: TimeZone
+    /// Lowest first: a higher layer wins where it has someone on call.
+    public var layers: [LayerSource]
+    /// Overrides written in the config (run-time ones live in Redis).
+    public var overrides: [Override]
+
+    public init(name: String, timeZone: TimeZone, layers: [LayerSource], overrides: [Override] = []) {
+        self.name = name
+        self.timeZone = timeZone
+        self.layers = layers
+        self.overrides = overrides
+    }
+}
+
+/// Reads `schedules:`.
+///
+/// ```yaml
+/// schedules:
+///   - name: db-primary
+///     time_zone: Europe/Berlin
+///     layers:                                  # lowest first; a higher layer wins
+///       - name: weekly
+///         rotation:
+///           people: [alice, bob]
+///           start: 2026-01-05                   # the first shift starts this day at handoff
+///           handoff: "09:00"                    # wall-clock time in the schedule's zone
+///           every: 1w                           # 1h, 12h, 1d, 3d, 1w (hourly, daily, weekly)
+///           days: [mon, tue, wed, thu, fri]     # optional: on call only these days…
+///           hours: "20:00-08:00"                # …and these hours (may wrap midnight)
+///         exclude_dates: [2026-10-01]           # the layer does not apply on these local dates
+///       - name: christmas
+///         shifts:
+///           - {person: carol, start: "2026-12-24T00:00:00+01:00", end: "2026-12-27T00:00:00+01:00"}
+///       - name: imported
+///         ical: /etc/klaxon/db-oncall.ics
+///     overrides:
+///       - {id: swap-1, person: bob, covering: alice, from: "…", to: "…"}
+///       - {id: extra-1, person: carol, from: "…", to: "…"}
+/// ```
+enum SchedulesConfig {
+    static func read(_ top: MappingReader, people: Set<PersonID>) -> [ScheduleConfig] {
+        var out: [ScheduleConfig] = []
+        var names: Set<String> = []
+        for s in top.mappings("schedules") {
+            let name = s.requiredString("name") ?? ""
+            if !name.isEmpty && !names.insert(name).inserted { s.report("name", "duplicate schedule name \"\(name)\"") }
+            let zoneName = s.requiredString("time_zone") ?? "UTC"
+            let zone = TimeZone(identifier: zoneName) ?? .gmt
+            if TimeZone(identifier: zoneName) == nil { s.report("time_zone", "unknown time zone \"\(zoneName)\" (use an IANA name like Europe/Berlin)") }
+            var layers: [ScheduleConfig.LayerSource] = []
+            let layerReaders = s.mappings("layers")
+            if layerReaders.isEmpty { s.report("layers", "a schedule needs at least one layer") }
+            for l in layerReaders {
+                if let layer = readLayer(l, people: people) { layers.append(layer) }
+            }
+            let overrides = s.mappings("overrides").compactMap { readOverride($0, people: people) }
+            s.finish()
+            out.append(ScheduleConfig(name: name, timeZone: zone, layers: layers, overrides: overrides))
+        }
+        return out
+    }
+
+    static func readLayer(_ l: MappingReader, people: Set<PersonID>) -> ScheduleConfig.LayerSource? {
+        let name = l.string("name") ?? ""
+        let exclude = Set((l.stringList("exclude_dates") ?? []).enumerated().compactMap { i, text -> LocalDate? in
+            guard let d = LocalDate(text) else {
+                l.diagnostics.report("\(l.pathOf("exclude_dates"))[\(i)]", "expected a date such as 2026-10-01, got \"\(text)\"")
+                return nil
+            }
+            return d
+        })
+        let kinds = ["rotation", "shifts", "ical"].filter { l.keys.contains($0) }
+        defer { l.finish() }
+        guard kinds.count == 1 else {
+            l.diagnostics.report(l.path, "give exactly one of rotation, shifts, ical", line: l.line)
+            return nil
+        }
+        switch kinds[0] {
+        case "rotation":
+            guard let r = l.mapping("rotation"), let rotation = readRotation(r, people: people) else { return nil }
+            return .layer(.rotation(rotation, name: name, excludeDates: exclude))
+        case "shifts":
+            let shifts = l.mappings("shifts").compactMap { m -> FixedShift? in
+                defer { m.finish() }
+                guard let p = readPerson(m, key: "person", people: people), let start = readInstant(m, "start"), let end = readInstant(m, "end") else { return nil }
+                if end <= start { m.report("end", "must be after start"); return nil }
+                return FixedShift(p, from: start, to: end)
+            }
+            return .layer(.fixed(shifts, name: name, excludeDates: exclude))
+        default:
+            guard let path = l.requiredString("ical"), !path.isEmpty else { return nil }
+            return .ical(path: path, name: name, excludeDates: exclude)
+        }
+    }
+
+    static func readRotation(_ r: MappingReader, people: Set<PersonID>) -> Rotation? {
+        defer { r.finish() }
+        let list = (r.stringList("people") ?? []).enumerated().compactMap { i, id -> PersonID? in
+            guard people.contains(PersonID(id)) else {
+                r.diagnostics.report("\(r.pathOf("people"))[\(i)]", "no person with id \"\(id)\" in people")
+                return nil
+            }
+            return PersonID(id)
+        }
+        if list.isEmpty { r.report("people", "a rotation needs at least one person") }
+        let start = r.requiredString("start").flatMap { text -> LocalDate? in
+            guard let d = LocalDate(text) else { r.report("start", "expected a date such as 2026-01-05, got \"\(text)\""); return nil }
+            return d
+        }
+        let handoffText = r.string("handoff") ?? "09:00"
+        let handoff = LocalTime(handoffText)
+        if handoff == nil { r.report("handoff", "expected a time of day such as 09:00, got \"\(handoffText)\"") }
+        let everyText = r.string("every") ?? "1w"
+        let every = frequency(everyText)
+        if every == nil { r.report("every", "expected hourly, daily, weekly, or N hours/days such as 12h, 3d, 1w; got \"\(everyText)\"") }
+        let restriction = readRestriction(r)
+        guard !list.isEmpty, let start, let handoff, let every else { return nil }
+        return Rotation(people: list, startDate: start, handoff: handoff, frequency: every, restriction: restriction)
+    }
+
+    /// `hourly`, `daily`, `weekly`, `12h`, `3d`, `2w`.
+    static func frequency(_ text: String) -> Rotation.Frequency? {
+        switch text {
+        case "hourly": return .hourly
+        case "daily": return .daily
+        case "weekly": return .weekly
+        default: break
+        }
+        guard let unit = text.last, let n = Int(text.dropLast()), n >= 1, n <= 9000 else { return nil }
+        switch unit {
+        case "h": return .hours(n)
+        case "d": return .days(n)
+        case "w": return .days(7 * n)
+        default: return nil
+        }
+    }
+
+    static func readRestriction(_ r: MappingReader) -> Restriction? {
+        let dayNames: [String: Weekday] = ["mon": .monday, "tue": .tuesday, "wed": .wednesday, "thu": .thursday, "fri": .friday,
+                                           "sat": .saturday, "sun": .sunday]
+        var days: Set<Weekday> = []
+        for (i, d) in (r.stringList("days") ?? []).enumerated() {
+            if let w = dayNames[d.lowercased().prefix(3).description] { days.insert(w) } else {
+                r.diagnostics.report("\(r.pathOf("days"))[\(i)]", "expected a weekday such as mon or tuesday, got \"\(d)\"")
+            }
+        }
+        var window: Restriction.Window? = nil
+        if let hours = r.string("hours") {
+            let parts = hours.split(separator: "-").map { LocalTime(String($0).trimmingCharacters(in: .whitespaces)) }
+            if parts.count == 2, let a = parts[0], let b = parts[1], a != b { window = Restriction.Window(from: a, to: b) } else {
+                r.report("hours", "expected a window such as 20:00-08:00, got \"\(hours)\"")
+            }
+        }
+        return days.isEmpty && window == nil ? nil : Restriction(days: days, window: window)
+    }
+
+    static func readOverride(_ m: MappingReader, people: Set<PersonID>) -> Override? {
+        defer { m.finish() }
+        let id = m.requiredString("id") ?? ""
+        guard let person = readPerson(m, key: "person", people: people), let from = readInstant(m, "from"), let to = readInstant(m, "to") else { return nil }
+        if to <= from { m.report("to", "must be after from"); return nil }
+        if m.keys.contains("covering") {
+            guard let covering = readPerson(m, key: "covering", people: people) else { return nil }
+            return .replace(id: id, covering: covering, by: person, from: from, to: to)
+        }
+        return .add(id: id, person, from: from, to: to)
+    }
+
+    static func readPerson(_ m: MappingReader, key: String, people: Set<PersonID>) -> PersonID? {
+        guard let id = m.requiredString(key), !id.isEmpty else { return nil }
+        guard people.contains(PersonID(id)) else { m.report(key, "no person with id \"\(id)\" in people"); return nil }
+        return PersonID(id)
+    }
+
+    /// An RFC 3339 instant with its offset (`2026-12-24T09:00:00+01:00`).
+    static func readInstant(_ m: MappingReader, _ key: String) -> Date? {
+        guard let text = m.requiredString(key) else { return nil }
+        guard let d = Timestamps.parse(text) else {
+            m.report(key, "expected an RFC 3339 time with its offset, such as 2026-12-24T09:00:00+01:00; got \"\(text)\"")
+            return nil
+        }
+        return d
+    }
+}
