@@ -65,16 +65,18 @@ let package = Package(
         // serves the repository's one document without reading files at run time.
         .target(name: "Gateway", dependencies: ["AlertCore", "WorkerKit", "AMQP", "HTTPServer", "Signing"],
                 resources: [.embedInCode("openapi.json")], swiftSettings: settings),
+        // Who is on call, at run time: the roster from config, iCal files and Redis overrides.
+        .target(name: "OnCallRuntime", dependencies: ["AlertCore", "OnCall", "TimeKit", "ICal", "WorkerKit", "Redis"], swiftSettings: settings),
         // Each worker process links only what it needs: the router and dedup never link libcurl.
         .target(name: "DedupWorker", dependencies: ["AlertCore", "WorkerKit", "AMQP", "Redis"], swiftSettings: settings),
-        .target(name: "RouterWorker", dependencies: ["AlertCore", "WorkerKit", "AMQP"], swiftSettings: settings),
+        .target(name: "RouterWorker", dependencies: ["AlertCore", "WorkerKit", "AMQP", "OnCallRuntime"], swiftSettings: settings),
         .target(name: "ChannelWorkers", dependencies: ["AlertCore", "WorkerKit", "AMQP", "Redis", "Notify"], swiftSettings: settings),
         .target(name: "Ctl", dependencies: ["AlertCore", "WorkerKit", "AMQP", "YAMLConfig"], swiftSettings: settings),
 
         // Thin executables.
         .executableTarget(name: "klaxon-gateway", dependencies: ["Gateway", "WorkerKit"], swiftSettings: settings),
         .executableTarget(name: "klaxon-dedup", dependencies: ["DedupWorker", "WorkerKit"], swiftSettings: settings),
-        .executableTarget(name: "klaxon-router", dependencies: ["RouterWorker", "WorkerKit"], swiftSettings: settings),
+        .executableTarget(name: "klaxon-router", dependencies: ["RouterWorker", "WorkerKit", "OnCallRuntime"], swiftSettings: settings),
         .executableTarget(name: "klaxon-email", dependencies: ["ChannelWorkers", "WorkerKit", "Notify", "AlertCore"], swiftSettings: settings),
         .executableTarget(name: "klaxon-chat", dependencies: ["ChannelWorkers", "WorkerKit", "Notify", "AlertCore"], swiftSettings: settings),
         .executableTarget(name: "klaxonctl", dependencies: ["Ctl"], swiftSettings: settings),

@@ -3,20 +3,41 @@ import AlertCore
 import Foundation
 import WorkerKit
 
-/// `klaxon-router`: matches each alert against the routes and publishes one notification per
-/// route, channel and recipient to `notify.<channel>`, acking the alert once all are confirmed.
+/// `klaxon-router`: matches each alert against the routes, resolves the schedules they name to
+/// the people on call at that instant (`AlertRouter.route` over the current `Roster`), and
+/// publishes one notification per channel and recipient to `notify.<channel>`, acking the alert
+/// once all are confirmed. A schedule with nobody on call is logged and counted, and the
+/// route's fallback is notified.
 public enum RouterWorker {
-    public static func definition(config: KlaxonConfig, publisher: Publisher, logger: Logger, metrics: Metrics) -> WorkerDefinition {
+    /// - Parameters:
+    ///   - roster: the roster to resolve against now (`RosterCache.roster` in the process); the
+    ///     default is the config's people and schedules without iCal layers or run-time overrides.
+    ///   - now: the clock (tests inject one).
+    public static func definition(config: KlaxonConfig, publisher: Publisher, logger: Logger, metrics: Metrics,
+                                  roster: (@Sendable () -> Roster)? = nil, now: @escaping @Sendable () -> Date = { Date() }) -> WorkerDefinition {
         let topology = Topology(namespace: config.broker.namespace)
         let routed = metrics.counter("klaxon_router_notifications_total", "Notifications emitted, by route and channel.")
         let unrouted = metrics.counter("klaxon_router_alerts_without_recipients_total", "Alerts whose route has no recipients.")
+        let gaps = metrics.counter("klaxon_router_oncall_gaps_total", "Alerts routed while a schedule had nobody on call (the fallback was notified), by schedule.")
+        for s in config.schedules { gaps.inc(["schedule": s.name], by: 0) }
+        let fixed = Roster.build(people: config.people, schedules: config.schedules)
+        let current = roster ?? { fixed }
+        let gapLog = RateLimitedLog()
 
         let handler = perMessage { d in
             let alert: Alert
             do { alert = try Codec.decode(Alert.self, from: d.body) } catch {
                 return .failure(.permanent(.unparseable, "not a normalized alert: \(error)"))
             }
-            let notifications = AlertRouter.notifications(for: alert, config: config.router, chat: config.chat)
+            let routing = AlertRouter.route(alert, config: config.router, chat: config.chat, roster: current(), at: now())
+            for schedule in routing.gaps {
+                gaps.inc(["schedule": schedule])
+                if let n = gapLog.shouldLog(schedule) {
+                    logger.warning("nobody on call; notifying the route's fallback", ["schedule": schedule, "fingerprint": alert.fingerprint,
+                                                                                        "suppressed_repeats": String(n)])
+                }
+            }
+            let notifications = routing.notifications
             if notifications.isEmpty {
                 unrouted.inc()
                 logger.warning("no recipients for alert", ["fingerprint": alert.fingerprint, "title": alert.title])

@@ -1,7 +1,15 @@
-// klaxon-router: alerts.route → (routes) → notify.<channel>
-import WorkerKit
+// klaxon-router: alerts.route → (routes; schedules → people on call) → notify.<channel>
+import OnCallRuntime
 import RouterWorker
+import WorkerKit
 
-await ProcessMain.runWorker(process: "klaxon-router") { _, config, publisher, logger, metrics in
-    RouterWorker.definition(config: config, publisher: publisher, logger: logger, metrics: metrics)
+let (options, config, logger) = ProcessMain.bootstrap(process: "klaxon-router")
+let metrics = Metrics()
+// Run-time overrides come from Redis (klaxonctl oncall override); routing goes on without it.
+let roster = RosterCache(config: config, store: OverrideStore(redis: SharedRedis(config.redis), namespace: config.broker.namespace),
+                         logger: logger, metrics: metrics)
+await ProcessMain.run(logger: logger) {
+    try WorkerHost(config: config, logger: logger, metrics: metrics, healthListen: options.healthListen, extra: { _ in [roster] }) { publisher in
+        RouterWorker.definition(config: config, publisher: publisher, logger: logger, metrics: metrics, roster: { roster.roster })
+    }.group
 }

@@ -51,4 +51,8 @@ public enum RedisKeys {
     public static func chatBudget(_ namespace: String, _ channel: Channel, _ robot: String) -> String {
         "\(namespace):chat:budget:\(channel.rawValue):\(robot)"
     }
+    /// Run-time schedule overrides: a hash of override id → JSON (`OverrideStore`).
+    public static func oncallOverrides(_ namespace: String) -> String { "\(namespace):oncall:overrides" }
+    /// Bumped on every override change, so every process notices within a second.
+    public static func oncallVersion(_ namespace: String) -> String { "\(namespace):oncall:version" }
 }

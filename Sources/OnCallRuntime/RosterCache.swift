@@ -1,0 +1,98 @@
+import AlertCore
+import Foundation
+import OnCall
+import Synchronization
+import WorkerKit
+
+/// The current `Roster` of a process (router, gateway), kept fresh by a timer `Service`: every
+/// second it asks Redis whether the overrides changed (one GET of the version counter) and
+/// reloads them; every `calendarRefresh` it reads the iCalendar layers again. Redis down or a
+/// bad calendar: the last good roster stays, and the problem is logged (rate-limited) and
+/// counted. Every replica converges on the same roster within a second of a change.
+public final class RosterCache: Service {
+    public let name = "roster"
+    let loader: RosterLoader
+    let store: OverrideStore?
+    let logger: Logger
+    let now: @Sendable () -> Date
+    let calendarRefreshSeconds: Double
+    let problems: Counter
+    let log = RateLimitedLog()
+    private let state: Mutex<(roster: Roster, version: Int64?, calendars: [String: Layer], calendarsAt: Date?, overrides: [StoredOverride])>
+    private let timer = Mutex<PeriodicService?>(nil)
+    private let stopped = Atomic<Bool>(false)
+
+    /// `store` nil: config overrides only (no Redis).
+    public init(config: KlaxonConfig, store: OverrideStore?, logger: Logger, metrics: Metrics, calendarRefreshSeconds: Double = 600,
+                now: @escaping @Sendable () -> Date = { Date() }) {
+        loader = RosterLoader(config: config)
+        self.store = store
+        self.logger = logger
+        self.now = now
+        self.calendarRefreshSeconds = calendarRefreshSeconds
+        problems = metrics.counter("klaxon_oncall_refresh_problems_total", "Roster refreshes that kept the last good copy, by what failed (overrides, calendar).")
+        state = Mutex((loader.roster(calendars: [:], overrides: []), nil, [:], nil, []))
+    }
+
+    /// The roster to resolve against now.
+    public var roster: Roster { state.withLock { $0.roster } }
+
+    public func run() async throws {
+        let t = PeriodicService(name: name, every: .seconds(1)) { [self] in await refresh() }
+        timer.withLock { $0 = t }
+        if stopped.load(ordering: .acquiring) { return }
+        try await t.run()
+    }
+
+    public func shutdown() {
+        stopped.store(true, ordering: .releasing)
+        timer.withLock { $0?.shutdown() }
+    }
+
+    /// One refresh: calendars when due, overrides when their version changed. Public for tests
+    /// and for one-shot tools (`klaxonctl`), which call it once instead of running the service.
+    public func refresh() async {
+        let t = now()
+        var calendars: [String: Layer]? = nil
+        let due = state.withLock { s in s.calendarsAt.map { t.timeIntervalSince($0) >= calendarRefreshSeconds } ?? true }
+        if due && !loader.calendarLayers.isEmpty {
+            var loaded = state.withLock { $0.calendars }
+            for c in loader.calendarLayers {
+                // A window around now: yesterday (shifts in progress) to 60 days ahead.
+                let r = loader.loadCalendar(path: c.path, name: c.name, exclude: c.exclude, zone: c.zone,
+                                            from: t.addingTimeInterval(-86_400), to: t.addingTimeInterval(60 * 86_400))
+                if let layer = r.layer { loaded[c.key] = layer } else {
+                    problems.inc(["what": "calendar"])
+                    report("calendar unreadable; keeping its last good copy", ["layer": c.key, "error": r.problem ?? ""])
+                }
+                for w in r.warnings.prefix(5) { report("calendar warning", ["layer": c.key, "warning": w]) }
+            }
+            calendars = loaded
+        }
+        var overrides: [StoredOverride]? = nil
+        var version: Int64? = nil
+        if let store {
+            do {
+                let v = try await store.version()
+                if v != state.withLock({ $0.version }) {
+                    overrides = try await store.all()
+                    version = v
+                }
+            } catch {
+                problems.inc(["what": "overrides"])
+                report("cannot read run-time overrides from Redis; keeping the last ones", ["error": "\(error)"])
+            }
+        }
+        guard calendars != nil || overrides != nil else { return }
+        state.withLock { s in
+            if let calendars { s.calendars = calendars; s.calendarsAt = t }
+            if let overrides { s.overrides = overrides; s.version = version }
+            s.roster = loader.roster(calendars: s.calendars, overrides: s.overrides)
+        }
+    }
+
+    private func report(_ message: String, _ fields: [String: String]) {
+        guard let suppressed = log.shouldLog(message + (fields["layer"] ?? "")) else { return }
+        logger.warning(message, fields.merging(["suppressed_repeats": String(suppressed)]) { a, _ in a })
+    }
+}

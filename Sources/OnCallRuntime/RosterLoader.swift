@@ -1,0 +1,52 @@
+import AlertCore
+import Foundation
+import ICal
+import OnCall
+import TimeKit
+
+/// Builds the `Roster` from the config: loads each iCalendar layer's file through libical (for
+/// the window `from`–`to`) and applies the run-time overrides. A calendar that cannot be read or
+/// parsed keeps its last good copy (`lastGood`), and the problem is reported, never a silently
+/// empty schedule.
+public struct RosterLoader: Sendable {
+    public let config: KlaxonConfig
+
+    public init(config: KlaxonConfig) { self.config = config }
+
+    /// One iCal layer's outcome: the layer, or why it could not be loaded.
+    public struct Calendar: Sendable {
+        public var layer: Layer?
+        public var problem: String?
+        public var warnings: [String]
+    }
+
+    /// Every `.ical` layer of the config, keyed "<schedule>/<layer index>", with its path.
+    public var calendarLayers: [(key: String, path: String, name: String, exclude: Set<LocalDate>, zone: TimeZone)] {
+        config.schedules.flatMap { s in
+            s.layers.enumerated().compactMap { i, source in
+                if case .ical(let path, let name, let exclude) = source { return ("\(s.name)/\(i)", path, name, exclude, s.timeZone) }
+                return nil
+            }
+        }
+    }
+
+    /// Reads and expands one calendar file for the window.
+    public func loadCalendar(path: String, name: String, exclude: Set<LocalDate>, zone: TimeZone, from: Date, to: Date) -> Calendar {
+        guard let data = FileManager.default.contents(atPath: path) else {
+            return Calendar(layer: nil, problem: "cannot read \(path)", warnings: [])
+        }
+        do {
+            let r = try ICalImport.shifts(ics: String(decoding: data, as: UTF8.self), from: from, to: to, people: config.people, defaultZone: zone)
+            return Calendar(layer: .fixed(r.shifts, name: name, excludeDates: exclude), problem: nil, warnings: r.warnings)
+        } catch {
+            return Calendar(layer: nil, problem: "\(path): \(error)", warnings: [])
+        }
+    }
+
+    /// The roster from the config, loaded calendars and run-time overrides.
+    public func roster(calendars: [String: Layer], overrides: [StoredOverride]) -> Roster {
+        var bySchedule: [String: [Override]] = [:]
+        for o in overrides { bySchedule[o.schedule, default: []].append(o.override) }
+        return Roster.build(people: config.people, schedules: config.schedules, loaded: calendars, overrides: bySchedule)
+    }
+}
