@@ -49,7 +49,10 @@ public enum ProcessMain {
 
     /// Runs a process's services until SIGTERM (or until one of them ends), then exits: 0 when
     /// every service stopped cleanly, 1 when one failed or the group could not be built.
-    public static func run(logger: Logger, _ make: () throws -> ServiceGroup) async -> Never {
+    ///
+    /// `make` is `@Sendable` for the same reason as `runWorker`'s: written at the top level of
+    /// `main.swift` it would otherwise be main-actor isolated and trap off the main thread.
+    public static func run(logger: Logger, _ make: @Sendable () throws -> ServiceGroup) async -> Never {
         let group: ServiceGroup
         do { group = try make() } catch {
             logger.error("cannot start", ["error": "\(error)"])
