@@ -84,6 +84,8 @@ let package = Package(
         // is built (implicit product) but is not one of the fleet's executables.
         .executableTarget(name: "bench-dedup", dependencies: ["DedupWorker", "WorkerKit", "AMQP", "AlertCore", "YAMLConfig"], path: "Sources/BenchDedup", swiftSettings: settings),
         // Benchmark only: the broker's ceiling with the gateway's persistence and confirm mode.
+        // Benchmark only: who is on call, and routing with it (bench/oncall).
+        .executableTarget(name: "bench-oncall", dependencies: ["AlertCore", "OnCall", "TimeKit", "YAMLConfig"], path: "Sources/BenchOnCall", swiftSettings: settings),
         .executableTarget(name: "bench-publisher", dependencies: ["AMQP", "AlertCore", "WorkerKit"], path: "Sources/BenchPublisher", swiftSettings: settings),
 
         // Fixtures and harnesses shared by the test targets (never linked by an executable).
