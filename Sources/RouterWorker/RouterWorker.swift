@@ -6,7 +6,7 @@ import WorkerKit
 /// `klaxon-router`: matches each alert against the routes and publishes one notification per
 /// route, channel and recipient to `notify.<channel>`, acking the alert once all are confirmed.
 public enum RouterWorker {
-    public static func definition(config: KlaxonConfig, publisher: Publisher, logger: Logger, metrics: Metrics) -> WorkerDefinition {
+    public static func definition(config: KlaxonConfig, publisher: any MessagePublishing, logger: Logger, metrics: Metrics) -> WorkerDefinition {
         let topology = Topology(namespace: config.broker.namespace)
         let routed = metrics.counter("klaxon_router_notifications_total", "Notifications emitted, by route and channel.")
         let unrouted = metrics.counter("klaxon_router_alerts_without_recipients_total", "Alerts whose route has no recipients.")
