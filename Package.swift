@@ -92,6 +92,8 @@ let package = Package(
         .testTarget(name: "AlertCoreTests", dependencies: ["AlertCore", "YAMLConfig"], swiftSettings: settings),
         .testTarget(name: "AMQPTests", dependencies: ["AMQP", "TestSupport"], swiftSettings: settings),
         .testTarget(name: "WorkerKitTests", dependencies: ["WorkerKit", "AlertCore", "AMQP", "TestFakes"], swiftSettings: settings),
+        .testTarget(name: "DedupWorkerTests", dependencies: ["DedupWorker", "WorkerKit", "AlertCore", "AMQP", "YAMLConfig", "TestFakes"], swiftSettings: settings),
+        .testTarget(name: "RouterWorkerTests", dependencies: ["RouterWorker", "WorkerKit", "AlertCore", "AMQP", "YAMLConfig", "TestFakes"], swiftSettings: settings),
         .testTarget(name: "NormalizeTests", dependencies: ["AlertCore"], swiftSettings: settings),
         .testTarget(name: "TemplatesTests", dependencies: ["Templates"], swiftSettings: settings),
         .testTarget(name: "TimeKitTests", dependencies: ["TimeKit", "TestSupport"], swiftSettings: settings),

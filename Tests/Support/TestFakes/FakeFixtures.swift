@@ -5,8 +5,9 @@ import YAMLConfig
 /// Configs and messages for the fake-backed tests.
 public enum FakeFixtures {
     /// A config for namespace `ns` with retry delays 10s and 1m, plus `extra` YAML sections
-    /// (whole top-level sections, e.g. `dedup:` or `router:`). Nothing is connected to.
-    public static func config(namespace ns: String = "t", extra: String = "") throws -> KlaxonConfig {
+    /// (whole top-level sections, e.g. `dedup:` or `router:`); `environment` resolves `*_env`
+    /// secrets. Nothing is connected to.
+    public static func config(namespace ns: String = "t", extra: String = "", environment: [String: String] = [:]) throws -> KlaxonConfig {
         try ConfigLoader.parse("""
             broker:
               url: amqp://guest:guest@127.0.0.1:1/
@@ -14,7 +15,7 @@ public enum FakeFixtures {
             delivery:
               retry_delays: [10s, 1m]
             \(extra)
-            """, environment: [:])
+            """, environment: environment)
     }
 
     /// A normalized alert.
