@@ -94,6 +94,8 @@ let package = Package(
         .testTarget(name: "WorkerKitTests", dependencies: ["WorkerKit", "AlertCore", "AMQP", "TestFakes"], swiftSettings: settings),
         .testTarget(name: "DedupWorkerTests", dependencies: ["DedupWorker", "WorkerKit", "AlertCore", "AMQP", "YAMLConfig", "TestFakes"], swiftSettings: settings),
         .testTarget(name: "RouterWorkerTests", dependencies: ["RouterWorker", "WorkerKit", "AlertCore", "AMQP", "YAMLConfig", "TestFakes"], swiftSettings: settings),
+        .testTarget(name: "ChannelWorkersTests", dependencies: ["ChannelWorkers", "WorkerKit", "AlertCore", "AMQP", "Redis", "Notify", "YAMLConfig", "TestFakes"],
+                    swiftSettings: settings),
         .testTarget(name: "NormalizeTests", dependencies: ["AlertCore"], swiftSettings: settings),
         .testTarget(name: "TemplatesTests", dependencies: ["Templates"], swiftSettings: settings),
         .testTarget(name: "TimeKitTests", dependencies: ["TimeKit", "TestSupport"], swiftSettings: settings),
