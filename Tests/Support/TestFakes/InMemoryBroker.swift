@@ -16,9 +16,13 @@ public final class InMemoryBroker: MessagePublishing {
     public struct Message: Sendable {
         /// Identity of the stored message, kept across requeues.
         public var serial: UInt64
+        /// The queue it was published to (a delay queue's message keeps it until released).
         public var routingKey: String
+        /// The body as published.
         public var body: [UInt8]
+        /// The headers as published.
         public var headers: [String: HeaderValue]
+        /// The message-id property.
         public var messageID: String?
         /// `true` once it was handed out and requeued.
         public var redelivered: Bool
@@ -29,8 +33,11 @@ public final class InMemoryBroker: MessagePublishing {
 
     /// One settlement, in the order they happened.
     public struct SettlementRecord: Sendable {
+        /// The queue the delivery came from.
         public var queue: String
+        /// The delivery's message-id property.
         public var messageID: String?
+        /// Ack or requeue.
         public var how: Settlement
     }
 

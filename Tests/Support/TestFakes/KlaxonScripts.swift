@@ -27,6 +27,7 @@ enum KlaxonScripts {
         }
     }
 
+    /// Lua's `tonumber` on an argument or a stored string, as the scripts use it (0 for none).
     static func int(_ s: String) -> Int64 { Int64(s) ?? 0 }
 
     // MARK: DedupScripts
