@@ -90,10 +90,19 @@ let package = Package(
 
         // Fixtures and harnesses shared by the test targets (never linked by an executable).
         .target(name: "TestSupport", dependencies: ["TimeKit"], path: "Tests/Support/TestSupport", swiftSettings: settings),
+        // In-memory and outage fakes of the broker, Redis and chat robots (`InMemoryBroker`,
+        // `BrokerOutage`, `InMemoryRedis` running Klaxon's own scripts, `RedisOutage`,
+        // `RecordingChatSender`), so the runtime's logic is tested without servers.
+        .target(name: "TestFakes", dependencies: ["AMQP", "Redis", "AlertCore", "Notify", "WorkerKit", "YAMLConfig", "DedupWorker", "ChannelWorkers"],
+                path: "Tests/Support/TestFakes", swiftSettings: settings),
 
         .testTarget(name: "AlertCoreTests", dependencies: ["AlertCore", "YAMLConfig", "OnCall"], swiftSettings: settings),
         .testTarget(name: "AMQPTests", dependencies: ["AMQP", "TestSupport"], swiftSettings: settings),
-        .testTarget(name: "WorkerKitTests", dependencies: ["WorkerKit", "AlertCore"], swiftSettings: settings),
+        .testTarget(name: "WorkerKitTests", dependencies: ["WorkerKit", "AlertCore", "AMQP", "TestFakes"], swiftSettings: settings),
+        .testTarget(name: "DedupWorkerTests", dependencies: ["DedupWorker", "WorkerKit", "AlertCore", "AMQP", "YAMLConfig", "TestFakes"], swiftSettings: settings),
+        .testTarget(name: "RouterWorkerTests", dependencies: ["RouterWorker", "WorkerKit", "AlertCore", "AMQP", "YAMLConfig", "TestFakes"], swiftSettings: settings),
+        .testTarget(name: "ChannelWorkersTests", dependencies: ["ChannelWorkers", "WorkerKit", "AlertCore", "AMQP", "Redis", "Notify", "YAMLConfig", "TestFakes"],
+                    swiftSettings: settings),
         .testTarget(name: "NormalizeTests", dependencies: ["AlertCore"], swiftSettings: settings),
         .testTarget(name: "TemplatesTests", dependencies: ["Templates"], swiftSettings: settings),
         .testTarget(name: "TimeKitTests", dependencies: ["TimeKit", "TestSupport"], swiftSettings: settings),

@@ -19,6 +19,13 @@ public struct AMQPError: Error, Sendable, CustomStringConvertible {
 
     init(_ code: Code) { self.code = code }
 
+    /// The broker cannot be reached (`isUnavailable`): what a publish gets while it is down.
+    /// For fakes and tests; the adapter builds its errors itself.
+    public static func unreachable(_ reason: String) -> AMQPError { AMQPError(.unreachable(reason)) }
+
+    /// A mandatory publish no queue took (`isUnroutable`). For fakes and tests.
+    public static func unroutable(_ reason: String) -> AMQPError { AMQPError(.unroutable(reason)) }
+
     public var description: String {
         switch code {
         case .unreachable(let s): "broker unreachable: \(s)"

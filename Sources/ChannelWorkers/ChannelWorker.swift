@@ -2,6 +2,7 @@ import AMQP
 import AlertCore
 import Foundation
 import Notify
+import Redis
 import WorkerKit
 
 /// The queue policy every channel shares (`klaxon-email`, `klaxon-chat`, later voice): consume
@@ -31,7 +32,7 @@ public enum ChannelWorker {
         }
     }
 
-    public static func definition(channel: Channel, config: KlaxonConfig, redis: SharedRedis, concurrency: Int,
+    public static func definition(channel: Channel, config: KlaxonConfig, redis: any RedisCommanding, concurrency: Int,
                                   logger: Logger, metrics: Metrics, readiness: @escaping @Sendable () -> [String] = { [] },
                                   deliver: @escaping Deliver) -> WorkerDefinition {
         let topology = Topology(namespace: config.broker.namespace)

@@ -36,12 +36,12 @@ public protocol RobotBudget: Sendable {
 /// script. When Redis is unreachable it falls back to a budget per process (`LocalBudget`) and
 /// says so in the log: pages keep flowing, each replica within the limit on its own.
 public final class RedisBudget: RobotBudget {
-    private let redis: SharedRedis
+    private let redis: any RedisCommanding
     private let local = LocalBudget()
     private let logger: Logger
     private let warned = Atomic<Bool>(false)
 
-    public init(redis: SharedRedis, logger: Logger) {
+    public init(redis: any RedisCommanding, logger: Logger) {
         self.redis = redis
         self.logger = logger
     }
@@ -51,7 +51,7 @@ public final class RedisBudget: RobotBudget {
     /// ARGV[3], ARGV[4], …: pairs of limit (requests) and window (ms).
     /// Returns {1, 0} after adding `cost` members at now, or {0, wait_ms}: the time until enough
     /// of the oldest sends inside every window have left it.
-    static let acquireScript = """
+    package static let acquireScript = """
         local t = redis.call('TIME')
         local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
         local cost = tonumber(ARGV[2])
@@ -77,7 +77,7 @@ public final class RedisBudget: RobotBudget {
 
     /// KEYS[1]: the robot's sliding log. ARGV[1]: the grant's member prefix; ARGV[2]: its cost;
     /// ARGV[3]: the longest window (ms). Moves the grant's members (only if still there) to now.
-    static let settleScript = """
+    package static let settleScript = """
         local t = redis.call('TIME')
         local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
         for j = 1, tonumber(ARGV[2]) do redis.call('ZADD', KEYS[1], 'XX', now, ARGV[1] .. ':' .. j) end
@@ -88,7 +88,7 @@ public final class RedisBudget: RobotBudget {
     /// KEYS[1]: the robot's sliding log. ARGV[1]: a unique member prefix; ARGV[2]: how many
     /// sends to record at now (the largest limit); ARGV[3]: the longest window (ms).
     /// Fills every window, so `acquire` waits a full window. Returns the log's size.
-    static let exhaustScript = """
+    package static let exhaustScript = """
         local t = redis.call('TIME')
         local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
         for j = 1, tonumber(ARGV[2]) do redis.call('ZADD', KEYS[1], now, ARGV[1] .. ':x' .. j) end

@@ -30,7 +30,7 @@ public final class ChatDispatcher: Sendable {
 
     private let state = Mutex<(lanes: [String: Lane], nextID: UInt64)>(([:], 0))
     private let composer: ChatComposer
-    private let sender: ChatSender
+    private let sender: any ChatSending
     private let budget: any RobotBudget
     private let budgetKey: @Sendable (RobotConfig) -> String
     private let limits: @Sendable (RobotConfig) -> [RateLimit]
@@ -39,7 +39,7 @@ public final class ChatDispatcher: Sendable {
     private let waits: Counter
     private let requestsSent: Counter
 
-    public init(composer: ChatComposer, sender: ChatSender, budget: any RobotBudget, budgetKey: @escaping @Sendable (RobotConfig) -> String,
+    public init(composer: ChatComposer, sender: any ChatSending, budget: any RobotBudget, budgetKey: @escaping @Sendable (RobotConfig) -> String,
                 limits: @escaping @Sendable (RobotConfig) -> [RateLimit], logger: Logger, metrics: Metrics) {
         self.composer = composer
         self.sender = sender
@@ -78,6 +78,9 @@ public final class ChatDispatcher: Sendable {
         case .lead: return await lead(robot: robot, own: id)
         }
     }
+
+    /// Notifications submitted for `robot` and not yet resolved (the one being sent included).
+    public func waiting(robot: String) -> Int { state.withLock { $0.lanes[robot]?.entries.count ?? 0 } }
 
     private func lead(robot: RobotConfig, own: UInt64) async -> Result<Void, DeliveryError> {
         while true {

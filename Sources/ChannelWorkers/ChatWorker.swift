@@ -2,6 +2,7 @@ import AMQP
 import AlertCore
 import Foundation
 import Notify
+import Redis
 import WorkerKit
 
 /// `klaxon-chat --channel dingtalk|wecom|feishu`: consumes `notify.<channel>`, claims each
@@ -13,23 +14,23 @@ import WorkerKit
 public enum ChatWorker {
     /// The pieces a chat worker is made of; tests replace the budget or the clock.
     public struct Parts: Sendable {
-        public var sender: ChatSender
+        public var sender: any ChatSending
         public var budget: any RobotBudget
-        public init(sender: ChatSender, budget: any RobotBudget) {
+        public init(sender: any ChatSending, budget: any RobotBudget) {
             self.sender = sender
             self.budget = budget
         }
     }
 
     /// The standard parts: libcurl sender and the Redis budget.
-    public static func parts(channel: Channel, config: KlaxonConfig, redis: SharedRedis, logger: Logger) -> Parts {
+    public static func parts(channel: Channel, config: KlaxonConfig, redis: any RedisCommanding, logger: Logger) -> Parts {
         Parts(sender: ChatSender(platform: RobotPlatforms.platform(channel), threads: config.chat.httpThreads,
                                  timeoutMillis: config.chat.timeoutMillis),
               budget: RedisBudget(redis: redis, logger: logger))
     }
 
     /// - Precondition: `channel.isChat`.
-    public static func definition(channel: Channel, config: KlaxonConfig, redis: SharedRedis, parts: Parts,
+    public static func definition(channel: Channel, config: KlaxonConfig, redis: any RedisCommanding, parts: Parts,
                                   logger: Logger, metrics: Metrics) -> WorkerDefinition {
         precondition(channel.isChat, "\(channel.rawValue) is not a chat channel")
         let ns = config.broker.namespace

@@ -16,7 +16,7 @@ import WorkerKit
 ///
 /// Checking "delivered?" and taking the claim is one Lua script, so two copies handled at the
 /// same instant can never both send (the race a check-then-record design had).
-struct DeliveryClaims: Sendable {
+package struct DeliveryClaims: Sendable {
     /// What a sender may do with one notification.
     enum Claim: Equatable, Sendable {
         /// Send it; then `delivered` and `release` with this token.
@@ -31,7 +31,7 @@ struct DeliveryClaims: Sendable {
 
     /// KEYS[1] delivered key, KEYS[2] claim key. ARGV[1] token, ARGV[2] claim TTL in ms.
     /// Returns 0 when delivered, 1 when the claim was taken, 2 when another sender holds it.
-    static let claimScript = """
+    package static let claimScript = """
         if redis.call('EXISTS', KEYS[1]) == 1 then return 0 end
         if redis.call('SET', KEYS[2], ARGV[1], 'NX', 'PX', ARGV[2]) then return 1 end
         return 2
@@ -39,26 +39,26 @@ struct DeliveryClaims: Sendable {
 
     /// KEYS[1] claim key. ARGV[1] token. Deletes the claim only if this sender still holds it
     /// (after its TTL another sender may have taken it).
-    static let releaseScript = """
+    package static let releaseScript = """
         if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end
         return 0
         """
 
     /// KEYS[1] claim key. ARGV[1] token, ARGV[2] claim TTL in ms. Extends the claim only if
     /// this sender still holds it.
-    static let renewScript = """
+    package static let renewScript = """
         if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('PEXPIRE', KEYS[1], ARGV[2]) end
         return 0
         """
 
-    let redis: SharedRedis
+    let redis: any RedisCommanding
     let namespace: String
     let deliveredTTL: String
     let claimTTL: String
     let claimTTLMillis: Int64
     let logger: Logger
 
-    init(config: KlaxonConfig, redis: SharedRedis, logger: Logger) {
+    init(config: KlaxonConfig, redis: any RedisCommanding, logger: Logger) {
         self.redis = redis
         namespace = config.broker.namespace
         deliveredTTL = String(config.delivery.idempotencyTTLMillis)

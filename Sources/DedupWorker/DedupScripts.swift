@@ -61,7 +61,7 @@ final class DedupScriptCache: Sendable {
     private let shas = Mutex<[String]?>(nil)
 
     /// The digests, loading the scripts first when they are not known. Throws `RedisError`.
-    func digests(_ redis: SharedRedis) async throws -> [String] {
+    func digests(_ redis: any RedisCommanding) async throws -> [String] {
         if let known = shas.withLock({ $0 }) { return known }
         let replies = try await redis.pipeline(DedupScripts.all.map { ["SCRIPT", "LOAD", $0] })
         var out: [String] = []

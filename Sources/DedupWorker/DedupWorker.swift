@@ -20,7 +20,7 @@ public enum DedupWorker {
     /// trips there, not on CPU), no change when most are suppressed (bench/README.md).
     public static let concurrency = 4
 
-    public static func definition(config: KlaxonConfig, publisher: Publisher, redis: SharedRedis, logger: Logger, metrics: Metrics) -> WorkerDefinition {
+    public static func definition(config: KlaxonConfig, publisher: any MessagePublishing, redis: any RedisCommanding, logger: Logger, metrics: Metrics) -> WorkerDefinition {
         let handler = DedupHandler(config: config, publisher: publisher, redis: redis, logger: logger, metrics: metrics)
         return WorkerDefinition(name: "klaxon-dedup", queue: handler.topology.ingestQueue, batchSize: batchSize, concurrency: concurrency,
                                 handler: { await handler.handle($0) },
@@ -35,14 +35,14 @@ final class DedupHandler: Sendable {
     let config: DedupConfig
     let topology: Topology
     let namespace: String
-    let publisher: Publisher
-    let redis: SharedRedis
+    let publisher: any MessagePublishing
+    let redis: any RedisCommanding
     let logger: Logger
     let metrics: DedupMetrics
     let scripts = DedupScriptCache()
     let outage = RedisOutage()
 
-    init(config: KlaxonConfig, publisher: Publisher, redis: SharedRedis, logger: Logger, metrics: Metrics) {
+    init(config: KlaxonConfig, publisher: any MessagePublishing, redis: any RedisCommanding, logger: Logger, metrics: Metrics) {
         self.config = config.dedup
         self.topology = Topology(namespace: config.broker.namespace)
         self.namespace = config.broker.namespace

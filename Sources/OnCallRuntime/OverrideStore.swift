@@ -8,10 +8,10 @@ import WorkerKit
 /// (`RedisKeys.oncallOverrides`) of id → JSON, and a version counter (`RedisKeys.oncallVersion`)
 /// bumped on every change, which `RosterCache` watches.
 public struct OverrideStore: Sendable {
-    let redis: SharedRedis
+    let redis: any RedisCommanding
     let namespace: String
 
-    public init(redis: SharedRedis, namespace: String) {
+    public init(redis: any RedisCommanding, namespace: String) {
         self.redis = redis
         self.namespace = namespace
     }

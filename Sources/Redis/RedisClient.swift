@@ -34,6 +34,12 @@ public struct RedisError: Error, Sendable, CustomStringConvertible {
     /// `true` when the connection failed (reconnect and retry later); `false` for an error reply.
     public var isConnectionError: Bool
     public var description: String { "redis: \(message)" }
+
+    /// An error with `message`; `isConnectionError` when Redis could not be reached.
+    public init(message: String, isConnectionError: Bool) {
+        self.message = message
+        self.isConnectionError = isConnectionError
+    }
 }
 
 /// One hiredis context, owned by one thread (hiredis is not thread-safe). Reconnects lazily

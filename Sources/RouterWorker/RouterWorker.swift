@@ -13,7 +13,7 @@ public enum RouterWorker {
     ///   - roster: the roster to resolve against now (`RosterCache.roster` in the process); the
     ///     default is the config's people and schedules without iCal layers or run-time overrides.
     ///   - now: the clock (tests inject one).
-    public static func definition(config: KlaxonConfig, publisher: Publisher, logger: Logger, metrics: Metrics,
+    public static func definition(config: KlaxonConfig, publisher: any MessagePublishing, logger: Logger, metrics: Metrics,
                                   roster: (@Sendable () -> Roster)? = nil, now: @escaping @Sendable () -> Date = { Date() }) -> WorkerDefinition {
         let topology = Topology(namespace: config.broker.namespace)
         let routed = metrics.counter("klaxon_router_notifications_total", "Notifications emitted, by route and channel.")

@@ -6,7 +6,7 @@ import Foundation
 /// `DeliveryError`s for failures; the loop decides retry or dead-letter from them.
 public typealias BatchHandler = @Sendable ([Delivery]) async -> [Result<Void, DeliveryError>]
 
-/// Pulls batches from a `Consumer`, runs the handler with bounded concurrency, and settles each
+/// Pulls batches from a consumer (`MessageConsuming`: the AMQP `Consumer`, or a fake in tests), runs the handler with bounded concurrency, and settles each
 /// message only after its side effect: ack on success; on failure republish (with confirm) to a
 /// delay queue or the dead-letter queue, then ack. If that publish fails the message is given
 /// back to the queue, never dropped.
@@ -28,15 +28,15 @@ public final class ConsumeLoop: Sendable {
     }
 
     let config: Configuration
-    let consumer: Consumer
-    let publisher: Publisher
+    let consumer: any MessageConsuming
+    let publisher: any MessagePublishing
     let logger: Logger
     let handler: BatchHandler
     let handled: Counter
     let failures: Counter
     let retryLog = RateLimitedLog()
 
-    public init(_ config: Configuration, consumer: Consumer, publisher: Publisher, logger: Logger, metrics: Metrics, handler: @escaping BatchHandler) {
+    public init(_ config: Configuration, consumer: any MessageConsuming, publisher: any MessagePublishing, logger: Logger, metrics: Metrics, handler: @escaping BatchHandler) {
         self.config = config
         self.consumer = consumer
         self.publisher = publisher

@@ -15,7 +15,7 @@ public final class ConsumerService: Service {
     /// How long `shutdown()` lets in-flight work finish before leaving the rest unacked.
     public let drainMillis = Atomic<Int>(20_000)
 
-    public init(config: KlaxonConfig, definition: WorkerDefinition, publisher: Publisher, logger: Logger, metrics: Metrics) throws {
+    public init(config: KlaxonConfig, definition: WorkerDefinition, publisher: any MessagePublishing, logger: Logger, metrics: Metrics) throws {
         guard let url = AMQPURL(config.broker.url) else { throw ConfigError(issues: [ConfigIssue(path: "broker.url", message: "not a valid amqp:// URL")]) }
         let topology = BrokerTopology(config: config)
         name = "consumer \(definition.queue)"

@@ -6,7 +6,7 @@ import Synchronization
 
 /// A Redis connection usable from async code: one dedicated thread owns the hiredis context and
 /// runs every call, in order. Tracks whether Redis answered lately, for `/readyz`.
-public final class SharedRedis: Sendable {
+public final class SharedRedis: RedisCommanding {
     private struct Box: @unchecked Sendable { let client: RedisClient }
     private let executor: BlockingExecutor
     private let box: Box
@@ -34,10 +34,12 @@ public final class SharedRedis: Sendable {
         }
     }
 
+    /// Runs one command on the Redis thread. Throws `RedisError` when unreachable.
     public func command(_ args: [String]) async throws -> RedisReply {
         try await pipeline([args])[0]
     }
 
+    /// Disconnects and stops the Redis thread.
     public func close() {
         let box = self.box
         executor.submit { _ in box.client.disconnect() }

@@ -66,8 +66,9 @@ final class Journal: Sendable {
         let j = Journal()
         let group = try ServiceGroup(services: ["publisher", "timers", "consumer"].map { FakeService($0, journal: j) }, logger: logger, metrics: Metrics())
         async let run: Void = group.run()
-        try await Task.sleep(for: .milliseconds(50))
-        #expect(j.all.count == 3, "every service started at once: \(j.all)")
+        // Every service starts at once: all three run before any is asked to stop.
+        while j.all.count < 3 { try await Task.sleep(for: .milliseconds(5)) }
+        #expect(j.all.allSatisfy { $0.hasSuffix("started") }, "\(j.all)")
         group.shutdown()
         try await run
         #expect(j.stops == ["consumer asked to stop", "consumer returned", "timers asked to stop", "timers returned",
@@ -116,7 +117,7 @@ final class Journal: Sendable {
         }
         let group = try ServiceGroup(services: [timer], logger: logger, metrics: Metrics())
         async let run: Void = group.run()
-        try await Task.sleep(for: .milliseconds(230))
+        while ticks.withLock({ $0.started }) < 3 { try await Task.sleep(for: .milliseconds(5)) }
         group.shutdown()
         try await run
         let t = ticks.withLock { $0 }

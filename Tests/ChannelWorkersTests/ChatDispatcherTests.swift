@@ -1,0 +1,113 @@
+import AlertCore
+import ChannelWorkers
+import Notify
+import Synchronization
+import Testing
+import TestFakes
+import WorkerKit
+
+/// `ChatDispatcher` with a recording sender and the Redis budget over the in-memory Redis:
+/// what piles up behind a send in flight goes out as one digest, oldest first; a robot's
+/// answer reaches every notification the message held.
+@Suite struct ChatDispatcherTests {
+    static let config = """
+        chat:
+          robots:
+            - name: ops
+              platform: dingtalk
+              webhook_env: HOOK
+              budget: [100/1m]
+        """
+
+    struct Setup {
+        let dispatcher: ChatDispatcher
+        let sender: RecordingChatSender
+        let robot: RobotConfig
+        let budget: RedisBudget
+        let limits: [RateLimit]
+    }
+
+    static func setup(outcome: @escaping @Sendable ([String]) -> DeliveryError? = { _ in nil }) throws -> Setup {
+        let config = try FakeFixtures.config(extra: Self.config, environment: ["HOOK": "https://robot.invalid/hook"])
+        let robot = try #require(config.chat.robot(named: "ops"))
+        let sender = RecordingChatSender(platform: RobotPlatforms.platform(.dingtalk), outcome: outcome)
+        let budget = RedisBudget(redis: InMemoryRedis(), logger: FakeWorkerRun.quietLogger)
+        let limits = config.chat.budget(of: robot)
+        let dispatcher = ChatDispatcher(composer: ChatComposer(platform: sender.platform, templates: MessageTemplates(config: config)),
+                                        sender: sender, budget: budget, budgetKey: { "budget:\($0.name)" }, limits: { _ in limits },
+                                        logger: FakeWorkerRun.quietLogger, metrics: Metrics())
+        return Setup(dispatcher: dispatcher, sender: sender, robot: robot, budget: budget, limits: limits)
+    }
+
+    static func notification(_ id: String) -> AlertNotification {
+        AlertNotification(id: id, channel: "dingtalk", recipients: ["ops"], route: "default", alert: FakeFixtures.alert("a-\(id)"))
+    }
+
+    /// Submits n1 and holds its send at the gate, then queues `more` one by one (each
+    /// submitted only once the previous one waits, so their order is known), then opens the
+    /// gate. Returns every result by id.
+    static func burst(_ s: Setup, more: [String]) async -> [String: Result<Void, DeliveryError>] {
+        s.sender.closeGate()
+        return await withTaskGroup(of: (String, Result<Void, DeliveryError>).self) { group in
+            group.addTask { ("n1", await s.dispatcher.submit(notification("n1"), robot: s.robot)) }
+            await s.sender.waitUntilStarted(1)
+            for (i, id) in more.enumerated() {
+                group.addTask { (id, await s.dispatcher.submit(notification(id), robot: s.robot)) }
+                while s.dispatcher.waiting(robot: "ops") < i + 2 { await Task.yield() }
+            }
+            s.sender.openGate()
+            var out: [String: Result<Void, DeliveryError>] = [:]
+            for await (id, r) in group { out[id] = r }
+            return out
+        }
+    }
+
+    @Test func aLoneNotificationGoesOutAlone() async throws {
+        let s = try Self.setup()
+        let r = await s.dispatcher.submit(Self.notification("n1"), robot: s.robot)
+        #expect(throws: Never.self) { try r.get() }
+        #expect(s.sender.sent == [["n1"]])
+    }
+
+    @Test func whatWaitsBehindASendGoesOutAsOneDigestOldestFirst() async throws {
+        let s = try Self.setup()
+        let results = await Self.burst(s, more: ["n2", "n3", "n4"])
+        #expect(s.sender.sent == [["n1"], ["n2", "n3", "n4"]])
+        #expect(results.count == 4 && results.values.allSatisfy { (try? $0.get()) != nil })
+        #expect(s.dispatcher.waiting(robot: "ops") == 0, "the lane is idle afterwards")
+    }
+
+    struct FailureCase: CustomTestStringConvertible, Sendable {
+        var name: String
+        var error: DeliveryError
+        var testDescription: String { name }
+    }
+
+    @Test(arguments: [
+        FailureCase(name: "permanent answer", error: .permanent(.vendorCode, "keyword missing")),
+        FailureCase(name: "transient answer", error: .transient(.serverError, "HTTP 502")),
+    ])
+    func aFailedDigestFailsEveryNotificationItHeld(_ c: FailureCase) async throws {
+        let s = try Self.setup { ids in ids.contains("n2") ? c.error : nil }
+        let results = await Self.burst(s, more: ["n2", "n3"])
+        #expect(s.sender.sent == [["n1"], ["n2", "n3"]])
+        #expect((try? results["n1"]?.get()) != nil, "n1's own message was accepted")
+        for id in ["n2", "n3"] {
+            guard case .failure(let e)? = results[id] else {
+                Issue.record("\(id) should have failed")
+                continue
+            }
+            #expect(e == c.error)
+        }
+    }
+
+    @Test func rateLimitedAnswerSpendsTheSharedBudget() async throws {
+        let s = try Self.setup { _ in .transient(.rateLimited, "130101 send too fast") }
+        let r = await s.dispatcher.submit(Self.notification("n1"), robot: s.robot)
+        #expect(throws: DeliveryError.self) { try r.get() }
+        guard case .wait = await s.budget.acquire("budget:ops", cost: 1, limits: s.limits) else {
+            Issue.record("after a rate-limit answer the robot's window must be spent")
+            return
+        }
+    }
+}
