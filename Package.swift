@@ -67,6 +67,9 @@ let package = Package(
                 resources: [.embedInCode("openapi.json")], swiftSettings: settings),
         // Who is on call, at run time: the roster from config, iCal files and Redis overrides.
         .target(name: "OnCallRuntime", dependencies: ["AlertCore", "OnCall", "TimeKit", "ICal", "WorkerKit", "Redis"], swiftSettings: settings),
+        // Fetches URL calendars into Redis (klaxonctl oncall sync-calendars): the only on-call
+        // part that links an HTTP client, so no long-running process needs one for calendars.
+        .target(name: "CalendarSync", dependencies: ["AlertCore", "OnCallRuntime", "CurlClient", "Blocking"], swiftSettings: settings),
         // Each worker process links only what it needs: the router and dedup never link libcurl.
         .target(name: "DedupWorker", dependencies: ["AlertCore", "WorkerKit", "AMQP", "Redis"], swiftSettings: settings),
         .target(name: "RouterWorker", dependencies: ["AlertCore", "WorkerKit", "AMQP", "OnCallRuntime"], swiftSettings: settings),

@@ -58,6 +58,37 @@ public final class HTTPClient: Sendable {
         }
     }
 
+    /// GETs `url` and returns the status and body (blocking; run it off the cooperative pool).
+    /// Follows up to 3 redirects, to http(s) only (calendar links often redirect).
+    ///
+    /// - Throws: `DeliveryError` as `post` does.
+    public func get(url: String, headers: [(String, String)], timeout: Duration) throws(DeliveryError) -> (status: Int, body: Data) {
+        let where_ = HTTPClient.redactedURL(url)
+        for (name, value) in headers where (name + value).unicodeScalars.contains(where: { $0 == "\r" || $0 == "\n" }) {
+            throw .permanent(.clientError, "HTTP header \(name) for \(where_) contains a line break")
+        }
+        let headerList = CurlStringList(headers.map { "\($0.0): \($0.1)" })
+        let sink = CurlResponseSink(limit: responseLimit)
+        let millis = max(Int64(timeout.components.seconds * 1000 + timeout.components.attoseconds / 1_000_000_000_000_000), 1)
+        return try handle.withTransfer(timeoutMillis: millis) { (t: CurlTransfer) throws(DeliveryError) in
+            t.set(CURLOPT_URL, url)
+            t.set(CURLOPT_PROTOCOLS_STR, "http,https")
+            t.set(CURLOPT_REDIR_PROTOCOLS_STR, "http,https")
+            t.set(CURLOPT_HTTPGET, 1)
+            t.set(CURLOPT_FOLLOWLOCATION, 1)
+            t.set(CURLOPT_MAXREDIRS, 3)
+            t.set(CURLOPT_HTTPHEADER, list: headerList)
+            t.set(CURLOPT_WRITEFUNCTION, io: CurlResponseSink.write)
+            t.set(CURLOPT_WRITEDATA, pointer: sink.opaque)
+            // libcurl holds raw pointers to the header slist and the sink until perform returns.
+            let code = withExtendedLifetime((headerList, sink)) { t.perform() }
+            guard code == CURLE_OK else {
+                throw HTTPClient.classify(code, text: t.errorText(code), where: where_, timeoutMillis: millis, url: url)
+            }
+            return (t.responseCode, sink.data)
+        }
+    }
+
     static func classify(_ code: CURLcode, text: String, where w: String, timeoutMillis: Int64, url: String) -> DeliveryError {
         // curl's messages name the host, not the path, but strip the URL anyway (tokens).
         let text = "\(text.replacingOccurrences(of: url, with: w)) [curl \(code.rawValue)]"

@@ -6,13 +6,15 @@ import WorkerKit
 
 /// The current `Roster` of a process (router, gateway), kept fresh by a timer `Service`: every
 /// second it asks Redis whether the overrides changed (one GET of the version counter) and
-/// reloads them; every `calendarRefresh` it reads the iCalendar layers again. Redis down or a
+/// reloads them; every `calendarRefreshSeconds` it reads the iCalendar layers again (files, and
+/// the last good copies of URL calendars that `klaxonctl oncall sync-calendars` stored). Redis down or a
 /// bad calendar: the last good roster stays, and the problem is logged (rate-limited) and
 /// counted. Every replica converges on the same roster within a second of a change.
 public final class RosterCache: Service {
     public let name = "roster"
     let loader: RosterLoader
     let store: OverrideStore?
+    let copies: CalendarCopies?
     let logger: Logger
     let now: @Sendable () -> Date
     let calendarRefreshSeconds: Double
@@ -22,11 +24,12 @@ public final class RosterCache: Service {
     private let timer = Mutex<PeriodicService?>(nil)
     private let stopped = Atomic<Bool>(false)
 
-    /// `store` nil: config overrides only (no Redis).
-    public init(config: KlaxonConfig, store: OverrideStore?, logger: Logger, metrics: Metrics, calendarRefreshSeconds: Double = 600,
-                now: @escaping @Sendable () -> Date = { Date() }) {
+    /// `store` nil: config overrides only; `copies` nil: URL calendars are never loaded.
+    public init(config: KlaxonConfig, store: OverrideStore?, copies: CalendarCopies? = nil, logger: Logger, metrics: Metrics,
+                calendarRefreshSeconds: Double = 60, now: @escaping @Sendable () -> Date = { Date() }) {
         loader = RosterLoader(config: config)
         self.store = store
+        self.copies = copies
         self.logger = logger
         self.now = now
         self.calendarRefreshSeconds = calendarRefreshSeconds
@@ -59,8 +62,21 @@ public final class RosterCache: Service {
             var loaded = state.withLock { $0.calendars }
             for c in loader.calendarLayers {
                 // A window around now: yesterday (shifts in progress) to 60 days ahead.
-                let r = loader.loadCalendar(path: c.path, name: c.name, exclude: c.exclude, zone: c.zone,
-                                            from: t.addingTimeInterval(-86_400), to: t.addingTimeInterval(60 * 86_400))
+                let (from, to) = (t.addingTimeInterval(-86_400), t.addingTimeInterval(60 * 86_400))
+                let r: RosterLoader.Calendar
+                if RosterLoader.isURL(c.path) {
+                    do {
+                        if let ics = try await copies?.read(c.key)?.ics {
+                            r = loader.parseCalendar(ics, source: c.path, name: c.name, exclude: c.exclude, zone: c.zone, from: from, to: to)
+                        } else {
+                            r = .init(layer: nil, problem: "\(c.path) not fetched yet (klaxonctl oncall sync-calendars)", warnings: [])
+                        }
+                    } catch {
+                        r = .init(layer: nil, problem: "cannot read the stored copy of \(c.path) from Redis: \(error)", warnings: [])
+                    }
+                } else {
+                    r = loader.loadCalendar(path: c.path, name: c.name, exclude: c.exclude, zone: c.zone, from: from, to: to)
+                }
                 if let layer = r.layer { loaded[c.key] = layer } else {
                     problems.inc(["what": "calendar"])
                     report("calendar unreadable; keeping its last good copy", ["layer": c.key, "error": r.problem ?? ""])

@@ -20,7 +20,7 @@ public struct RosterLoader: Sendable {
         public var warnings: [String]
     }
 
-    /// Every `.ical` layer of the config, keyed "<schedule>/<layer index>", with its path.
+    /// Every `.ical` layer of the config, keyed "<schedule>/<layer index>", with its path or URL.
     public var calendarLayers: [(key: String, path: String, name: String, exclude: Set<LocalDate>, zone: TimeZone)] {
         config.schedules.flatMap { s in
             s.layers.enumerated().compactMap { i, source in
@@ -30,16 +30,25 @@ public struct RosterLoader: Sendable {
         }
     }
 
+    /// `true` for a layer read from an http(s) URL (fetched by `klaxonctl oncall sync-calendars`
+    /// into `CalendarCopies`), `false` for a file.
+    public static func isURL(_ source: String) -> Bool { source.hasPrefix("https://") || source.hasPrefix("http://") }
+
     /// Reads and expands one calendar file for the window.
     public func loadCalendar(path: String, name: String, exclude: Set<LocalDate>, zone: TimeZone, from: Date, to: Date) -> Calendar {
         guard let data = FileManager.default.contents(atPath: path) else {
             return Calendar(layer: nil, problem: "cannot read \(path)", warnings: [])
         }
+        return parseCalendar(String(decoding: data, as: UTF8.self), source: path, name: name, exclude: exclude, zone: zone, from: from, to: to)
+    }
+
+    /// Expands calendar text for the window into a layer, or says why it cannot.
+    public func parseCalendar(_ ics: String, source: String, name: String, exclude: Set<LocalDate>, zone: TimeZone, from: Date, to: Date) -> Calendar {
         do {
-            let r = try ICalImport.shifts(ics: String(decoding: data, as: UTF8.self), from: from, to: to, people: config.people, defaultZone: zone)
+            let r = try ICalImport.shifts(ics: ics, from: from, to: to, people: config.people, defaultZone: zone)
             return Calendar(layer: .fixed(r.shifts, name: name, excludeDates: exclude), problem: nil, warnings: r.warnings)
         } catch {
-            return Calendar(layer: nil, problem: "\(path): \(error)", warnings: [])
+            return Calendar(layer: nil, problem: "\(source): \(error)", warnings: [])
         }
     }
 

@@ -55,4 +55,7 @@ public enum RedisKeys {
     public static func oncallOverrides(_ namespace: String) -> String { "\(namespace):oncall:overrides" }
     /// Bumped on every override change, so every process notices within a second.
     public static func oncallVersion(_ namespace: String) -> String { "\(namespace):oncall:version" }
+    /// The last good copy of a calendar fetched from a URL, per "<schedule>/<layer index>": a
+    /// hash with `ics`, `fetched_at`, and `error`/`error_at` of the last failed fetch.
+    public static func calendar(_ namespace: String, _ layer: String) -> String { "\(namespace):oncall:calendar:\(layer)" }
 }
