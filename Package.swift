@@ -82,19 +82,25 @@ let package = Package(
         .executableTarget(name: "bench-publisher", dependencies: ["AMQP", "AlertCore", "WorkerKit"], path: "Sources/BenchPublisher", swiftSettings: settings),
 
         // Fixtures and harnesses shared by the test targets (never linked by an executable).
-        .target(name: "TestSupport", dependencies: ["TimeKit"], path: "Tests/Support/TestSupport", swiftSettings: settings),
+        .target(name: "TestSupport", dependencies: ["TimeKit", "AlertCore", "AMQP", "Redis", "WorkerKit", "YAMLConfig", "Gateway"], path: "Tests/Support/TestSupport", swiftSettings: settings),
 
-        .testTarget(name: "AlertCoreTests", dependencies: ["AlertCore", "YAMLConfig"], swiftSettings: settings),
+        .testTarget(name: "AlertCoreTests", dependencies: ["AlertCore", "YAMLConfig", "TestSupport"], swiftSettings: settings),
         .testTarget(name: "AMQPTests", dependencies: ["AMQP", "TestSupport"], swiftSettings: settings),
         .testTarget(name: "WorkerKitTests", dependencies: ["WorkerKit", "AlertCore"], swiftSettings: settings),
-        .testTarget(name: "NormalizeTests", dependencies: ["AlertCore"], swiftSettings: settings),
-        .testTarget(name: "TemplatesTests", dependencies: ["Templates"], swiftSettings: settings),
+        .testTarget(name: "NormalizeTests", dependencies: ["AlertCore", "TestSupport"], swiftSettings: settings),
+        .testTarget(name: "TemplatesTests", dependencies: ["Templates", "TestSupport"], swiftSettings: settings),
         .testTarget(name: "TimeKitTests", dependencies: ["TimeKit", "TestSupport"], swiftSettings: settings),
         .testTarget(name: "OnCallTests", dependencies: ["OnCall", "TimeKit", "TestSupport"], swiftSettings: settings),
         .testTarget(name: "ICalTests", dependencies: ["ICal", "OnCall", "TimeKit"], swiftSettings: settings),
-        .testTarget(name: "IntegrationTests", dependencies: ["AlertCore", "AMQP", "Redis", "WorkerKit", "Gateway", "DedupWorker", "RouterWorker", "ChannelWorkers", "YAMLConfig", "HTTPServer", "Notify", "Signing"], swiftSettings: settings),
+        .testTarget(name: "HTTPServerTests", dependencies: ["HTTPServer"], swiftSettings: settings),
+        .testTarget(name: "GatewayTests", dependencies: ["Gateway", "AlertCore", "AMQP", "WorkerKit", "HTTPServer", "Signing", "YAMLConfig", "TestSupport"], swiftSettings: settings),
+        .testTarget(name: "DedupWorkerTests", dependencies: ["DedupWorker", "AlertCore", "AMQP", "Redis", "WorkerKit", "YAMLConfig", "TestSupport"], swiftSettings: settings),
+        .testTarget(name: "RouterWorkerTests", dependencies: ["RouterWorker", "AlertCore", "AMQP", "WorkerKit", "TestSupport"], swiftSettings: settings),
+        .testTarget(name: "ChannelWorkersTests", dependencies: ["ChannelWorkers", "AlertCore", "AMQP", "Redis", "WorkerKit", "YAMLConfig", "Notify", "TestSupport"], swiftSettings: settings),
+        // The real executables end to end, and what crosses processes (broker crash, returns).
+        .testTarget(name: "FleetTests", dependencies: ["Gateway", "RouterWorker", "AlertCore", "AMQP", "WorkerKit", "TestSupport"], swiftSettings: settings),
         .testTarget(name: "SigningTests", dependencies: ["Signing"], swiftSettings: settings),
-        .testTarget(name: "NotifyTests", dependencies: ["Notify", "AlertCore", "CurlClient", "Signing", "Templates", "YAMLConfig", "HTTPServer"], swiftSettings: settings),
-        .testTarget(name: "CtlTests", dependencies: ["Ctl", "AlertCore", "AMQP", "WorkerKit", "ChannelWorkers", "YAMLConfig", "Redis"], swiftSettings: settings),
+        .testTarget(name: "NotifyTests", dependencies: ["Notify", "AlertCore", "CurlClient", "Signing", "Templates", "YAMLConfig", "HTTPServer", "TestSupport"], swiftSettings: settings),
+        .testTarget(name: "CtlTests", dependencies: ["Ctl", "AlertCore", "AMQP", "WorkerKit", "ChannelWorkers", "YAMLConfig", "Redis", "TestSupport"], swiftSettings: settings),
     ]
 )
