@@ -64,7 +64,7 @@ struct FakeEmailWorker {
 
 @Suite struct ChannelDeliveryTests {
     @Test func transientFailuresThenRecoveryDeliverExactlyOnce() async throws {
-        let fleet = try TestNamespace()
+        let fleet = try await TestNamespace()
         defer { fleet.close() }
         let sink = SinkLog(failFirst: 2)
         let worker = try FakeEmailWorker(fleet, sink: sink)
@@ -82,7 +82,7 @@ struct FakeEmailWorker {
     }
 
     @Test func retriesExhaustedDeadLetterWithTheLastError() async throws {
-        let fleet = try TestNamespace()
+        let fleet = try await TestNamespace()
         defer { fleet.close() }
         let sink = SinkLog(failFirst: 100)
         let worker = try FakeEmailWorker(fleet, sink: sink)
@@ -99,7 +99,7 @@ struct FakeEmailWorker {
     }
 
     @Test func permanentFailureEndsInTheDLQWithReasonAndHeaders() async throws {
-        let fleet = try TestNamespace()
+        let fleet = try await TestNamespace()
         defer { fleet.close() }
         let sink = SinkLog(failure: .permanent(.clientError, "550 5.1.1 mailbox unavailable"))
         let worker = try FakeEmailWorker(fleet, sink: sink)
@@ -138,7 +138,7 @@ struct FakeEmailWorker {
     }
 
     @Test func replayAfterTheSinkIsFixedDeliversIt() async throws {
-        let fleet = try TestNamespace()
+        let fleet = try await TestNamespace()
         defer { fleet.close() }
         let sink = SinkLog(failure: .permanent(.authError, "535 authentication failed"))
         let worker = try FakeEmailWorker(fleet, sink: sink)
@@ -159,7 +159,7 @@ struct FakeEmailWorker {
     }
 
     @Test func poisonMessageIsDeadLetteredAndDoesNotStopTheOthers() async throws {
-        let fleet = try TestNamespace()
+        let fleet = try await TestNamespace()
         defer { fleet.close() }
         let sink = SinkLog()
         let poison = Array("{\"v\":1,\"id\":".utf8) + [0xFF, 0xFE]

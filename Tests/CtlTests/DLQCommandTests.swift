@@ -28,7 +28,7 @@ func jsonLines(_ out: CapturedOutput) throws -> [[String: Any]] {
     }
 
     @Test func peekNeitherRemovesNorReorders() async throws {
-        let fleet = try TestNamespace()
+        let fleet = try await TestNamespace()
         defer { fleet.close() }
         let ids = try seed(fleet, count: 6)
         let (c1, o1) = await ctl(fleet.ctlArgs("dlq", "peek", "notify.email", "--limit", "3"))
@@ -62,7 +62,7 @@ func jsonLines(_ out: CapturedOutput) throws -> [[String: Any]] {
     }
 
     @Test func replayMovesTheSelectedAndKeepsTheRestInOrder() async throws {
-        let fleet = try TestNamespace()
+        let fleet = try await TestNamespace()
         defer { fleet.close() }
         let ids = try seed(fleet, count: 6) { $0 == 4 ? "transient timeout: SMTP server did not answer" : "permanent clientError: 550" }
         let original = try fleet.contents(fleet.emailDLQ)
@@ -106,7 +106,7 @@ func jsonLines(_ out: CapturedOutput) throws -> [[String: Any]] {
     }
 
     @Test func replayKeepsAMessageItCannotRoute() async throws {
-        let fleet = try TestNamespace()
+        let fleet = try await TestNamespace()
         defer { fleet.close() }
         let n = Sample.notification("n-lost")
         var headers = Sample.deadLetterHeaders(queue: fleet.emailQueue, reason: "permanent clientError: x")
@@ -120,7 +120,7 @@ func jsonLines(_ out: CapturedOutput) throws -> [[String: Any]] {
     }
 
     @Test func purgeNeedsYes() async throws {
-        let fleet = try TestNamespace()
+        let fleet = try await TestNamespace()
         defer { fleet.close() }
         _ = try seed(fleet, count: 2)
         let (c1, o1) = await ctl(fleet.ctlArgs("dlq", "purge", "notify.email"))
@@ -134,7 +134,7 @@ func jsonLines(_ out: CapturedOutput) throws -> [[String: Any]] {
     }
 
     @Test func exitCodes() async throws {
-        let fleet = try TestNamespace(declare: false)
+        let fleet = try await TestNamespace(declare: false)
         defer { fleet.close() }
         // Queue not found: not a DLQ of the namespace, or not declared on the broker.
         let (c1, o1) = await ctl(fleet.ctlArgs("dlq", "peek", "notify.pager"))

@@ -9,7 +9,7 @@ import TestSupport
     /// queue (possibly both), none is missing.
     @Test func replayKilledMidRunLosesNothing() async throws {
         let binary = try TestEnvironment.binary("klaxonctl")
-        let fleet = try TestNamespace()
+        let fleet = try await TestNamespace()
         defer { fleet.close() }
         let ids = (1...30).map { "k\($0)" }
         for id in ids {

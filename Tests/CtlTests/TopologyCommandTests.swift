@@ -13,7 +13,7 @@ import TestSupport
     }
 
     @Test func declareThenDeleteEveryQueueOfTheNamespace() async throws {
-        let fleet = try TestNamespace(declare: false)
+        let fleet = try await TestNamespace(declare: false)
         defer { fleet.close() }
         let names = BrokerTopology(config: fleet.config).queueNames
         #expect(names.count == fleet.topology.workQueues.count * 4)  // queue, DLQ, two delay queues
@@ -34,7 +34,7 @@ import TestSupport
     }
 
     @Test func deleteRefusesWhileQueuesHoldMessages() async throws {
-        let fleet = try TestNamespace()
+        let fleet = try await TestNamespace()
         defer { fleet.close() }
         let publisher = try WorkerHost.makePublisher(config: fleet.config, metrics: Metrics())
         try await publisher.publish(OutboundMessage(exchange: fleet.topology.exchange, routingKey: fleet.emailDLQ, body: Array("{}".utf8)))

@@ -11,7 +11,7 @@ import YAMLConfig
 public final class TestNamespace: @unchecked Sendable {
     // Why @unchecked: AMQPConnection belongs to one thread; a test uses it from one task at a time.
     /// The namespace (`t<hex>`).
-    public let namespace = TestEnvironment.namespace()
+    public let namespace: String
     /// Holds the config file.
     public let directory: URL
     /// The config file.
@@ -24,9 +24,26 @@ public final class TestNamespace: @unchecked Sendable {
     public let conn: AMQPConnection
 
     /// Writes the config (quorum queues, short retries, `extraYAML` appended) and declares the
-    /// topology when `declare`.
-    public init(declare: Bool = true, extraYAML: String = "") throws {
+    /// topology when `declare`. The broker work runs on a thread of its own: declaring a
+    /// namespace's quorum queues takes a while, and many tests doing it at once on the two
+    /// threads of the cooperative pool would stall every other test.
+    public convenience init(declare: Bool = true, extraYAML: String = "") async throws {
+        let made = try await blocking { UncheckedBox(try TestNamespace(blockingDeclare: declare, extraYAML: extraYAML)) }
+        self.init(moving: made.value)
+    }
+
+    private init(moving other: TestNamespace) {
+        namespace = other.namespace
+        directory = other.directory
+        configPath = other.configPath
+        config = other.config
+        topology = other.topology
+        conn = other.conn
+    }
+
+    private init(blockingDeclare declare: Bool, extraYAML: String) throws {
         try TestEnvironment.requireServers()
+        namespace = TestEnvironment.namespace()
         directory = try TestEnvironment.temporaryDirectory("ns-\(namespace)")
         configPath = directory.appendingPathComponent("klaxon.yaml").path
         let yaml = """
@@ -89,4 +106,11 @@ public final class TestNamespace: @unchecked Sendable {
         }
         try? FileManager.default.removeItem(at: directory)
     }
+}
+
+/// Carries a value that is not Sendable across one hand-off between threads, where only one
+/// side uses it at a time.
+struct UncheckedBox<T>: @unchecked Sendable {
+    let value: T
+    init(_ value: T) { self.value = value }
 }
