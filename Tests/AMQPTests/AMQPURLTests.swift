@@ -25,9 +25,4 @@ import Testing
         #expect(AMQPURL("http://h") == nil)
         #expect(AMQPURL("amqp://") == nil)
     }
-
-    @Test func tlsToAPlainListenerFailsCleanly() throws {
-        // RabbitMQ's plain AMQP port does not speak TLS: the handshake fails with an error, no crash.
-        #expect(throws: AMQPError.self) { try AMQPConnection(url: AMQPURL("amqps://guest:guest@127.0.0.1:5672/")!, connectTimeoutMillis: 2000) }
-    }
 }

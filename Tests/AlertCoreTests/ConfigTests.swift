@@ -1,5 +1,6 @@
 import AlertCore
 import Foundation
+import TestSupport
 import Testing
 import YAMLConfig
 
@@ -20,7 +21,6 @@ func problems(_ yaml: String, environment: [String: String] = env) -> [String] {
 }
 
 @Suite struct ConfigTests {
-    static let repoRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
 
     @Test func emptyConfigUsesDefaults() throws {
         let c = try load("")
@@ -33,8 +33,8 @@ func problems(_ yaml: String, environment: [String: String] = env) -> [String] {
     }
 
     @Test func shippedLocalConfigIsValid() throws {
-        let path = Self.repoRoot.appendingPathComponent("deploy/local/klaxon.yaml").path
-        let c = try ConfigLoader.load(path: path, environment: demoEnvironment(repoRoot: Self.repoRoot))
+        let path = TestEnvironment.root.appendingPathComponent("deploy/local/klaxon.yaml").path
+        let c = try ConfigLoader.load(path: path, environment: demoEnvironment(repoRoot: TestEnvironment.root))
         #expect(c.integrations.map(\.name) == ["demo-alertmanager"])
         #expect(c.integrations[0].timeZone.identifier == "Asia/Shanghai")
         #expect(c.router.routes.map(\.name) == ["database", "critical"])

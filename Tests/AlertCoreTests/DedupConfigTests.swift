@@ -1,5 +1,6 @@
 import AlertCore
 import Foundation
+import TestSupport
 import Testing
 import YAMLConfig
 
@@ -73,8 +74,8 @@ import YAMLConfig
     }
 
     @Test func shippedLocalConfigShowsRules() throws {
-        let path = ConfigTests.repoRoot.appendingPathComponent("deploy/local/klaxon.yaml").path
-        let c = try ConfigLoader.load(path: path, environment: demoEnvironment(repoRoot: ConfigTests.repoRoot)).dedup
+        let path = TestEnvironment.root.appendingPathComponent("deploy/local/klaxon.yaml").path
+        let c = try ConfigLoader.load(path: path, environment: demoEnvironment(repoRoot: TestEnvironment.root)).dedup
         #expect(c.rules.map(\.name) == ["graylog-errors", "webhook-exceptions", "skywalking-service"])
     }
 }

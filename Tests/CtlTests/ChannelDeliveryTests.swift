@@ -6,6 +6,7 @@ import Synchronization
 import Testing
 import WorkerKit
 import ChannelWorkers
+import TestSupport
 
 /// What the fake sink saw: attempts per notification id, and what it delivered.
 final class SinkLog: Sendable {
@@ -35,12 +36,12 @@ final class SinkLog: Sendable {
 }
 
 /// An in-process `klaxon-email`-like worker: `ChannelWorker` on a `WorkerHost`, fake sink.
-struct RunningWorker {
+struct FakeEmailWorker {
     let host: WorkerHost
     let metrics: Metrics
     let task: Task<Void, Never>
 
-    init(_ fleet: Fleet, sink: SinkLog) throws {
+    init(_ fleet: TestNamespace, sink: SinkLog) throws {
         let logger = Logger(process: "test-email", sink: .init { _ in })
         let metrics = Metrics()
         let config = fleet.config
@@ -63,16 +64,16 @@ struct RunningWorker {
 
 @Suite struct ChannelDeliveryTests {
     @Test func transientFailuresThenRecoveryDeliverExactlyOnce() async throws {
-        let fleet = try Fleet()
+        let fleet = try await TestNamespace()
         defer { fleet.close() }
         let sink = SinkLog(failFirst: 2)
-        let worker = try RunningWorker(fleet, sink: sink)
+        let worker = try FakeEmailWorker(fleet, sink: sink)
         let n = Sample.notification("n-transient")
         try fleet.publish(Codec.encode(n), to: fleet.emailQueue, id: n.id)
-        try await eventually("the notification delivered after two retries") { sink.delivered == [n.id] }
+        try await waitFor("the notification delivered after two retries") { sink.delivered == [n.id] }
         // A redelivery of the same notification (as after a crash before the ack) is skipped.
         try fleet.publish(Codec.encode(n), to: fleet.emailQueue, id: n.id)
-        try await eventually("the duplicate skipped") { worker.metrics.value("klaxon_notifications_duplicate_total", ["channel": "email"]) == 1 }
+        try await waitFor("the duplicate skipped") { worker.metrics.value("klaxon_notifications_duplicate_total", ["channel": "email"]) == 1 }
         await worker.stop()
         #expect(sink.delivered == [n.id])
         #expect(sink.attempts(n.id) == 3)
@@ -81,13 +82,13 @@ struct RunningWorker {
     }
 
     @Test func retriesExhaustedDeadLetterWithTheLastError() async throws {
-        let fleet = try Fleet()
+        let fleet = try await TestNamespace()
         defer { fleet.close() }
         let sink = SinkLog(failFirst: 100)
-        let worker = try RunningWorker(fleet, sink: sink)
+        let worker = try FakeEmailWorker(fleet, sink: sink)
         let n = Sample.notification("n-exhausted")
         try fleet.publish(Codec.encode(n), to: fleet.emailQueue, id: n.id)
-        try await eventually("the notification dead-lettered") { try fleet.depth(fleet.emailDLQ) == 1 }
+        try await waitFor("the notification dead-lettered") { try fleet.depth(fleet.emailDLQ) == 1 }
         await worker.stop()
         let d = try #require(try fleet.contents(fleet.emailDLQ).first)
         #expect(sink.attempts(n.id) == 3)
@@ -98,15 +99,15 @@ struct RunningWorker {
     }
 
     @Test func permanentFailureEndsInTheDLQWithReasonAndHeaders() async throws {
-        let fleet = try Fleet()
+        let fleet = try await TestNamespace()
         defer { fleet.close() }
         let sink = SinkLog(failure: .permanent(.clientError, "550 5.1.1 mailbox unavailable"))
-        let worker = try RunningWorker(fleet, sink: sink)
+        let worker = try FakeEmailWorker(fleet, sink: sink)
         let n = Sample.notification("n-permanent")
         let body = Codec.encode(n) + Array("  ".utf8)  // bytes a re-encoding would not keep
         let before = Date().addingTimeInterval(-1)
         try fleet.publish(body, to: fleet.emailQueue, id: n.id)
-        try await eventually("the notification dead-lettered") { try fleet.depth(fleet.emailDLQ) == 1 }
+        try await waitFor("the notification dead-lettered") { try fleet.depth(fleet.emailDLQ) == 1 }
         await worker.stop()
 
         let d = try #require(try fleet.contents(fleet.emailDLQ).first)
@@ -137,13 +138,13 @@ struct RunningWorker {
     }
 
     @Test func replayAfterTheSinkIsFixedDeliversIt() async throws {
-        let fleet = try Fleet()
+        let fleet = try await TestNamespace()
         defer { fleet.close() }
         let sink = SinkLog(failure: .permanent(.authError, "535 authentication failed"))
-        let worker = try RunningWorker(fleet, sink: sink)
+        let worker = try FakeEmailWorker(fleet, sink: sink)
         let n = Sample.notification("n-replay")
         try fleet.publish(Codec.encode(n), to: fleet.emailQueue, id: n.id)
-        try await eventually("the notification dead-lettered") { try fleet.depth(fleet.emailDLQ) == 1 }
+        try await waitFor("the notification dead-lettered") { try fleet.depth(fleet.emailDLQ) == 1 }
         #expect(sink.delivered.isEmpty)
 
         sink.failure.withLock { $0 = nil }  // the operator fixed the SMTP password
@@ -151,23 +152,23 @@ struct RunningWorker {
         #expect(code == 0, "\(out.stderr)")
         #expect(out.lines.first?.hasPrefix("moved  n-replay") == true, "\(out.stdout)")
         #expect(out.lines.last == "replayed 1 of 1 examined in \(fleet.emailDLQ); 0 left in place")
-        try await eventually("the replayed notification delivered") { sink.delivered == [n.id] }
+        try await waitFor("the replayed notification delivered") { sink.delivered == [n.id] }
         await worker.stop()
         #expect(try fleet.depth(fleet.emailDLQ) == 0)
         #expect(sink.attempts(n.id) == 2)
     }
 
     @Test func poisonMessageIsDeadLetteredAndDoesNotStopTheOthers() async throws {
-        let fleet = try Fleet()
+        let fleet = try await TestNamespace()
         defer { fleet.close() }
         let sink = SinkLog()
         let poison = Array("{\"v\":1,\"id\":".utf8) + [0xFF, 0xFE]
         try fleet.publish(poison, to: fleet.emailQueue, id: "poison")
         let good = [Sample.notification("n-after-1"), Sample.notification("n-after-2")]
         for n in good { try fleet.publish(Codec.encode(n), to: fleet.emailQueue, id: n.id) }
-        let worker = try RunningWorker(fleet, sink: sink)
-        try await eventually("the messages behind the poison delivered") { Set(sink.delivered) == Set(good.map(\.id)) }
-        try await eventually("the poison dead-lettered") { try fleet.depth(fleet.emailDLQ) == 1 }
+        let worker = try FakeEmailWorker(fleet, sink: sink)
+        try await waitFor("the messages behind the poison delivered") { Set(sink.delivered) == Set(good.map(\.id)) }
+        try await waitFor("the poison dead-lettered") { try fleet.depth(fleet.emailDLQ) == 1 }
         await worker.stop()
         let d = try #require(try fleet.contents(fleet.emailDLQ).first)
         #expect(d.body == poison)

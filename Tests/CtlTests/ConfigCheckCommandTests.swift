@@ -1,9 +1,10 @@
 import Ctl
 import Foundation
 import Testing
+import TestSupport
 
 @Suite struct ConfigCheckCommandTests {
-    static let local = Paths.packageRoot.appendingPathComponent("deploy/local/klaxon.yaml").path
+    static let local = TestEnvironment.root.appendingPathComponent("deploy/local/klaxon.yaml").path
 
     func temp(_ yaml: String) throws -> String {
         let path = FileManager.default.temporaryDirectory.appendingPathComponent("klaxonctl-check-\(UUID().uuidString).yaml").path
@@ -12,7 +13,7 @@ import Testing
     }
 
     @Test func validConfigPrintsOkAndASummary() async throws {
-        let (code, out) = await ctl(["config", "check", Self.local], environment: demoEnvironment(repoRoot: Paths.packageRoot))
+        let (code, out) = await ctl(["config", "check", Self.local], environment: demoEnvironment(repoRoot: TestEnvironment.root))
         #expect(code == 0, "\(out.stderr)")
         #expect(out.lines.first == "ok: \(Self.local)")
         #expect(out.stdout.contains("namespace klaxon, quorum queues"))

@@ -3,6 +3,7 @@ import AlertCore
 import Ctl
 import Foundation
 import Testing
+import TestSupport
 
 /// Parses `--json` output: one object per line.
 func jsonLines(_ out: CapturedOutput) throws -> [[String: Any]] {
@@ -16,7 +17,7 @@ func jsonLines(_ out: CapturedOutput) throws -> [[String: Any]] {
 
 @Suite struct DLQCommandTests {
     /// Seeds the email DLQ with `count` dead letters n1…nN; odd ones team=a, even team=b.
-    func seed(_ fleet: Fleet, count: Int, reason: (Int) -> String = { _ in "permanent clientError: 550 mailbox unavailable" }) throws -> [String] {
+    func seed(_ fleet: TestNamespace, count: Int, reason: (Int) -> String = { _ in "permanent clientError: 550 mailbox unavailable" }) throws -> [String] {
         var ids: [String] = []
         for i in 1...count {
             let n = Sample.notification("n\(i)", labels: ["team": i % 2 == 1 ? "a" : "b"], title: "Alert \(i)")
@@ -27,7 +28,7 @@ func jsonLines(_ out: CapturedOutput) throws -> [[String: Any]] {
     }
 
     @Test func peekNeitherRemovesNorReorders() async throws {
-        let fleet = try Fleet()
+        let fleet = try await TestNamespace()
         defer { fleet.close() }
         let ids = try seed(fleet, count: 6)
         let (c1, o1) = await ctl(fleet.ctlArgs("dlq", "peek", "notify.email", "--limit", "3"))
@@ -61,7 +62,7 @@ func jsonLines(_ out: CapturedOutput) throws -> [[String: Any]] {
     }
 
     @Test func replayMovesTheSelectedAndKeepsTheRestInOrder() async throws {
-        let fleet = try Fleet()
+        let fleet = try await TestNamespace()
         defer { fleet.close() }
         let ids = try seed(fleet, count: 6) { $0 == 4 ? "transient timeout: SMTP server did not answer" : "permanent clientError: 550" }
         let original = try fleet.contents(fleet.emailDLQ)
@@ -105,7 +106,7 @@ func jsonLines(_ out: CapturedOutput) throws -> [[String: Any]] {
     }
 
     @Test func replayKeepsAMessageItCannotRoute() async throws {
-        let fleet = try Fleet()
+        let fleet = try await TestNamespace()
         defer { fleet.close() }
         let n = Sample.notification("n-lost")
         var headers = Sample.deadLetterHeaders(queue: fleet.emailQueue, reason: "permanent clientError: x")
@@ -119,7 +120,7 @@ func jsonLines(_ out: CapturedOutput) throws -> [[String: Any]] {
     }
 
     @Test func purgeNeedsYes() async throws {
-        let fleet = try Fleet()
+        let fleet = try await TestNamespace()
         defer { fleet.close() }
         _ = try seed(fleet, count: 2)
         let (c1, o1) = await ctl(fleet.ctlArgs("dlq", "purge", "notify.email"))
@@ -133,7 +134,7 @@ func jsonLines(_ out: CapturedOutput) throws -> [[String: Any]] {
     }
 
     @Test func exitCodes() async throws {
-        let fleet = try Fleet(declare: false)
+        let fleet = try await TestNamespace(declare: false)
         defer { fleet.close() }
         // Queue not found: not a DLQ of the namespace, or not declared on the broker.
         let (c1, o1) = await ctl(fleet.ctlArgs("dlq", "peek", "notify.pager"))

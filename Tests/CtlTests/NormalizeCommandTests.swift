@@ -2,9 +2,10 @@ import AlertCore
 import Ctl
 import Foundation
 import Testing
+import TestSupport
 
 @Suite struct NormalizeCommandTests {
-    static let am = Paths.samples.appendingPathComponent("alertmanager")
+    static let am = TestEnvironment.samples.appendingPathComponent("alertmanager")
 
     @Test func alertmanagerSamplePrintsOneAlertPerLine() async throws {
         let path = Self.am.appendingPathComponent("am_firing_two_alerts_oncall_example.json").path

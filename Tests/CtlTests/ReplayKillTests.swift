@@ -2,16 +2,14 @@ import AMQP
 import AlertCore
 import Foundation
 import Testing
+import TestSupport
 
 @Suite struct ReplayKillTests {
     /// `replay` killed with SIGKILL mid-run: every message is still in the DLQ or in its origin
     /// queue (possibly both), none is missing.
     @Test func replayKilledMidRunLosesNothing() async throws {
-        let binary = Paths.klaxonctl.path
-        guard FileManager.default.isExecutableFile(atPath: binary) else {
-            throw TestFailure("\(binary) is missing: build it first (swift build)")
-        }
-        let fleet = try Fleet()
+        let binary = try TestEnvironment.binary("klaxonctl")
+        let fleet = try await TestNamespace()
         defer { fleet.close() }
         let ids = (1...30).map { "k\($0)" }
         for id in ids {
@@ -42,7 +40,7 @@ import Testing
         #expect(movedBeforeKill < ids.count, "the kill came mid-run")
 
         // The broker gives back what the killed process held once it notices the dead socket.
-        try await eventually("the killed run's messages given back") {
+        try await waitFor("the killed run's messages given back") {
             try fleet.depth(fleet.emailDLQ) + fleet.depth(fleet.emailQueue) >= ids.count
         }
         let inDLQ = try fleet.contents(fleet.emailDLQ).compactMap(\.notificationID)

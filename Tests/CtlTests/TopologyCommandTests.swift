@@ -3,16 +3,17 @@ import AlertCore
 import Foundation
 import Testing
 import WorkerKit
+import TestSupport
 
 @Suite struct TopologyCommandTests {
     func exists(_ queue: String) -> Bool {
-        guard let c = try? AMQPConnection(url: AMQPURL(Fleet.amqpURL)!, heartbeatSeconds: 0) else { return false }
+        guard let c = try? AMQPConnection(url: AMQPURL(TestEnvironment.amqpURL)!, heartbeatSeconds: 0) else { return false }
         defer { c.close() }
         return (try? c.inspectQueue(queue)) != nil
     }
 
     @Test func declareThenDeleteEveryQueueOfTheNamespace() async throws {
-        let fleet = try Fleet(declare: false)
+        let fleet = try await TestNamespace(declare: false)
         defer { fleet.close() }
         let names = BrokerTopology(config: fleet.config).queueNames
         #expect(names.count == fleet.topology.workQueues.count * 4)  // queue, DLQ, two delay queues
@@ -33,7 +34,7 @@ import WorkerKit
     }
 
     @Test func deleteRefusesWhileQueuesHoldMessages() async throws {
-        let fleet = try Fleet()
+        let fleet = try await TestNamespace()
         defer { fleet.close() }
         let publisher = try WorkerHost.makePublisher(config: fleet.config, metrics: Metrics())
         try await publisher.publish(OutboundMessage(exchange: fleet.topology.exchange, routingKey: fleet.emailDLQ, body: Array("{}".utf8)))

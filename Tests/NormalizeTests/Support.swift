@@ -1,13 +1,12 @@
 import Foundation
 import Testing
 @testable import AlertCore
+import TestSupport
 
 /// The shared sample corpus, `../shared/samples/inbound` beside the package root. Never copied
 /// into the repository: a missing corpus fails the tests that need it, saying where it looked.
 enum Samples {
-    static let root: URL = URL(fileURLWithPath: #filePath)
-        .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-        .appendingPathComponent("../shared/samples/inbound").standardizedFileURL
+    static let root: URL = TestEnvironment.samples.standardizedFileURL
 
     struct Missing: Error, CustomStringConvertible {
         var description: String

@@ -2,6 +2,7 @@ import AlertCore
 import Foundation
 import Notify
 import Testing
+import TestSupport
 
 /// ChatSender and ChatComposer against the fake robots (scripts/sinks/chat_sink.py), which
 /// recompute signatures as the platforms do and check body shape, mentions and sizes.

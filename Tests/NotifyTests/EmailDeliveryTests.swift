@@ -2,6 +2,7 @@
 import Foundation
 import Notify
 import Testing
+import TestSupport
 
 /// End to end against the real aiosmtpd sink (scripts/sinks/mail_sink.py), started per test on
 /// 127.0.0.1 and a free port. A sink that cannot start fails the test with its reason.
@@ -54,9 +55,9 @@ struct EmailDeliveryTests {
     }
 
     @Test func startTLSWithAuth() async throws {
-        let dir = try TestPaths.tempDir("cert")
+        let dir = try TestEnvironment.temporaryDirectory("cert")
         defer { try? FileManager.default.removeItem(at: dir) }
-        let (cert, key) = try TestNetwork.selfSignedCertificate(in: dir)
+        let (cert, key) = try TestCertificate.selfSigned(in: dir)
         let sink = try await MailSink.start(["--starttls", "--cert", cert, "--key", key, "--auth", "alice:\(Self.password)"])
         defer { sink.stop() }
         let notifier = try EmailNotifier(config: Fixtures.emailConfig(
@@ -69,9 +70,9 @@ struct EmailDeliveryTests {
     }
 
     @Test func implicitTLSWithAuth() async throws {
-        let dir = try TestPaths.tempDir("cert")
+        let dir = try TestEnvironment.temporaryDirectory("cert")
         defer { try? FileManager.default.removeItem(at: dir) }
-        let (cert, key) = try TestNetwork.selfSignedCertificate(in: dir)
+        let (cert, key) = try TestCertificate.selfSigned(in: dir)
         let sink = try await MailSink.start(["--tls", "--cert", cert, "--key", key, "--auth", "alice:\(Self.password)"])
         defer { sink.stop() }
         let notifier = try EmailNotifier(config: Fixtures.emailConfig(
@@ -84,9 +85,9 @@ struct EmailDeliveryTests {
     }
 
     @Test func wrongPasswordIsPermanentAuthErrorWithoutThePassword() async throws {
-        let dir = try TestPaths.tempDir("cert")
+        let dir = try TestEnvironment.temporaryDirectory("cert")
         defer { try? FileManager.default.removeItem(at: dir) }
-        let (cert, key) = try TestNetwork.selfSignedCertificate(in: dir)
+        let (cert, key) = try TestCertificate.selfSigned(in: dir)
         let sink = try await MailSink.start(["--starttls", "--cert", cert, "--key", key, "--auth", "alice:right-password"])
         defer { sink.stop() }
         let notifier = try EmailNotifier(config: Fixtures.emailConfig(
@@ -120,7 +121,7 @@ struct EmailDeliveryTests {
     }
 
     @Test func serverDownIsTransientNetworkError() async throws {
-        let port = try TestNetwork.closedPort()
+        let port = freePort()
         let notifier = try EmailNotifier(config: Fixtures.emailConfig(
             port: port, security: .starttls, username: "alice", password: Self.password))
         let e = await deliveryError { try await notifier.send(Fixtures.notification()) }
@@ -130,9 +131,9 @@ struct EmailDeliveryTests {
     }
 
     @Test func silentServerIsTransientTimeout() async throws {
-        let (fd, port) = try TestNetwork.silentServer()
-        defer { close(fd) }
-        let notifier = try EmailNotifier(config: Fixtures.emailConfig(port: port, timeoutMillis: 1000))
+        let silent = try SilentListener()
+        defer { withExtendedLifetime(silent) {} }
+        let notifier = try EmailNotifier(config: Fixtures.emailConfig(port: silent.port, timeoutMillis: 1000))
         let started = ContinuousClock.now
         let e = await deliveryError { try await notifier.send(Fixtures.notification()) }
         #expect(e?.kind == .transient && e?.reason == .timeout, "got \(String(describing: e))")
@@ -153,15 +154,24 @@ struct EmailDeliveryTests {
         #expect(sink.storedCount == 0, "nothing may be sent in clear")
     }
 
-    @Test func concurrentSendsAllArrive() async throws {
-        let sink = try await MailSink.start()
+    @Test func concurrentSendsOverlapUpToTheConfiguredConcurrency() async throws {
+        // The sink holds each message half a second in DATA and records how many it held at
+        // once (`concurrent`): a notifier sending one message at a time never has two there,
+        // however fast or slow the machine. No clock is read by the test.
+        let sink = try await MailSink.start(["--delay-data", "0.5"])
         defer { sink.stop() }
         let notifier = try EmailNotifier(config: Fixtures.emailConfig(port: sink.port, concurrency: 3))
         try await withThrowingTaskGroup(of: Void.self) { group in
-            for i in 0..<12 { group.addTask { try await notifier.send(Fixtures.notification(id: "c-\(i)")) } }
+            for i in 0..<12 { group.addTask { try await notifier.send(Fixtures.notification(id: "c-\(i)", title: "Concurrent \(i)")) } }
             try await group.waitForAll()
         }
-        _ = try await sink.message(12)
+        var received: [MailSink.Received] = []
+        for seq in 1...12 { received.append(try await sink.message(seq)) }
         #expect(sink.storedCount == 12)
+        let subjects = try received.map { try ParsedMail.decode(try ParsedMail($0.eml).header("Subject") ?? "") }
+        #expect(Set(subjects) == Set((0..<12).map { "[FIRING][critical] Concurrent \($0)" }), "every notification arrives once")
+        let peak = received.map(\.concurrent).max() ?? 0
+        #expect(peak >= 2, "the sink never held two messages at once: sends did not overlap (\(received.map(\.concurrent)))")
+        #expect(peak <= 3, "more parallel sessions than email.concurrency (3): \(received.map(\.concurrent))")
     }
 }

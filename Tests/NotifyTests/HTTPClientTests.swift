@@ -2,6 +2,7 @@ import AlertCore
 import CurlClient
 import Foundation
 import Testing
+import TestSupport
 
 /// HTTPClient against python's http.server on 127.0.0.1 (started by the test, free port).
 @Suite("HTTPClient against a loopback HTTP server")
@@ -32,13 +33,13 @@ struct HTTPClientTests {
     """#
 
     func startServer() async throws -> (ChildProcess, Int) {
-        let child = ChildProcess(name: "http_sink", executable: TestPaths.python, arguments: ["-c", Self.server])
-        return (child, try await child.start(readyPrefix: "http_sink: listening on "))
+        let child = try ChildProcess(TestEnvironment.python, ["-c", Self.server])
+        return (child, try await child.waitForListeningPort(prefix: "http_sink: listening on "))
     }
 
     @Test func postSendsBodyAndHeadersAndReturnsStatus() async throws {
         let (server, port) = try await startServer()
-        defer { server.stop() }
+        defer { server.kill() }
         let client = HTTPClient()
         let body = #"{"msgtype":"text","text":{"content":"磁盘告警 диск"}}"#
         let big = String(repeating: "x", count: 2_000_000)
@@ -66,7 +67,7 @@ struct HTTPClientTests {
     }
 
     @Test func transportFailuresAreTransientAndHideTheURLsSecrets() async throws {
-        let port = try TestNetwork.closedPort()
+        let port = freePort()
         let client = HTTPClient()
         do {
             _ = try client.post(url: "http://127.0.0.1:\(port)/robot/send?access_token=tok-SECRET", headers: [],
@@ -81,7 +82,7 @@ struct HTTPClientTests {
 
     @Test func slowServerIsTransientTimeout() async throws {
         let (server, port) = try await startServer()
-        defer { server.stop() }
+        defer { server.kill() }
         let client = HTTPClient()
         let outcome: Result<(status: Int, body: Data), DeliveryError> = await Task.detached {
             Result { () throws(DeliveryError) in

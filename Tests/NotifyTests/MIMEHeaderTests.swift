@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 @testable import Notify
+import TestSupport
 
 @Suite("RFC 2047 subjects and RFC 5322 dates")
 struct MIMEHeaderTests {

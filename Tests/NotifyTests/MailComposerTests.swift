@@ -2,6 +2,7 @@ import AlertCore
 import Foundation
 import Testing
 @testable import Notify
+import TestSupport
 
 @Suite("MailComposer: message structure and threading")
 struct MailComposerTests {

@@ -1,5 +1,6 @@
 import Foundation
 import Templates
+import TestSupport
 
 /// The official Mustache spec, read from `../shared/mustache-spec/` beside the package root.
 /// The files are never copied into the repository.
@@ -7,13 +8,7 @@ enum MustacheSpec {
     /// The spec files every case of which must pass (lambdas are optional and not implemented).
     static let files = ["interpolation", "sections", "inverted", "comments", "delimiters", "partials"]
 
-    /// `Tests/TemplatesTests/<this file>` is three levels below the package root.
-    static let directory: URL = URL(fileURLWithPath: #filePath)
-        .deletingLastPathComponent()
-        .deletingLastPathComponent()
-        .deletingLastPathComponent()
-        .appendingPathComponent("../shared/mustache-spec")
-        .standardizedFileURL
+    static let directory: URL = TestEnvironment.shared.appendingPathComponent("mustache-spec").standardizedFileURL
 
     /// Every case of every file, or a single `.loadFailure` saying why none could be read, so
     /// that a missing spec directory fails the run instead of running zero cases.

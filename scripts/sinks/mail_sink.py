@@ -7,10 +7,15 @@
         [--auth user:pass]                 # require AUTH (PLAIN/LOGIN) before MAIL
         [--fail-rcpt ADDR=CODE ...]        # RCPT TO:<ADDR> answers CODE (e.g. 550, 451)
         [--delay-rcpt SECONDS]             # stall before answering RCPT (a slow server)
+        [--delay-data SECONDS]             # hold each message before answering DATA
 
 Each accepted message becomes DIR/<seq>.eml (the bytes received after DATA, dot-unstuffed)
-and then DIR/<seq>.json ({"seq", "mail_from", "rcpt_tos", "peer", "tls", "auth_user"}), each
-written to a temporary name and renamed, so a reader that sees the .json finds both complete.
+and then DIR/<seq>.json ({"seq", "mail_from", "rcpt_tos", "peer", "tls", "auth_user",
+"concurrent"}), each written to a temporary name and renamed, so a reader that sees the .json
+finds both complete. "concurrent" is how many messages (this one included) were in DATA at once
+when it arrived: with --delay-data, above 1 proves the client sends over parallel sessions.
+Each RCPT TO is printed (`mail_sink: rcpt ADDR`) before any --delay-rcpt stall, so a test
+knows a delivery is under way.
 `--listen HOST:0` picks a free port. Prints `mail_sink: listening on HOST:PORT` once it
 accepts connections; exits 0 on SIGTERM or SIGINT.
 """
@@ -39,6 +44,8 @@ def parse_args(argv):
     p.add_argument("--auth", help="user:pass required before MAIL")
     p.add_argument("--delay-rcpt", type=float, default=0.0, metavar="SECONDS",
                    help="wait this long before answering each RCPT TO (tests of in-flight work)")
+    p.add_argument("--delay-data", type=float, default=0.0, metavar="SECONDS",
+                   help="hold each message this long before answering DATA (tests of parallel senders)")
     p.add_argument("--fail-rcpt", action="append", default=[], metavar="ADDR=CODE",
                    help="answer RCPT TO for ADDR with CODE (4xx or 5xx); repeatable")
     a = p.parse_args(argv)
@@ -62,13 +69,16 @@ def parse_args(argv):
 class Sink:
     """aiosmtpd handler: refuses configured recipients, stores accepted messages."""
 
-    def __init__(self, directory, failures, delay_rcpt=0.0):
+    def __init__(self, directory, failures, delay_rcpt=0.0, delay_data=0.0):
         self.directory = directory
         self.failures = failures
         self.delay_rcpt = delay_rcpt
+        self.delay_data = delay_data
         self.seq = 0
+        self.in_data = 0  # messages between DATA and its answer, across sessions
 
     async def handle_RCPT(self, server, session, envelope, address, rcpt_options):
+        print(f"mail_sink: rcpt {address}", flush=True)
         if self.delay_rcpt > 0:
             await asyncio.sleep(self.delay_rcpt)
         code = self.failures.get(address.lower())
@@ -80,6 +90,16 @@ class Sink:
         return "250 OK"
 
     async def handle_DATA(self, server, session, envelope):
+        self.in_data += 1
+        concurrent = self.in_data
+        try:
+            if self.delay_data > 0:
+                await asyncio.sleep(self.delay_data)
+            return self._store(server, session, envelope, concurrent)
+        finally:
+            self.in_data -= 1
+
+    def _store(self, server, session, envelope, concurrent):
         self.seq += 1
         name = f"{self.seq:06d}"
         user = session.auth_data.login.decode() if isinstance(session.auth_data, LoginPassword) else None
@@ -90,6 +110,7 @@ class Sink:
             "peer": f"{session.peer[0]}:{session.peer[1]}" if session.peer else None,
             "tls": "yes" if server.transport.get_extra_info("ssl_object") is not None else "no",
             "auth_user": user,
+            "concurrent": concurrent,
         }
         content = envelope.original_content or envelope.content
         if isinstance(content, str):
@@ -125,7 +146,7 @@ async def main(a):
     if a.starttls or a.tls:
         context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
         context.load_cert_chain(a.cert, a.key)
-    handler = Sink(a.dir, a.failures, a.delay_rcpt)
+    handler = Sink(a.dir, a.failures, a.delay_rcpt, a.delay_data)
     kwargs = {"hostname": "mail-sink.local", "ident": "Klaxon mail_sink"}
     if a.starttls:
         kwargs.update(tls_context=context, require_starttls=True)

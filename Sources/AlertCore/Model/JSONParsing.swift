@@ -24,6 +24,20 @@ public enum JSONParsing {
     /// Parses an untrusted body: rejects invalid UTF-8, nesting deeper than the limit (checked by
     /// a scan before the parser recurses), and anything that is not JSON.
     public static func parse(_ bytes: [UInt8], limits: JSONLimits = JSONLimits()) throws(PayloadError) -> JSONValue {
+        try parseNotingReader(bytes, limits: limits).value
+    }
+
+    /// Which reader produced a parsed value.
+    enum Reader: Sendable, Equatable {
+        /// `JSONReader`, the fast path every well-formed plain document should take.
+        case fast
+        /// `JSONDecoder`, for what the fast reader left to it (doubtful or invalid input).
+        case decoder
+    }
+
+    /// `parse`, also saying which reader produced the value, so tests can prove that the fast
+    /// path is taken (the two readers agree on every value, so the value alone cannot tell).
+    static func parseNotingReader(_ bytes: [UInt8], limits: JSONLimits = JSONLimits()) throws(PayloadError) -> (value: JSONValue, reader: Reader) {
         if bytes.isEmpty { throw PayloadError(path: "$", reason: "empty body; expected a JSON document") }
         guard String(validating: bytes, as: UTF8.self) != nil else {
             throw PayloadError(path: "$", reason: "body is not valid UTF-8")
@@ -36,11 +50,11 @@ public enum JSONParsing {
         // JSONDecoder costs a thrown DecodingError per node (its init tries Bool, Double,
         // String… in turn) and was 35-40% of the gateway's CPU under load. The reader gives up
         // (nil) on anything invalid or doubtful, and the decoder below then decides.
-        if let value = JSONReader.read(bytes) { return value }
+        if let value = JSONReader.read(bytes) { return (value, .fast) }
         let data = Data(bytes)
         // Slow path, for invalid documents: the decoder's error message names the problem.
         do {
-            return try JSONDecoder().decode(JSONValue.self, from: data)
+            return (try JSONDecoder().decode(JSONValue.self, from: data), .decoder)
         } catch {
             throw PayloadError(path: "$", reason: "malformed JSON: \(describe(error))")
         }
