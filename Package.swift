@@ -63,18 +63,18 @@ let package = Package(
         // The processes' logic, each a library so tests run them in-process.
         // docs/openapi.json is compiled in (Sources/Gateway/openapi.json links to it): the binary
         // serves the repository's one document without reading files at run time.
-        .target(name: "Gateway", dependencies: ["AlertCore", "WorkerKit", "AMQP", "HTTPServer", "Signing"],
+        .target(name: "Gateway", dependencies: ["AlertCore", "WorkerKit", "AMQP", "HTTPServer", "Signing", "OnCall", "OnCallRuntime"],
                 resources: [.embedInCode("openapi.json")], swiftSettings: settings),
         // Who is on call, at run time: the roster from config, iCal files and Redis overrides.
-        .target(name: "OnCallRuntime", dependencies: ["AlertCore", "OnCall", "TimeKit", "ICal", "WorkerKit", "Redis"], swiftSettings: settings),
+        .target(name: "OnCallRuntime", dependencies: ["AlertCore", "OnCall", "TimeKit", "ICal", "WorkerKit", "Redis", "Signing"], swiftSettings: settings),
         // Each worker process links only what it needs: the router and dedup never link libcurl.
         .target(name: "DedupWorker", dependencies: ["AlertCore", "WorkerKit", "AMQP", "Redis"], swiftSettings: settings),
         .target(name: "RouterWorker", dependencies: ["AlertCore", "WorkerKit", "AMQP", "OnCallRuntime"], swiftSettings: settings),
         .target(name: "ChannelWorkers", dependencies: ["AlertCore", "WorkerKit", "AMQP", "Redis", "Notify"], swiftSettings: settings),
-        .target(name: "Ctl", dependencies: ["AlertCore", "WorkerKit", "AMQP", "YAMLConfig"], swiftSettings: settings),
+        .target(name: "Ctl", dependencies: ["AlertCore", "WorkerKit", "AMQP", "YAMLConfig", "OnCall", "OnCallRuntime", "Redis", "TimeKit"], swiftSettings: settings),
 
         // Thin executables.
-        .executableTarget(name: "klaxon-gateway", dependencies: ["Gateway", "WorkerKit"], swiftSettings: settings),
+        .executableTarget(name: "klaxon-gateway", dependencies: ["Gateway", "WorkerKit", "OnCallRuntime"], swiftSettings: settings),
         .executableTarget(name: "klaxon-dedup", dependencies: ["DedupWorker", "WorkerKit"], swiftSettings: settings),
         .executableTarget(name: "klaxon-router", dependencies: ["RouterWorker", "WorkerKit", "OnCallRuntime"], swiftSettings: settings),
         .executableTarget(name: "klaxon-email", dependencies: ["ChannelWorkers", "WorkerKit", "Notify", "AlertCore"], swiftSettings: settings),
@@ -97,9 +97,9 @@ let package = Package(
         .testTarget(name: "TimeKitTests", dependencies: ["TimeKit", "TestSupport"], swiftSettings: settings),
         .testTarget(name: "OnCallTests", dependencies: ["OnCall", "TimeKit", "TestSupport"], swiftSettings: settings),
         .testTarget(name: "ICalTests", dependencies: ["ICal", "OnCall", "TimeKit"], swiftSettings: settings),
-        .testTarget(name: "IntegrationTests", dependencies: ["AlertCore", "AMQP", "Redis", "WorkerKit", "Gateway", "DedupWorker", "RouterWorker", "ChannelWorkers", "YAMLConfig", "HTTPServer", "Notify", "Signing"], swiftSettings: settings),
+        .testTarget(name: "IntegrationTests", dependencies: ["AlertCore", "AMQP", "Redis", "WorkerKit", "Gateway", "DedupWorker", "RouterWorker", "ChannelWorkers", "YAMLConfig", "HTTPServer", "Notify", "Signing", "OnCall", "OnCallRuntime", "ICal"], swiftSettings: settings),
         .testTarget(name: "SigningTests", dependencies: ["Signing"], swiftSettings: settings),
         .testTarget(name: "NotifyTests", dependencies: ["Notify", "AlertCore", "CurlClient", "Signing", "Templates", "YAMLConfig", "HTTPServer"], swiftSettings: settings),
-        .testTarget(name: "CtlTests", dependencies: ["Ctl", "AlertCore", "AMQP", "WorkerKit", "ChannelWorkers", "YAMLConfig", "Redis"], swiftSettings: settings),
+        .testTarget(name: "CtlTests", dependencies: ["Ctl", "AlertCore", "AMQP", "WorkerKit", "ChannelWorkers", "YAMLConfig", "Redis", "OnCall", "OnCallRuntime", "Signing"], swiftSettings: settings),
     ]
 )

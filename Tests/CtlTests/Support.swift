@@ -60,7 +60,8 @@ final class Fleet: @unchecked Sendable {
     let topology: Topology
     let conn: AMQPConnection
 
-    init(declare: Bool = true, extraYAML: String = "") throws {
+    /// `environment` resolves the config's `*_env` secrets.
+    init(declare: Bool = true, extraYAML: String = "", environment: [String: String] = [:]) throws {
         try Fleet.requireServers()
         directory = FileManager.default.temporaryDirectory.appendingPathComponent("klaxonctl-\(namespace)")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
@@ -77,7 +78,7 @@ final class Fleet: @unchecked Sendable {
             \(extraYAML)
             """
         try yaml.write(toFile: configPath, atomically: true, encoding: .utf8)
-        config = try ConfigLoader.load(path: configPath, environment: [:])
+        config = try ConfigLoader.load(path: configPath, environment: environment)
         topology = Topology(namespace: namespace)
         conn = try AMQPConnection(url: AMQPURL(Fleet.amqpURL)!, heartbeatSeconds: 0)
         try conn.confirmSelect()
