@@ -18,7 +18,7 @@ import Testing
                                      "db        alice   Alice Zhang  layer 0 (daily)  2026-03-02T20:00:00+01:00"])
 
         let add = await ctl(f.ctlArgs("oncall", "override", "add", "db", "--person", "carol", "--covering", "alice",
-                                      "--from", "2026-03-02T09:30:00+01:00", "--to", "2026-03-02T12:00:00+01:00", "--by", "ops"))
+                                      "--from", "2026-03-02T09:00:00+01:00", "--to", "2026-03-02T12:00:00+01:00", "--by", "ops"))
         #expect(add.code == 0, "\(add.out.stderr)")
         let id = try #require(add.out.lines.first)
         #expect(id.wholeMatch(of: /ov-[0-9a-f]{8}/) != nil, "\(id)")
@@ -36,15 +36,21 @@ import Testing
         #expect(people.first?["override"] as? String == id)
         #expect(people.first?["until"] as? String == "2026-03-02T12:00:00+01:00")
 
+        // The override starts at alice's hand-off: she has no sliver of a shift before it.
+        let shifts = await ctl(f.ctlArgs("oncall", "shifts", "db", "--from", "2026-03-02", "--to", "2026-03-03"))
+        #expect(shifts.out.lines == ["PERSON  NAME         START                      END                        SOURCE",
+                                     "bob     Bob Li       2026-03-02T08:00:00+01:00  2026-03-02T09:00:00+01:00  layer 0 (daily)",
+                                     "carol   Carol        2026-03-02T09:00:00+01:00  2026-03-02T12:00:00+01:00  override \(id)",
+                                     "alice   Alice Zhang  2026-03-02T12:00:00+01:00  2026-03-02T20:00:00+01:00  layer 0 (daily)"])
         let list = await ctl(f.ctlArgs("oncall", "override", "list"))
         #expect(list.out.lines == ["ID           SCHEDULE  PERSON  COVERING  FROM                       TO                         BY",
-                                   "\(id)  db        carol   alice     2026-03-02T09:30:00+01:00  2026-03-02T12:00:00+01:00  ops"])
+                                   "\(id)  db        carol   alice     2026-03-02T09:00:00+01:00  2026-03-02T12:00:00+01:00  ops"])
         let listJSON = await ctl(f.ctlArgs("oncall", "override", "list", "db", "--json"))
         let stored = try json(#require(listJSON.out.lines.first))
         #expect(stored["id"] as? String == id)
         #expect(stored["person"] as? String == "carol")
         #expect(stored["covering"] as? String == "alice")
-        #expect(stored["from"] as? String == "2026-03-02T08:30:00.000Z")
+        #expect(stored["from"] as? String == "2026-03-02T08:00:00.000Z")
         #expect(stored["createdBy"] as? String == "ops")
         #expect(await ctl(f.ctlArgs("oncall", "override", "list", "web ops")).out.lines.count == 1, "header only")
 
