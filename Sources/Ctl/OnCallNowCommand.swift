@@ -18,7 +18,10 @@ enum OnCallNowCommand {
         let names = try a.positional.first.map { name throws(CtlError) in [try ctx.schedule(name).name] } ?? ctx.config.schedules.map(\.name).sorted()
         let zone = a.positional.first.flatMap { n in ctx.config.schedules.first { $0.name == n }?.timeZone } ?? .gmt
         let at = try a.value("at").map { t throws(CtlError) in try OnCallContext.time(t, option: "--at", zone: zone) } ?? Date()
-        if names.isEmpty { io.err("klaxonctl: \(ctx.configPath) defines no schedules") }
+        if names.isEmpty {
+            io.err("klaxonctl: \(ctx.configPath) defines no schedules")
+            return .ok
+        }
         let (roster, degraded) = ctx.roster(from: at, to: at.addingTimeInterval(lookAhead), io: io)
         var rows: [[String]] = []
         for name in names {
