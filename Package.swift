@@ -63,10 +63,10 @@ let package = Package(
         // The processes' logic, each a library so tests run them in-process.
         // docs/openapi.json is compiled in (Sources/Gateway/openapi.json links to it): the binary
         // serves the repository's one document without reading files at run time.
-        .target(name: "Gateway", dependencies: ["AlertCore", "WorkerKit", "AMQP", "HTTPServer", "Signing"],
+        .target(name: "Gateway", dependencies: ["AlertCore", "WorkerKit", "AMQP", "HTTPServer", "Signing", "OnCall", "OnCallRuntime"],
                 resources: [.embedInCode("openapi.json")], swiftSettings: settings),
         // Who is on call, at run time: the roster from config, iCal files and Redis overrides.
-        .target(name: "OnCallRuntime", dependencies: ["AlertCore", "OnCall", "TimeKit", "ICal", "WorkerKit", "Redis"], swiftSettings: settings),
+        .target(name: "OnCallRuntime", dependencies: ["AlertCore", "OnCall", "TimeKit", "ICal", "WorkerKit", "Redis", "Signing"], swiftSettings: settings),
         // Fetches URL calendars into Redis (klaxonctl oncall sync-calendars): the only on-call
         // part that links an HTTP client, so no long-running process needs one for calendars.
         .target(name: "CalendarSync", dependencies: ["AlertCore", "OnCallRuntime", "CurlClient", "Blocking"], swiftSettings: settings),
@@ -74,10 +74,10 @@ let package = Package(
         .target(name: "DedupWorker", dependencies: ["AlertCore", "WorkerKit", "AMQP", "Redis"], swiftSettings: settings),
         .target(name: "RouterWorker", dependencies: ["AlertCore", "WorkerKit", "AMQP", "OnCallRuntime"], swiftSettings: settings),
         .target(name: "ChannelWorkers", dependencies: ["AlertCore", "WorkerKit", "AMQP", "Redis", "Notify"], swiftSettings: settings),
-        .target(name: "Ctl", dependencies: ["AlertCore", "WorkerKit", "AMQP", "YAMLConfig"], swiftSettings: settings),
+        .target(name: "Ctl", dependencies: ["AlertCore", "WorkerKit", "AMQP", "YAMLConfig", "OnCall", "OnCallRuntime", "Redis", "TimeKit"], swiftSettings: settings),
 
         // Thin executables.
-        .executableTarget(name: "klaxon-gateway", dependencies: ["Gateway", "WorkerKit"], swiftSettings: settings),
+        .executableTarget(name: "klaxon-gateway", dependencies: ["Gateway", "WorkerKit", "OnCallRuntime"], swiftSettings: settings),
         .executableTarget(name: "klaxon-dedup", dependencies: ["DedupWorker", "WorkerKit"], swiftSettings: settings),
         .executableTarget(name: "klaxon-router", dependencies: ["RouterWorker", "WorkerKit", "OnCallRuntime"], swiftSettings: settings),
         .executableTarget(name: "klaxon-email", dependencies: ["ChannelWorkers", "WorkerKit", "Notify", "AlertCore"], swiftSettings: settings),
@@ -108,7 +108,7 @@ let package = Package(
         .testTarget(name: "OnCallTests", dependencies: ["OnCall", "TimeKit", "TestSupport"], swiftSettings: settings),
         .testTarget(name: "ICalTests", dependencies: ["ICal", "OnCall", "TimeKit"], swiftSettings: settings),
         .testTarget(name: "HTTPServerTests", dependencies: ["HTTPServer"], swiftSettings: settings),
-        .testTarget(name: "GatewayTests", dependencies: ["Gateway", "AlertCore", "AMQP", "WorkerKit", "HTTPServer", "Signing", "YAMLConfig", "TestSupport"], swiftSettings: settings),
+        .testTarget(name: "GatewayTests", dependencies: ["Gateway", "AlertCore", "AMQP", "WorkerKit", "HTTPServer", "Signing", "YAMLConfig", "OnCall", "OnCallRuntime", "ICal", "Redis", "TestSupport"], swiftSettings: settings),
         .testTarget(name: "DedupWorkerTests", dependencies: ["DedupWorker", "AlertCore", "AMQP", "Redis", "WorkerKit", "YAMLConfig", "TestSupport", "TestFakes"],
                     swiftSettings: settings),
         .testTarget(name: "RouterWorkerTests", dependencies: ["RouterWorker", "AlertCore", "AMQP", "Redis", "WorkerKit", "YAMLConfig", "OnCallRuntime", "CalendarSync",
@@ -119,6 +119,6 @@ let package = Package(
         .testTarget(name: "FleetTests", dependencies: ["Gateway", "RouterWorker", "AlertCore", "AMQP", "WorkerKit", "TestSupport"], swiftSettings: settings),
         .testTarget(name: "SigningTests", dependencies: ["Signing"], swiftSettings: settings),
         .testTarget(name: "NotifyTests", dependencies: ["Notify", "AlertCore", "CurlClient", "Signing", "Templates", "YAMLConfig", "HTTPServer", "TestSupport"], swiftSettings: settings),
-        .testTarget(name: "CtlTests", dependencies: ["Ctl", "AlertCore", "AMQP", "WorkerKit", "ChannelWorkers", "YAMLConfig", "Redis", "TestSupport"], swiftSettings: settings),
+        .testTarget(name: "CtlTests", dependencies: ["Ctl", "AlertCore", "AMQP", "WorkerKit", "ChannelWorkers", "YAMLConfig", "Redis", "OnCall", "OnCallRuntime", "Signing", "TestSupport"], swiftSettings: settings),
     ]
 )

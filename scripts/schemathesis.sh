@@ -64,6 +64,16 @@ integrations:
     token_env: ST_TOKEN
     mapping: {title: title, message: message, status: status, fingerprint: id}
   - {name: st-formatted, kind: formatted-webhook, token_env: ST_TOKEN}
+# Calendar feeds on, with one schedule: generated names and tokens get 403/404, never a 5xx.
+people:
+  - {id: alice, name: Alice, email: alice@example.com, contact_rules: {default: [email]}}
+schedules:
+  - name: db
+    time_zone: Europe/Berlin
+    layers:
+      - rotation: {people: [alice], start: 2026-01-05, every: 1w}
+oncall:
+  feed_secret_env: ST_FEED_SECRET
 YAML
 # The token is a path parameter: every generated request uses the configured one (schemathesis
 # also sends wrong ones in its negative phase, which must get 404).
@@ -72,7 +82,7 @@ cat >"$work/schemathesis.toml" <<TOML
 "path.token" = "$token"
 TOML
 
-ST_TOKEN=$token KLAXON_LOG_LEVEL=warning "$bin" --config "$work/klaxon.yaml" --health-listen "127.0.0.1:$health" >"$work/gateway.log" 2>&1 &
+ST_TOKEN=$token ST_FEED_SECRET=schemathesis-feed-secret-0123 KLAXON_LOG_LEVEL=warning "$bin" --config "$work/klaxon.yaml" --health-listen "127.0.0.1:$health" >"$work/gateway.log" 2>&1 &
 gw=$!
 cleanup() {
   if kill -0 "$gw" 2>/dev/null; then kill -KILL "$gw" 2>/dev/null || true; fi

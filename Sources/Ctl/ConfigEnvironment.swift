@@ -8,7 +8,8 @@ import YAMLConfig
 /// `skipSecrets`, every variable the file names reads as `placeholder` (a value that passes
 /// every check: an `amqp://` URL longer than 16 characters), so only the file is checked.
 /// `dlq` verbs need only the broker: they fill in placeholders for every *other* variable that
-/// is not set, and still report a missing `broker.url_env` variable.
+/// is not set, and still report a missing `broker.url_env` variable (`oncall` verbs likewise
+/// with Redis's password and the feed secret).
 enum ConfigEnvironment {
     static let placeholder = "amqp://klaxonctl-placeholder@placeholder/"
 
@@ -25,8 +26,12 @@ enum ConfigEnvironment {
         case required
         /// Every referenced variable reads as the placeholder.
         case skipped
+        /// Real values where set, placeholders for the rest, except the variables of these keys
+        /// (paths such as `broker.url_env`), which must be set.
+        case needed(Set<String>)
+
         /// Real values where set, placeholders for the rest, except the broker's URL variable.
-        case brokerOnly
+        static let brokerOnly = Secrets.needed(["broker.url_env"])
     }
 
     static func load(path: String, environment: [String: String], secrets: Secrets) throws(ConfigError) -> KlaxonConfig {
@@ -44,8 +49,8 @@ enum ConfigEnvironment {
         case .skipped:
             env = [:]
             for name in referencedVariables(root, path: "") { env[name.variable] = placeholder(forKey: name.path) }
-        case .brokerOnly:
-            for name in referencedVariables(root, path: "") where env[name.variable] == nil && name.path != "broker.url_env" {
+        case .needed(let keys):
+            for name in referencedVariables(root, path: "") where env[name.variable] == nil && !keys.contains(name.path) {
                 env[name.variable] = placeholder(forKey: name.path)
             }
         }

@@ -33,6 +33,8 @@ public enum Ctl {
             return try dlq(rest, environment: environment, io: io)
         case "topology":
             return try TopologyCommand.run(rest, environment: environment, io: io)
+        case "oncall":
+            return try OnCallCommand.run(rest, environment: environment, io: io)
         default:
             throw .usage("unknown command \"\(verb)\"")
         }
@@ -76,11 +78,26 @@ public enum Ctl {
           topology delete --yes [--discard-messages]
                                                     remove them (to change queue type or arguments)
 
+          oncall now [SCHEDULE] [--at T]            who is on call (every schedule, or one), until when
+          oncall shifts SCHEDULE --from T --to T    the final timeline: person, start, end, layer/override
+          oncall gaps SCHEDULE [--days 14] [--at T] when nobody is on call in the next N days
+          oncall override add SCHEDULE --person ID [--covering ID] --from T --to T [--by NAME]
+                                                    ID on call instead of --covering (or in addition);
+                                                    prints the new override's id
+          oncall override list [SCHEDULE]           run-time overrides (stored in Redis)
+          oncall override remove ID
+          oncall feed-url SCHEDULE | --person ID    the gateway's calendar feed URL (iCalendar)
+
         dlq and topology options: --config PATH (or KLAXON_CONFIG) for the broker URL and namespace;
           --json prints one JSON object per line. QUEUE: a dead-letter queue or its work queue,
           with or without the namespace (notify.email, klaxon.notify.email.dlq).
+        oncall options: --config PATH (or KLAXON_CONFIG) for people, schedules and Redis; --json
+          (not feed-url). T: RFC 3339 (2026-03-28T09:00:00+01:00) or a date, midnight in the
+          schedule's zone. Times print in the schedule's zone. Run-time overrides from Redis are
+          applied; when Redis is unreachable, now/shifts/gaps answer from the config (exit 5).
 
         exit codes: 0 ok, 1 operation failed (or invalid config), 2 usage error or payload
-          rejected, 3 broker unreachable, 4 queue not found
+          rejected, 3 broker (oncall override: Redis) unreachable, 4 queue or override not found,
+          5 answered without Redis's run-time overrides or an unreadable calendar layer
         """
 }

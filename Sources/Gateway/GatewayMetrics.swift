@@ -12,10 +12,13 @@ struct GatewayMetrics: Sendable {
     let connectionsCut: Counter
     let inFlight: Gauge
     let publishSeconds: Histogram
+    /// Calendar feeds served, by kind (schedule, person).
+    let feeds: Counter
 
     /// Every `reason` label value of `rejected`.
     static let rejectReasons = ["not_found", "method", "unknown_kind", "unknown_token", "unauthorized", "invalid_payload",
-                                "too_many_alerts", "broker_unavailable", "body_too_large", "shutting_down"]
+                                "too_many_alerts", "broker_unavailable", "body_too_large", "shutting_down",
+                                "feeds_off", "feed_token", "feed_unknown"]
 
     init(_ m: Metrics, integrations: [IntegrationConfig]) {
         accepted = m.counter("klaxon_gateway_alerts_accepted_total", "Alerts accepted (confirmed by the broker), by integration and source.")
@@ -23,11 +26,13 @@ struct GatewayMetrics: Sendable {
         connectionsCut = m.counter("klaxon_gateway_connections_timed_out_total",
                                    "Connections closed by gateway.idle_timeout: slow senders, keep-alive connections left idle, clients not reading their response.")
         inFlight = m.gauge("klaxon_gateway_requests_in_flight", "Accepted requests waiting for their broker confirms.")
+        feeds = m.counter("klaxon_gateway_feeds_served_total", "Calendar feeds served, by kind (schedule, person).")
         publishSeconds = m.histogram("klaxon_gateway_publish_seconds", "Time from a request's first publish to its last confirm (or failure).")
         // Series exist from the start (at 0), so dashboards and rate() see them before the first event.
         for i in integrations { accepted.inc(["integration": i.name, "source": i.kind.rawValue], by: 0) }
         for r in Self.rejectReasons { rejected.inc(["reason": r], by: 0) }
         connectionsCut.inc([:], by: 0)
+        for kind in ["schedule", "person"] { feeds.inc(["kind": kind], by: 0) }
         inFlight.add(0)
     }
 

@@ -3,6 +3,8 @@ import AlertCore
 import Foundation
 import Signing
 import HTTPServer
+import OnCall
+import OnCallRuntime
 import Synchronization
 import WorkerKit
 
@@ -11,7 +13,8 @@ import WorkerKit
 /// payload into single alerts, publishes each persistently with a publisher confirm, and answers
 /// 202 only once every alert is confirmed. Client mistakes get a 4xx with `{"error": reason}`; a
 /// broker that cannot confirm within `gateway.publish_timeout` gets 503 with `Retry-After`.
-/// Also serves `/healthz`, `/readyz`, `/metrics` and its OpenAPI document at `/openapi.json`.
+/// Also serves `/healthz`, `/readyz`, `/metrics`, its OpenAPI document at `/openapi.json`, and
+/// the on-call calendar feeds (`GatewayService+Feeds.swift`).
 public final class GatewayService: Sendable {
     let config: KlaxonConfig
     let publisher: Publisher
@@ -20,12 +23,24 @@ public final class GatewayService: Sendable {
     let stats: GatewayMetrics
     let health: HealthEndpoints
     let deadlines: RequestDeadlines
+    /// Who is on call now (the process's `RosterCache`), for the calendar feeds.
+    let roster: @Sendable () -> Roster
+    /// The feeds' clock.
+    let now: @Sendable () -> Date
     private let server = Mutex<HTTPServer?>(nil)
     /// Finished by `stop()`: `run()` (the gateway as a `Service`) returns then.
     let stopped = AsyncStream<Void>.makeStream()
 
-    public init(config: KlaxonConfig, publisher: Publisher, logger: Logger, metrics: Metrics) {
+    /// `roster` gives the current roster for the calendar feeds (the process's `RosterCache`);
+    /// `nil`: the config's schedules and overrides alone, built once. `now` is the feeds' clock.
+    public init(config: KlaxonConfig, publisher: Publisher, logger: Logger, metrics: Metrics,
+                roster: (@Sendable () -> Roster)? = nil, now: @escaping @Sendable () -> Date = { Date() }) {
         self.config = config
+        if let roster { self.roster = roster } else {
+            let fixed = RosterLoader(config: config).roster(calendars: [:], overrides: [])
+            self.roster = { fixed }
+        }
+        self.now = now
         self.publisher = publisher
         self.logger = logger
         self.topology = Topology(namespace: config.broker.namespace)
@@ -88,6 +103,7 @@ public final class GatewayService: Sendable {
         default:
             break
         }
+        if let subject = CalendarFeed.Subject(path: req.path) { return feed(req, subject, respond) }
         let parts = req.path.split(separator: "/", omittingEmptySubsequences: true)
         guard parts.count == 3, parts[0] == "integrations" else {
             return reject(respond, 404, "not_found", "not found; alerts go to POST /integrations/<kind>/<token>")
@@ -164,7 +180,7 @@ public final class GatewayService: Sendable {
         return out
     }
 
-    private func reject(_ respond: HTTPResponder, _ status: Int, _ reason: String, _ message: String,
+    func reject(_ respond: HTTPResponder, _ status: Int, _ reason: String, _ message: String,
                         integration: String? = nil, headers: [(String, String)] = []) {
         stats.rejected.inc(["reason": reason])
         if status != 404 || integration != nil {

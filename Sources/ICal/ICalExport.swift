@@ -18,6 +18,13 @@ public enum ICalExport {
     /// A `VCALENDAR` named `name` with one `VEVENT` per shift of `shifts`; `people` give names and
     /// e-mails; `stamp` is every event's `DTSTAMP` (when the feed was generated).
     public static func calendar(name: String, shifts: [Shift], people: [Person], stamp: Date = Date()) -> String {
+        calendar(name: name, schedules: [(name, shifts)], people: people, stamp: stamp)
+    }
+
+    /// A `VCALENDAR` named `name` with one `VEVENT` per shift of several schedules (a person's
+    /// feed): each event's `UID` and `SUMMARY` name the schedule its shift belongs to.
+    public static func calendar(name: String, schedules: [(schedule: String, shifts: [Shift])], people: [Person],
+                                stamp: Date = Date()) -> String {
         let byID = Dictionary(people.map { ($0.id, $0) }, uniquingKeysWith: { first, _ in first })
         // Components own the properties added to them, and the calendar owns its events: one
         // icalcomponent_free of the calendar releases the whole tree.
@@ -30,20 +37,22 @@ public enum ICalExport {
         icalproperty_set_x_name(calName, "X-WR-CALNAME")
         icalcomponent_add_property(calendar, calName)
         let dtstamp = utcTime(stamp)
-        for shift in shifts where shift.end > shift.start {
-            let person = byID[shift.personID]
-            let event = icalcomponent_new(ICAL_VEVENT_COMPONENT)
-            icalcomponent_add_property(event, icalproperty_new_uid(uid(schedule: name, shift: shift)))
-            icalcomponent_add_property(event, icalproperty_new_dtstamp(dtstamp))
-            icalcomponent_add_property(event, icalproperty_new_dtstart(utcTime(shift.start)))
-            icalcomponent_add_property(event, icalproperty_new_dtend(utcTime(shift.end)))
-            icalcomponent_add_property(event, icalproperty_new_summary("On call: \(person?.name ?? shift.personID.rawValue) (\(name))"))
-            if let person, let email = person.email {
-                let attendee = icalproperty_new_attendee("mailto:\(email)")
-                icalproperty_add_parameter(attendee, icalparameter_new_cn(person.name))
-                icalcomponent_add_property(event, attendee)
+        for (schedule, shifts) in schedules {
+            for shift in shifts where shift.end > shift.start {
+                let person = byID[shift.personID]
+                let event = icalcomponent_new(ICAL_VEVENT_COMPONENT)
+                icalcomponent_add_property(event, icalproperty_new_uid(uid(schedule: schedule, shift: shift)))
+                icalcomponent_add_property(event, icalproperty_new_dtstamp(dtstamp))
+                icalcomponent_add_property(event, icalproperty_new_dtstart(utcTime(shift.start)))
+                icalcomponent_add_property(event, icalproperty_new_dtend(utcTime(shift.end)))
+                icalcomponent_add_property(event, icalproperty_new_summary("On call: \(person?.name ?? shift.personID.rawValue) (\(schedule))"))
+                if let person, let email = person.email {
+                    let attendee = icalproperty_new_attendee("mailto:\(email)")
+                    icalproperty_add_parameter(attendee, icalparameter_new_cn(person.name))
+                    icalcomponent_add_property(event, attendee)
+                }
+                icalcomponent_add_component(calendar, event)
             }
-            icalcomponent_add_component(calendar, event)
         }
         // _r: the caller owns the buffer (the plain variant returns libical's ring buffer, which
         // a later call may overwrite); copy it, then free it with libical's deallocator.

@@ -6,7 +6,8 @@ import WorkerKit
 
 /// Run-time overrides in Redis, shared by every replica and surviving restarts: one hash
 /// (`RedisKeys.oncallOverrides`) of id → JSON, and a version counter (`RedisKeys.oncallVersion`)
-/// bumped on every change, which `RosterCache` watches.
+/// bumped on every change, which `RosterCache` watches. For async code (over `SharedRedis`);
+/// `BlockingOverrideStore` sends the same commands from a blocking caller.
 public struct OverrideStore: Sendable {
     let redis: any RedisCommanding
     let namespace: String
@@ -18,25 +19,46 @@ public struct OverrideStore: Sendable {
 
     /// Stores an override; throws when Redis cannot be reached (nothing was stored).
     public func add(_ o: StoredOverride) async throws {
-        _ = try await redis.pipeline([
-            ["HSET", RedisKeys.oncallOverrides(namespace), o.id, o.json()],
-            ["INCR", RedisKeys.oncallVersion(namespace)],
-        ])
+        _ = try await redis.pipeline(OverrideCommands.add(o, namespace: namespace))
     }
 
     /// Removes an override by id; returns whether it existed.
     public func remove(id: String) async throws -> Bool {
-        let r = try await redis.pipeline([
-            ["HDEL", RedisKeys.oncallOverrides(namespace), id],
-            ["INCR", RedisKeys.oncallVersion(namespace)],
-        ])
-        return r[0].integer == 1
+        OverrideCommands.removed(try await redis.pipeline(OverrideCommands.remove(id: id, namespace: namespace)))
     }
 
     /// Every stored override, sorted by start; entries that do not parse are skipped.
     public func all() async throws -> [StoredOverride] {
-        let r = try await redis.command(["HGETALL", RedisKeys.oncallOverrides(namespace)])
-        guard case .array(let items) = r else { return [] }
+        OverrideCommands.overrides(try await redis.command(OverrideCommands.all(namespace: namespace)))
+    }
+
+    /// The change counter (0 before the first change).
+    public func version() async throws -> Int64 {
+        try await redis.command(OverrideCommands.version(namespace: namespace)).integer ?? 0
+    }
+}
+
+/// The commands of `OverrideStore` and how their replies read, written once for the async store
+/// and the blocking one.
+enum OverrideCommands {
+    static func add(_ o: StoredOverride, namespace: String) -> [[String]] {
+        [["HSET", RedisKeys.oncallOverrides(namespace), o.id, o.json()], ["INCR", RedisKeys.oncallVersion(namespace)]]
+    }
+
+    static func remove(id: String, namespace: String) -> [[String]] {
+        [["HDEL", RedisKeys.oncallOverrides(namespace), id], ["INCR", RedisKeys.oncallVersion(namespace)]]
+    }
+
+    /// Whether `remove`'s HDEL deleted a field.
+    static func removed(_ replies: [RedisReply]) -> Bool { replies.first?.integer == 1 }
+
+    static func all(namespace: String) -> [String] { ["HGETALL", RedisKeys.oncallOverrides(namespace)] }
+
+    static func version(namespace: String) -> [String] { ["GET", RedisKeys.oncallVersion(namespace)] }
+
+    /// HGETALL's field/value pairs → overrides sorted by start then id; unparsable values skipped.
+    static func overrides(_ reply: RedisReply) -> [StoredOverride] {
+        guard case .array(let items) = reply else { return [] }
         var out: [StoredOverride] = []
         var i = 1
         while i < items.count {
@@ -44,10 +66,5 @@ public struct OverrideStore: Sendable {
             i += 2
         }
         return out.sorted { ($0.from, $0.id) < ($1.from, $1.id) }
-    }
-
-    /// The change counter (0 before the first change).
-    public func version() async throws -> Int64 {
-        try await redis.command(["GET", RedisKeys.oncallVersion(namespace)]).integer ?? 0
     }
 }

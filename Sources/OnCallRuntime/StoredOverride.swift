@@ -1,6 +1,7 @@
 import AlertCore
 import Foundation
 import OnCall
+import TimeKit
 
 /// A run-time override as stored in Redis (`klaxonctl oncall override add`), on one schedule.
 public struct StoredOverride: Codable, Sendable, Equatable {
@@ -58,7 +59,8 @@ public struct StoredOverride: Codable, Sendable, Equatable {
         let d = JSONDecoder()
         d.dateDecodingStrategy = .custom { dec in
             let text = try dec.singleValueContainer().decode(String.self)
-            guard let date = Timestamps.parse(text) else { throw DecodingError.dataCorrupted(.init(codingPath: dec.codingPath, debugDescription: "not RFC 3339: \(text)")) }
+            // Exact instants (`RFC3339Time.instant`): edges meet hand-offs without a sliver.
+            guard let date = RFC3339Time(text)?.instant else { throw DecodingError.dataCorrupted(.init(codingPath: dec.codingPath, debugDescription: "not RFC 3339: \(text)")) }
             return date
         }
         return d

@@ -22,6 +22,11 @@ public struct RFC3339Time: Sendable, Hashable {
     /// as Foundation does, would print the millisecond before.
     public var date: Date { Date(timeIntervalSince1970: Double(secondsSinceEpoch) + (Double(milliseconds) + 0.0005) / 1000) }
 
+    /// The instant as a `Date` exactly at the start of its millisecond (whole seconds are exact),
+    /// for schedules: an override or shift edge read from text must coincide with a hand-off
+    /// computed by arithmetic, or a sliver of a shift appears between them. Print with `date`.
+    public var instant: Date { Date(timeIntervalSince1970: Double(secondsSinceEpoch) + Double(milliseconds) / 1000) }
+
     /// Parses `YYYY-MM-DDThh:mm:ss[.fraction](Z|±hh:mm)`; `t`, `z` and a space for `T` are
     /// accepted as RFC 3339 allows. Returns `nil` for anything else, including impossible dates.
     public init?(_ text: String) {

@@ -1,12 +1,18 @@
-// klaxon-gateway: HTTP → normalized alerts → alerts.ingest (answers 202 after the broker's confirm)
+// klaxon-gateway: HTTP → normalized alerts → alerts.ingest (answers 202 after the broker's confirm);
+// also the on-call calendar feeds
 import Gateway
+import OnCallRuntime
 import WorkerKit
 
 let (_, config, logger) = ProcessMain.bootstrap(process: "klaxon-gateway")
 let metrics = Metrics()
+// Run-time overrides for the calendar feeds come from Redis; with Redis down the feeds keep the
+// last roster read, and alerts are unaffected (the roster is not part of /readyz).
+let roster = RosterCache(config: config, store: OverrideStore(redis: SharedRedis(config.redis), namespace: config.broker.namespace),
+                         logger: logger, metrics: metrics)
 await ProcessMain.run(logger: logger) {
     let publisher = try GatewayService.makePublisher(config: config, metrics: metrics, logger: logger)
-    let gateway = GatewayService(config: config, publisher: publisher, logger: logger, metrics: metrics)
+    let gateway = GatewayService(config: config, publisher: publisher, logger: logger, metrics: metrics, roster: { roster.roster })
     // Health is served by the gateway's own HTTP server, on its port.
-    return try ServiceGroup(services: [PublisherService(publisher), gateway], logger: logger, metrics: metrics)
+    return try ServiceGroup(services: [PublisherService(publisher), gateway, roster], logger: logger, metrics: metrics)
 }

@@ -57,6 +57,33 @@ import TestSupport
         }
     }
 
+    @Test func peopleSchedulesAndFeedErrorsHaveTheirPaths() async throws {
+        let path = try temp("""
+            gateway: {public_url: "ftp://klaxon.example.com"}
+            oncall: {feed_secret_env: SHORT_SECRET}
+            people:
+              - {id: alice, name: Alice, contact_rules: {default: [sms]}}
+              - {id: bob, email: bob@example.com, contact_rules: {default: [email, {channel: pager, after: 1m}]}}
+            schedules:
+              - name: db
+                time_zone: Mars/Olympus
+                layers:
+                  - rotation: {people: [alice, zed], start: 2026-13-01}
+            """)
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        let (code, out) = await ctl(["config", "check", path], environment: ["SHORT_SECRET": "short"])
+        #expect(code == 1)
+        for expected in ["people[0].contact_rules.default[0]: channel 'sms' needs a phone, which this person lacks",
+                         "people[1].contact_rules.default[1]: unknown channel 'pager'",
+                         "schedules[0].time_zone (line ", "unknown time zone \"Mars/Olympus\"",
+                         "schedules[0].layers[0].rotation.people[1]: no person with id \"zed\" in people",
+                         "schedules[0].layers[0].rotation.start (line ", "expected a date such as 2026-01-05, got \"2026-13-01\"",
+                         "gateway.public_url (line 1): expected an http:// or https:// URL",
+                         "oncall.feed_secret_env (line 2): the secret must have at least 16 characters"] {
+            #expect(out.stderr.contains(expected), "\(expected) in:\n\(out.stderr)")
+        }
+    }
+
     @Test func unreadableFileAndUsage() async throws {
         let (c1, o1) = await ctl(["config", "check", "/nonexistent/klaxon.yaml"])
         #expect(c1 == 1)

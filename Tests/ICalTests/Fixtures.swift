@@ -2,7 +2,6 @@ import Foundation
 import ICal
 import OnCall
 import Testing
-import TestSupport
 import TimeKit
 
 /// Test helpers. Expected instants are UTC literals worked out by hand from the zone's offset

@@ -2,7 +2,6 @@ import Foundation
 import Testing
 import ICal
 import OnCall
-import TestSupport
 import TimeKit
 
 /// Export: one VEVENT per shift in UTC, built by libical, and it imports back to the same shifts.

@@ -2,7 +2,6 @@ import Foundation
 import Testing
 import ICal
 import OnCall
-import TestSupport
 import TimeKit
 
 /// Import rules, one calendar per row; every instant is asserted exactly, in UTC.

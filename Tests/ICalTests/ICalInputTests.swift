@@ -2,7 +2,6 @@ import Foundation
 import Testing
 import ICal
 import OnCall
-import TestSupport
 import TimeKit
 
 /// Input that is not a calendar throws an error naming the problem; problems inside a calendar

@@ -2,7 +2,6 @@ import Foundation
 import Testing
 @testable import ICal
 import OnCall
-import TestSupport
 import TimeKit
 
 /// Who an event names, and Windows zone names read as their IANA zones.

@@ -15,6 +15,9 @@ public struct GatewayConfig: Sendable, Equatable {
     /// On SIGTERM: how long to wait for requests in flight (their broker confirms) before
     /// answering the rest 503 and exiting.
     public var shutdownTimeoutMillis: Int64
+    /// The gateway's address as clients outside reach it (`https://klaxon.example.com`), for the
+    /// URLs `klaxonctl oncall feed-url` prints; `nil`: `http://<listen>`.
+    public var publicURL: String? = nil
 
     static func read(_ m: MappingReader?) -> GatewayConfig {
         var c = GatewayConfig(listen: ListenAddress(host: "0.0.0.0", port: 8080), maxBodyBytes: 1 << 20, maxJSONDepth: 32,
@@ -32,7 +35,19 @@ public struct GatewayConfig: Sendable, Equatable {
         c.publishTimeoutMillis = m.duration("publish_timeout", default: c.publishTimeoutMillis, min: 100)
         c.threads = m.int("threads", default: c.threads, range: 1...64)
         c.shutdownTimeoutMillis = m.duration("shutdown_timeout", default: c.shutdownTimeoutMillis, min: 0)
+        if let u = m.string("public_url") {
+            if isHTTPURL(u) { c.publicURL = u } else {
+                m.report("public_url", "expected an http:// or https:// URL such as https://klaxon.example.com, got \"\(u)\"")
+            }
+        }
         m.finish()
         return c
+    }
+
+    /// An absolute http(s) URL with a host, without a query or fragment.
+    static func isHTTPURL(_ text: String) -> Bool {
+        guard let u = URLComponents(string: text), let scheme = u.scheme?.lowercased(), scheme == "http" || scheme == "https",
+              let host = u.host, !host.isEmpty, u.query == nil, u.fragment == nil else { return false }
+        return true
     }
 }

@@ -20,6 +20,8 @@ public struct KlaxonConfig: Sendable {
     public var people: [Person] = []
     /// `schedules:` who is on call when.
     public var schedules: [ScheduleConfig] = []
+    /// `oncall:` the calendar feeds' secret.
+    public var oncall = OnCallConfig()
 
     /// Reads a parsed document. `environment` resolves the `*_env` secret references.
     public static func read(_ root: ConfigNode?, environment: [String: String]) throws(ConfigError) -> KlaxonConfig {
@@ -47,6 +49,7 @@ public struct KlaxonConfig: Sendable {
             templates: templates)
         config.people = people
         config.schedules = schedules
+        config.oncall = OnCallConfig.read(top.mapping("oncall"), environment: environment)
         top.finish()
         if !d.issues.isEmpty { throw ConfigError(issues: d.issues) }
         return config

@@ -191,7 +191,8 @@ enum SchedulesConfig {
     /// An RFC 3339 instant with its offset (`2026-12-24T09:00:00+01:00`).
     static func readInstant(_ m: MappingReader, _ key: String) -> Date? {
         guard let text = m.requiredString(key) else { return nil }
-        guard let d = Timestamps.parse(text) else {
+        // Exact instants: an edge at 09:00 meets a 09:00 hand-off without a sliver between them.
+        guard let d = RFC3339Time(text)?.instant else {
             m.report(key, "expected an RFC 3339 time with its offset, such as 2026-12-24T09:00:00+01:00; got \"\(text)\"")
             return nil
         }

@@ -27,8 +27,9 @@ public final class TestNamespace: @unchecked Sendable {
     /// topology when `declare`. The broker work runs on a thread of its own: declaring a
     /// namespace's quorum queues takes a while, and many tests doing it at once on the two
     /// threads of the cooperative pool would stall every other test.
-    public convenience init(declare: Bool = true, extraYAML: String = "") async throws {
-        let made = try await blocking { UncheckedBox(try TestNamespace(blockingDeclare: declare, extraYAML: extraYAML)) }
+    /// `environment` resolves the config's `*_env` secrets.
+    public convenience init(declare: Bool = true, extraYAML: String = "", environment: [String: String] = [:]) async throws {
+        let made = try await blocking { UncheckedBox(try TestNamespace(blockingDeclare: declare, extraYAML: extraYAML, environment: environment)) }
         self.init(moving: made.value)
     }
 
@@ -41,26 +42,27 @@ public final class TestNamespace: @unchecked Sendable {
         conn = other.conn
     }
 
-    private init(blockingDeclare declare: Bool, extraYAML: String) throws {
+    private init(blockingDeclare declare: Bool, extraYAML: String, environment: [String: String]) throws {
         try TestEnvironment.requireServers()
         namespace = TestEnvironment.namespace()
         directory = try TestEnvironment.temporaryDirectory("ns-\(namespace)")
         configPath = directory.appendingPathComponent("klaxon.yaml").path
+        // A test that brings its own `redis:` section (e.g. an unreachable Redis) keeps it.
+        let ownsRedis = extraYAML.split(separator: "\n").contains { $0.hasPrefix("redis:") }
         let yaml = """
             broker:
               url: \(TestEnvironment.amqpURL)
               namespace: \(namespace)
               queue_type: quorum
               heartbeat_seconds: 0
-            redis:
-              port: \(TestEnvironment.redisPort)
+            \(ownsRedis ? "" : "redis: {port: \(TestEnvironment.redisPort)}")
             delivery:
               retry_delays: [200ms, 300ms]
               idempotency_ttl: 1m
             \(extraYAML)
             """
         try yaml.write(toFile: configPath, atomically: true, encoding: .utf8)
-        config = try ConfigLoader.load(path: configPath, environment: [:])
+        config = try ConfigLoader.load(path: configPath, environment: environment)
         topology = Topology(namespace: namespace)
         conn = try TestEnvironment.broker()
         try conn.confirmSelect()
