@@ -87,6 +87,7 @@ public enum Ctl {
           oncall override list [SCHEDULE]           run-time overrides (stored in Redis)
           oncall override remove ID
           oncall feed-url SCHEDULE | --person ID    the gateway's calendar feed URL (iCalendar)
+          oncall sync-calendars                     fetch every calendar URL layer into Redis (a CronJob)
 
         dlq and topology options: --config PATH (or KLAXON_CONFIG) for the broker URL and namespace;
           --json prints one JSON object per line. QUEUE: a dead-letter queue or its work queue,

@@ -2,7 +2,7 @@
 /// (`override add|list|remove`) and calendar feed URLs (`feed-url`). Synchronous like every
 /// verb: Redis is reached through `BlockingOverrideStore` on the calling thread.
 enum OnCallCommand {
-    static let verbs = "now, shifts, gaps, override or feed-url"
+    static let verbs = "now, shifts, gaps, override, feed-url or sync-calendars"
 
     static func run(_ args: [String], environment: [String: String], io: CtlIO) throws(CtlError) -> ExitCode {
         guard let verb = args.first else { throw .usage("oncall: expected \(verbs)") }
@@ -14,6 +14,7 @@ enum OnCallCommand {
         case "shifts": spec = (["config", "from", "to"], ["json"])
         case "gaps": spec = (["config", "days", "at"], ["json"])
         case "feed-url": spec = (["config", "person"], [])
+        case "sync-calendars": spec = (["config"], ["json"])
         case "override":
             sub = rest.first ?? ""
             rest = Array(rest.dropFirst())
@@ -34,6 +35,7 @@ enum OnCallCommand {
         case ("shifts", _): return try OnCallShiftsCommand.run(a, context: ctx, io: io)
         case ("gaps", _): return try OnCallGapsCommand.run(a, context: ctx, io: io)
         case ("feed-url", _): return try OnCallFeedURLCommand.run(a, context: ctx, io: io)
+        case ("sync-calendars", _): return try OnCallSyncCommand.run(a, context: ctx, io: io)
         case (_, "add"): return try OnCallOverrideCommand.add(a, context: ctx, environment: environment, io: io)
         case (_, "list"): return try OnCallOverrideCommand.list(a, context: ctx, io: io)
         default: return try OnCallOverrideCommand.remove(a, context: ctx, io: io)

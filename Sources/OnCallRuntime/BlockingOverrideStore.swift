@@ -32,4 +32,10 @@ public final class BlockingOverrideStore {
     public func all() throws(RedisError) -> [StoredOverride] {
         OverrideCommands.overrides(try client.command(OverrideCommands.all(namespace: namespace)))
     }
+
+    /// The stored copy of a URL calendar layer (`CalendarCopies`), read on the calling thread;
+    /// nil when it was never fetched. Throws `RedisError` when unreachable.
+    public func calendarCopy(_ layer: String) throws(RedisError) -> CalendarCopies.Copy? {
+        CalendarCopies.copy(from: try client.command(["HGETALL", RedisKeys.calendar(namespace, layer)]))
+    }
 }

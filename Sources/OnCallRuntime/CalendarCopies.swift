@@ -27,7 +27,11 @@ public struct CalendarCopies: Sendable {
 
     /// The stored copy of a layer ("<schedule>/<index>"), or nil when it was never fetched.
     public func read(_ layer: String) async throws -> Copy? {
-        let r = try await redis.command(["HGETALL", RedisKeys.calendar(namespace, layer)])
+        Self.copy(from: try await redis.command(["HGETALL", RedisKeys.calendar(namespace, layer)]))
+    }
+
+    /// A copy from the reply to `HGETALL` of its key (nil when the key does not exist).
+    public static func copy(from r: RedisReply) -> Copy? {
         guard case .array(let items) = r, !items.isEmpty else { return nil }
         var fields: [String: String] = [:]
         var i = 0

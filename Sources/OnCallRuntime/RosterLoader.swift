@@ -18,6 +18,12 @@ public struct RosterLoader: Sendable {
         public var layer: Layer?
         public var problem: String?
         public var warnings: [String]
+
+        public init(layer: Layer?, problem: String?, warnings: [String]) {
+            self.layer = layer
+            self.problem = problem
+            self.warnings = warnings
+        }
     }
 
     /// Every `.ical` layer of the config, keyed "<schedule>/<layer index>", with its path or URL.
