@@ -283,3 +283,21 @@ def test_notes_print_integration_urls_and_the_replay_command():
     assert "/integrations/alertmanager/$TOKEN" in notes
     assert f"kubectl -n alerts exec deploy/{fullname()}-router -- klaxonctl dlq replay klaxon.notify.email" in notes
     assert SECRET_MARKER not in notes, "NOTES must not print secret values"
+
+
+def test_calendar_sync_cronjob_runs_klaxonctl_with_the_config_and_secret():
+    manifests, _ = rendered(Path(__file__).parent / "values" / "all-workers.yaml")
+    jobs = [o for o in objects(manifests) if o["kind"] == "CronJob"]
+    assert [j["metadata"]["name"] for j in jobs] == [f"{fullname()}-calendar-sync"]
+    job = jobs[0]
+    assert job["spec"]["schedule"] == "*/15 * * * *" and job["spec"]["concurrencyPolicy"] == "Forbid"
+    pod = job["spec"]["jobTemplate"]["spec"]["template"]["spec"]
+    c = pod["containers"][0]
+    assert c["command"] == ["klaxonctl", "oncall", "sync-calendars"]
+    assert {"name": "KLAXON_CONFIG", "value": "/etc/klaxon/klaxon.yaml"} in c["env"]
+    assert c["envFrom"][0]["secretRef"]["name"], "the Redis password comes from the Secret"
+    assert c["securityContext"]["readOnlyRootFilesystem"] is True and c["securityContext"]["allowPrivilegeEscalation"] is False
+    assert pod["restartPolicy"] == "Never"
+    # off by default
+    defaults, _ = rendered(Path(__file__).parent / "values" / "defaults.yaml")
+    assert not [o for o in objects(defaults) if o["kind"] == "CronJob"]
