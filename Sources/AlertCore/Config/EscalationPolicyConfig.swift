@@ -92,7 +92,7 @@ enum EscalationPolicyConfig {
             if w >= 1000 { wait = w }
         }
         var condition: EscalationPolicy.Condition? = nil
-        if let w = s.mapping("when") {
+        if s.node("when") != nil, let w = s.mapping("when") {
             let before = w.diagnostics.issues.count
             let restriction = SchedulesConfig.readRestriction(w)
             let outside = w.bool("outside", default: false)
