@@ -174,8 +174,9 @@ struct IncidentMachine {
         let count = policy.steps.count
         var index = start
         var loop = startLoop
-        // Each (step, loop) is visited at most once, so this ends even when every condition is false.
-        for _ in 0..<(count * (policy.repeatCount + 2) + 2) {
+        // Each turn moves to a later step or a later loop, and loops stop at `repeatCount`, so this
+        // ends even when every condition is false.
+        while true {
             if index >= count {
                 if loop < policy.repeatCount {
                     loop += 1

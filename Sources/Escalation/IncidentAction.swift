@@ -20,6 +20,17 @@ public struct NotifyAction: Sendable, Hashable {
     /// Repeats attached so far, shown in the notification.
     public var repeats: Int
 
+    /// A page of `targets` for `step` in pass `loop` of round `round` of incident `incidentID`.
+    public init(incidentID: String, step: Int, loop: Int, round: Int, targets: EscalationTargets, urgency: Urgency, repeats: Int) {
+        self.incidentID = incidentID
+        self.step = step
+        self.loop = loop
+        self.round = round
+        self.targets = targets
+        self.urgency = urgency
+        self.repeats = repeats
+    }
+
     /// The seed of this firing's notification ids: incident, step, loop and round. A notification
     /// id is `Fingerprint.hash(seed, channel, recipient)`, so a redelivered firing yields the same ids.
     public var seed: String { "\(incidentID)\u{0}\(step)\u{0}\(loop)\u{0}\(round)" }
@@ -61,6 +72,14 @@ public struct TellAction: Sendable, Hashable {
     /// The seed of the message's notification ids: the incident and the timeline position of the
     /// entry that caused it (deterministic, so redelivery repeats the same ids).
     public var seed: String
+
+    /// A message `message` about incident `incidentID` for `audience`, ids from `seed`.
+    public init(incidentID: String, message: TeamMessage, audience: EscalationTargets, seed: String) {
+        self.incidentID = incidentID
+        self.message = message
+        self.audience = audience
+        self.seed = seed
+    }
 }
 
 /// What the caller must do after a transition.
