@@ -60,12 +60,14 @@ struct IncidentMachine {
     let now: Date
     var actions: [IncidentAction] = []
 
+    /// A machine over `incident` under `policy` at `now`, with no actions yet.
     init(incident: Incident, policy: EscalationPolicy, now: Date) {
         self.incident = incident
         self.policy = policy
         self.now = now
     }
 
+    /// Applies one event (the cases of `transition`).
     mutating func apply(_ event: IncidentEvent) {
         let status = incident.status
         switch event {
@@ -112,6 +114,7 @@ struct IncidentMachine {
         }
     }
 
+    /// The pending timer `t` fired: the next step, the snooze's end, the reminder or the expiry.
     mutating func timerDue(_ t: IncidentTimer) {
         incident.timer = nil
         switch t.kind {
@@ -137,6 +140,7 @@ struct IncidentMachine {
         }
     }
 
+    /// Stops paging; starts the acknowledgement's reminder or expiry when the policy has a timeout.
     mutating func acknowledge(by: PersonID, via: ActionPath) {
         let previous = incident.status == .acknowledged ? incident.ack?.by : nil
         incident.status = .acknowledged
@@ -210,6 +214,7 @@ struct IncidentMachine {
         }
     }
 
+    /// Resolves the incident and tells the team and everyone paged.
     mutating func finish(_ message: TeamMessage) {
         incident.status = .resolved
         incident.resolvedAt = now
@@ -218,26 +223,31 @@ struct IncidentMachine {
         tell(message, to: policy.team.union(incident.paged))
     }
 
+    /// Makes `t` the incident's one timer (the action replaces any pending one).
     mutating func setTimer(_ t: IncidentTimer) {
         incident.timer = t
         actions.append(.schedule(t))
     }
 
+    /// Drops the pending timer, if there is one.
     mutating func cancelTimer() {
         guard incident.timer != nil else { return }
         incident.timer = nil
         actions.append(.cancelTimers)
     }
 
+    /// Tells `audience` `message`, seeded by the timeline position of its cause.
     mutating func tell(_ message: TeamMessage, to audience: EscalationTargets) {
         let seed = "\(incident.id)\u{0}\(incident.timeline.count)\u{0}\(message.kind)"
         actions.append(.tell(TellAction(incidentID: incident.id, message: message, audience: audience, seed: seed)))
     }
 
+    /// Appends a timeline entry at `now`.
     mutating func log(_ what: TimelineEntry.What) {
         incident.timeline.append(TimelineEntry(at: now, what))
     }
 
+    /// Records an event that makes no sense in the current state; nothing else changes.
     mutating func ignore(_ event: IncidentEvent) {
         log(.ignored(event: event.name, status: incident.status))
     }

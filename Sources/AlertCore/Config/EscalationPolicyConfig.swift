@@ -28,6 +28,7 @@ enum EscalationPolicyConfig {
     /// an `exhausted` message, not loop unbounded in memory.
     static let maxRepeat = 1000
 
+    /// Every policy of `top.escalation_policies`; problems go to the diagnostics with their paths.
     static func read(_ top: MappingReader, known: KnownNames) -> [EscalationPolicy] {
         var out: [EscalationPolicy] = []
         var names: Set<String> = []
@@ -43,6 +44,7 @@ enum EscalationPolicyConfig {
         return out
     }
 
+    /// One policy, or nil when it has a problem (reported).
     static func readPolicy(_ p: MappingReader, known: KnownNames) -> EscalationPolicy? {
         defer { p.finish() }
         let name = p.requiredString("name") ?? ""
@@ -79,6 +81,7 @@ enum EscalationPolicyConfig {
                                 resolveOnSourceResolved: resolveOnSource, exhausted: exhausted, team: team)
     }
 
+    /// One step, or nil when it has a problem (reported).
     static func readStep(_ s: MappingReader, known: KnownNames) -> EscalationPolicy.Step? {
         defer { s.finish() }
         let targets = readTargets(s, key: "notify", known: known)
