@@ -33,6 +33,9 @@ let package = Package(
         system("CICal", pkgConfig: "libical", apt: "libical-dev"),
 
         // Pure logic: models, normalization, config, routing, delivery decisions. No I/O.
+        // Escalation until someone acknowledges: incidents, their pure state machine and the
+        // resolver of a step's targets into recipients (policies are read by AlertCore's config).
+        .target(name: "Escalation", dependencies: ["AlertCore", "OnCall", "TimeKit"], swiftSettings: settings),
         // Pure time: RFC 3339 text, zone abbreviations, wall-clock ↔ instant (DST rules), shared by
         // templates, the core and schedules.
         .target(name: "TimeKit", swiftSettings: settings),
@@ -100,6 +103,7 @@ let package = Package(
                 path: "Tests/Support/TestFakes", swiftSettings: settings),
 
         .testTarget(name: "AlertCoreTests", dependencies: ["AlertCore", "YAMLConfig", "OnCall", "TestSupport"], swiftSettings: settings),
+        .testTarget(name: "EscalationTests", dependencies: ["Escalation", "AlertCore", "OnCall", "TimeKit", "YAMLConfig"], swiftSettings: settings),
         .testTarget(name: "AMQPTests", dependencies: ["AMQP", "TestSupport"], swiftSettings: settings),
         .testTarget(name: "WorkerKitTests", dependencies: ["WorkerKit", "AlertCore", "AMQP", "TestFakes", "TestSupport"], swiftSettings: settings),
         .testTarget(name: "NormalizeTests", dependencies: ["AlertCore", "TestSupport"], swiftSettings: settings),

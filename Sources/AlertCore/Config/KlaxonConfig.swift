@@ -22,6 +22,8 @@ public struct KlaxonConfig: Sendable {
     public var schedules: [ScheduleConfig] = []
     /// `oncall:` the calendar feeds' secret.
     public var oncall = OnCallConfig()
+    /// `escalation_policies:` steps that page until someone acknowledges (routes name them).
+    public var escalationPolicies: [EscalationPolicy] = []
 
     /// Reads a parsed document. `environment` resolves the `*_env` secret references.
     public static func read(_ root: ConfigNode?, environment: [String: String]) throws(ConfigError) -> KlaxonConfig {
@@ -34,8 +36,11 @@ public struct KlaxonConfig: Sendable {
         // People before schedules (rotations name people), both before routes (which name both).
         let people = PeopleConfig.read(top, robots: robots)
         let schedules = SchedulesConfig.read(top, people: Set(people.map(\.id)))
-        let known = KnownNames(robots: robots, templateSets: Set(templates.sets.keys), people: Set(people.map(\.id.rawValue)),
+        var known = KnownNames(robots: robots, templateSets: Set(templates.sets.keys), people: Set(people.map(\.id.rawValue)),
                                schedules: Set(schedules.map(\.name)))
+        // Policies after people, schedules and robots (their steps name them), before routes (which name policies).
+        let policies = EscalationPolicyConfig.read(top, known: known)
+        known.policies = Set(policies.map(\.name))
         var config = KlaxonConfig(
             broker: BrokerConfig.read(top.mapping("broker"), environment: environment),
             redis: RedisConfig.read(top.mapping("redis"), environment: environment),
@@ -50,6 +55,7 @@ public struct KlaxonConfig: Sendable {
         config.people = people
         config.schedules = schedules
         config.oncall = OnCallConfig.read(top.mapping("oncall"), environment: environment)
+        config.escalationPolicies = policies
         top.finish()
         if !d.issues.isEmpty { throw ConfigError(issues: d.issues) }
         return config

@@ -33,6 +33,9 @@ public struct Route: Sendable {
     public var urgency: Urgency = .default
     /// Notified when a schedule of this route has nobody on call (required with `schedules`).
     public var fallback: Fallback? = nil
+    /// The `escalation_policies:` entry this route hands its alerts to (`escalation_policy:`):
+    /// they open incidents that page until someone acknowledges; `nil`: notify once.
+    public var escalationPolicy: String? = nil
 
     public init(name: String, matchers: [Matcher], targets: [(channel: Channel, recipients: [String])], continueMatching: Bool = false,
                 template: String? = nil, mentionMobiles: [String] = [], atAllSeverities: [String] = []) {

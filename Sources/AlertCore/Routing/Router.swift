@@ -13,6 +13,9 @@ public struct Routing: Sendable {
     /// Contact steps with a delay that were not sent: they wait for an acknowledgement, which only
     /// an escalation policy tracks.
     public var delayedSteps = 0
+    /// The escalation policies of the matched routes, in route order without repeats: the router
+    /// hands the alert to the escalator for each (one incident per policy and fingerprint).
+    public var escalationPolicies: [String] = []
 }
 
 /// Decides who hears about an alert. Pure: config, roster and instant in, notifications out.
@@ -63,6 +66,9 @@ public enum AlertRouter {
         }
 
         for route in matched {
+            if let policy = route.escalationPolicy, !result.escalationPolicies.contains(policy) {
+                result.escalationPolicies.append(policy)
+            }
             var people = route.people
             var targets = route.targets
             var gap = false

@@ -8,6 +8,8 @@ struct KnownNames {
     var people: Set<String> = []
     /// Schedule names from `schedules:`.
     var schedules: Set<String> = []
+    /// Policy names from `escalation_policies:`.
+    var policies: Set<String> = []
 
     /// Reports each name of `names` that `known` lacks, at `notify.key[i]`.
     func check(_ names: [String], against known: Set<String>, what: String, section: String, in notify: MappingReader, key: String) {

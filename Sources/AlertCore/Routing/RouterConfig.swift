@@ -71,7 +71,7 @@ public struct RouterConfig: Sendable {
     /// Keys of `notify:` that name people and schedules rather than a channel.
     static let onCallKeys: Set<String> = ["schedules", "people"]
 
-    /// `notify.schedules`, `notify.people`, `urgency` and `fallback`.
+    /// `notify.schedules`, `notify.people`, `urgency`, `escalation_policy` and `fallback`.
     static func readOnCall(_ r: MappingReader, into route: inout Route, known: KnownNames?) {
         if let notify = MappingReader(r.node("notify"), path: r.pathOf("notify"), diagnostics: r.diagnostics) {
             if let list = notify.stringList("schedules") {
@@ -84,6 +84,15 @@ public struct RouterConfig: Sendable {
             }
         }
         route.urgency = r.oneOf("urgency", default: Urgency.default)
+        if let policy = r.string("escalation_policy") {
+            if let known, !known.policies.contains(policy) {
+                let list = known.policies.sorted()
+                r.report("escalation_policy", "no escalation policy named \"\(policy)\" in escalation_policies"
+                    + (list.isEmpty ? "" : " (defined: \(list.joined(separator: ", ")))"))
+            } else {
+                route.escalationPolicy = policy
+            }
+        }
         if let f = r.mapping("fallback") {
             var fallback = Route.Fallback(targets: readTargets(f, known: known, key: nil))
             if let list = f.stringList("people") {
