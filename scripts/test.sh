@@ -1,9 +1,9 @@
 #!/usr/bin/env bash
 # The whole test suite, from a clean clone on a fresh Debian 12 machine (as root):
 #   installs what it needs from Debian's packages, starts RabbitMQ and Redis on 127.0.0.1,
-#   builds every executable, runs the Swift tests (unit and integration against the real
-#   servers), schemathesis against a live gateway, and the deployment checks (Helm chart,
-#   Compose file).
+#   checks the formatting (swift format lint), builds every executable, runs the Swift tests
+#   (unit and integration against the real servers), schemathesis against a live gateway, and
+#   the deployment checks (Helm chart, Compose file).
 # Tests that need a server fail, never skip, when it is not reachable.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -17,6 +17,14 @@ bash scripts/install-deps.sh
 bash scripts/services.sh start
 
 mkdir -p var
+# The toolchain's formatter, with the repository's .swift-format: a finding fails the run
+# (fix it with: swift format -i -r Sources Tests).
+echo "test: swift format lint"
+if ! swift format lint --strict -r Sources Tests; then
+  echo "test: swift format lint found problems (swift format -i -r Sources Tests fixes most)" >&2
+  exit 1
+fi
+
 echo "test: building"
 if ! swift build >var/swift-build.log 2>&1; then
   grep -vE 'prohibited flag' var/swift-build.log >&2

@@ -23,30 +23,31 @@ extension AMQPConnection {
         let rc: Int32 = "application/json".withCString { ct in
             props.content_type = amqp_cstring_bytes(ct)
             return (correlationID ?? "").withCString { cid in
-            if correlationID != nil {
-                props._flags |= amqp_flags_t(AMQP_BASIC_CORRELATION_ID_FLAG)
-                props.correlation_id = amqp_cstring_bytes(cid)
-            }
-            return (m.messageID ?? "").withCString { mid in
-                if m.messageID != nil {
-                    props._flags |= amqp_flags_t(AMQP_BASIC_MESSAGE_ID_FLAG)
-                    props.message_id = amqp_cstring_bytes(mid)
+                if correlationID != nil {
+                    props._flags |= amqp_flags_t(AMQP_BASIC_CORRELATION_ID_FLAG)
+                    props.correlation_id = amqp_cstring_bytes(cid)
                 }
-                return HeaderTable.with(m.headers) { table in
-                    if !m.headers.isEmpty {
-                        props._flags |= amqp_flags_t(AMQP_BASIC_HEADERS_FLAG)
-                        props.headers = table
+                return (m.messageID ?? "").withCString { mid in
+                    if m.messageID != nil {
+                        props._flags |= amqp_flags_t(AMQP_BASIC_MESSAGE_ID_FLAG)
+                        props.message_id = amqp_cstring_bytes(mid)
                     }
-                    return m.exchange.withCString { ex in
-                        m.routingKey.withCString { rk in
-                            m.body.withUnsafeBytes { body in
-                                let b = amqp_bytes_t(len: body.count, bytes: UnsafeMutableRawPointer(mutating: body.baseAddress))
-                                return amqp_basic_publish(state, channel, amqp_cstring_bytes(ex), amqp_cstring_bytes(rk), mandatory ? 1 : 0, 0, &props, b)
+                    return HeaderTable.with(m.headers) { table in
+                        if !m.headers.isEmpty {
+                            props._flags |= amqp_flags_t(AMQP_BASIC_HEADERS_FLAG)
+                            props.headers = table
+                        }
+                        return m.exchange.withCString { ex in
+                            m.routingKey.withCString { rk in
+                                m.body.withUnsafeBytes { body in
+                                    let b = amqp_bytes_t(len: body.count, bytes: UnsafeMutableRawPointer(mutating: body.baseAddress))
+                                    return amqp_basic_publish(
+                                        state, channel, amqp_cstring_bytes(ex), amqp_cstring_bytes(rk), mandatory ? 1 : 0, 0, &props, b)
+                                }
                             }
                         }
                     }
                 }
-            }
             }
         }
         if rc != AMQP_STATUS_OK.rawValue {
@@ -99,8 +100,9 @@ extension AMQPConnection {
         let r = amqp_read_message(state, channel, &message, 0)
         if let e = AMQPConnection.error(r, doing: "read message from \(queue)") { throw e }
         defer { amqp_destroy_message(&message) }
-        var d = AMQPConnection.delivery(tag: ok.delivery_tag, generation: generation, exchange: ok.exchange, routingKey: ok.routing_key,
-                                        redelivered: ok.redelivered != 0, message: message)
+        var d = AMQPConnection.delivery(
+            tag: ok.delivery_tag, generation: generation, exchange: ok.exchange, routingKey: ok.routing_key,
+            redelivered: ok.redelivered != 0, message: message)
         d.remaining = Int(ok.message_count)
         return d
     }
@@ -116,8 +118,9 @@ extension AMQPConnection {
         switch r.reply_type {
         case AMQP_RESPONSE_NORMAL:
             defer { amqp_destroy_envelope(&envelope) }
-            return AMQPConnection.delivery(tag: envelope.delivery_tag, generation: generation, exchange: envelope.exchange,
-                                           routingKey: envelope.routing_key, redelivered: envelope.redelivered != 0, message: envelope.message)
+            return AMQPConnection.delivery(
+                tag: envelope.delivery_tag, generation: generation, exchange: envelope.exchange,
+                routingKey: envelope.routing_key, redelivered: envelope.redelivered != 0, message: envelope.message)
         case AMQP_RESPONSE_LIBRARY_EXCEPTION where r.library_error == AMQP_STATUS_TIMEOUT.rawValue:
             return nil
         case AMQP_RESPONSE_LIBRARY_EXCEPTION where r.library_error == AMQP_STATUS_UNEXPECTED_STATE.rawValue:
@@ -146,14 +149,17 @@ extension AMQPConnection {
         }
     }
 
-    static func delivery(tag: UInt64, generation: Int, exchange: amqp_bytes_t, routingKey: amqp_bytes_t, redelivered: Bool,
-                         message: amqp_message_t) -> Delivery {
+    static func delivery(
+        tag: UInt64, generation: Int, exchange: amqp_bytes_t, routingKey: amqp_bytes_t, redelivered: Bool,
+        message: amqp_message_t
+    ) -> Delivery {
         let p = message.properties
         let flags = UInt32(p._flags)
         let headers = flags & UInt32(AMQP_BASIC_HEADERS_FLAG) != 0 ? HeaderTable.read(p.headers) : [:]
         let mid = flags & UInt32(AMQP_BASIC_MESSAGE_ID_FLAG) != 0 ? p.message_id.string : nil
         let ts = flags & UInt32(AMQP_BASIC_TIMESTAMP_FLAG) != 0 ? Int64(p.timestamp) * 1000 : nil
-        return Delivery(deliveryTag: tag, generation: generation, exchange: exchange.string, routingKey: routingKey.string,
-                        redelivered: redelivered, body: message.body.array, headers: headers, messageID: mid, timestamp: ts)
+        return Delivery(
+            deliveryTag: tag, generation: generation, exchange: exchange.string, routingKey: routingKey.string,
+            redelivered: redelivered, body: message.body.array, headers: headers, messageID: mid, timestamp: ts)
     }
 }

@@ -16,8 +16,10 @@ public final class Consumer: Sendable {
         /// Runs after each (re)connect before consuming: declare the topology here.
         public var onConnect: (@Sendable (AMQPConnection) throws -> Void)?
 
-        public init(url: AMQPURL, queue: String, prefetch: Int = 200, heartbeatSeconds: Int = 30,
-                    onConnect: (@Sendable (AMQPConnection) throws -> Void)? = nil) {
+        public init(
+            url: AMQPURL, queue: String, prefetch: Int = 200, heartbeatSeconds: Int = 30,
+            onConnect: (@Sendable (AMQPConnection) throws -> Void)? = nil
+        ) {
             self.url = url
             self.queue = queue
             self.prefetch = prefetch
@@ -87,7 +89,9 @@ public final class Consumer: Sendable {
                 try config.onConnect?(conn)
                 try conn.qos(prefetch: config.prefetch)
                 let tag = try conn.consume(queue: config.queue)
-                state.withLock { $0.consuming = true; $0.lastError = nil }
+                state.withLock {
+                    $0.consuming = true; $0.lastError = nil
+                }
                 onEvent?("consuming \(config.queue)")
                 backoff.reset()
                 let e = serve(conn, consumerTag: tag, generation: generation)
@@ -102,7 +106,9 @@ public final class Consumer: Sendable {
                     conn.close()
                 }
             } catch {
-                state.withLock { $0.consuming = false; $0.lastError = "\(error)" }
+                state.withLock {
+                    $0.consuming = false; $0.lastError = "\(error)"
+                }
                 onEvent?("cannot consume \(config.queue): \(error)")
                 usleep(backoff.next() * 1000)
             }
@@ -191,7 +197,8 @@ public final class Consumer: Sendable {
         }
     }
 
-    private func apply(_ settled: [(tag: UInt64, generation: Int, how: Settle)], outstanding: inout [UInt64], conn: AMQPConnection) throws(AMQPError) {
+    private func apply(_ settled: [(tag: UInt64, generation: Int, how: Settle)], outstanding: inout [UInt64], conn: AMQPConnection) throws(AMQPError)
+    {
         if settled.isEmpty { return }
         var acks = Set<UInt64>()
         for s in settled {

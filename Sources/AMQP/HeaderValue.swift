@@ -53,8 +53,10 @@ public struct Delivery: Sendable {
     /// For `basic.get`: messages left in the queue after this one.
     public var remaining: Int?
 
-    public init(deliveryTag: UInt64, generation: Int, exchange: String, routingKey: String, redelivered: Bool,
-                body: [UInt8], headers: [String: HeaderValue], messageID: String? = nil, timestamp: Int64? = nil) {
+    public init(
+        deliveryTag: UInt64, generation: Int, exchange: String, routingKey: String, redelivered: Bool,
+        body: [UInt8], headers: [String: HeaderValue], messageID: String? = nil, timestamp: Int64? = nil
+    ) {
         self.deliveryTag = deliveryTag
         self.generation = generation
         self.exchange = exchange

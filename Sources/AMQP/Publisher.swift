@@ -20,8 +20,10 @@ public final class Publisher: Sendable {
         /// topology here.
         public var onConnect: (@Sendable (AMQPConnection) throws -> Void)?
 
-        public init(url: AMQPURL, window: Int = 512, heartbeatSeconds: Int = 30, confirmTimeoutMillis: Int64 = 10_000,
-                    onConnect: (@Sendable (AMQPConnection) throws -> Void)? = nil) {
+        public init(
+            url: AMQPURL, window: Int = 512, heartbeatSeconds: Int = 30, confirmTimeoutMillis: Int64 = 10_000,
+            onConnect: (@Sendable (AMQPConnection) throws -> Void)? = nil
+        ) {
             self.url = url
             self.window = window
             self.heartbeatSeconds = heartbeatSeconds
@@ -59,8 +61,10 @@ public final class Publisher: Sendable {
     /// A publish came back unroutable (no queue took it), with the broker's reason (metrics).
     private let onReturned: (@Sendable (String) -> Void)?
 
-    public init(_ config: Configuration, onConfirmLatency: (@Sendable (Double) -> Void)? = nil,
-                onEvent: (@Sendable (String) -> Void)? = nil, onReturned: (@Sendable (String) -> Void)? = nil) {
+    public init(
+        _ config: Configuration, onConfirmLatency: (@Sendable (Double) -> Void)? = nil,
+        onEvent: (@Sendable (String) -> Void)? = nil, onReturned: (@Sendable (String) -> Void)? = nil
+    ) {
         self.config = config
         self.onConfirmLatency = onConfirmLatency
         self.onEvent = onEvent
@@ -121,7 +125,11 @@ public final class Publisher: Sendable {
         if done.load(ordering: .acquiring) { return }
         await withCheckedContinuation { (c: CheckedContinuation<Void, Never>) in
             finished.withLock { $0 = c }
-            if done.load(ordering: .acquiring), let c = finished.withLock({ f -> CheckedContinuation<Void, Never>? in defer { f = nil }; return f }) {
+            if done.load(ordering: .acquiring),
+                let c = finished.withLock({ f -> CheckedContinuation<Void, Never>? in
+                    defer { f = nil }; return f
+                })
+            {
                 c.resume()
             }
         }
@@ -138,7 +146,9 @@ public final class Publisher: Sendable {
                 conn = try AMQPConnection(url: config.url, heartbeatSeconds: config.heartbeatSeconds)
                 try conn.confirmSelect()
                 try config.onConnect?(conn)
-                state.withLock { s in s.connected = true; s.lastError = nil }
+                state.withLock { s in
+                    s.connected = true; s.lastError = nil
+                }
                 onEvent?("publisher connected to \(config.url)")
                 backoff.reset()
             } catch {
@@ -157,12 +167,16 @@ public final class Publisher: Sendable {
             }
             let e = serve(conn)
             conn.abandon()
-            state.withLock { s in s.connected = false; s.lastError = e }
+            state.withLock { s in
+                s.connected = false; s.lastError = e
+            }
             if !e.isShuttingDown { onEvent?("publisher lost the broker: \(e)") }
             if state.withLock({ $0.stopping }) { break }
         }
         done.store(true, ordering: .releasing)
-        finished.withLock { f in f?.resume(); f = nil }
+        finished.withLock { f in
+            f?.resume(); f = nil
+        }
     }
 
     private struct InFlight {
@@ -206,7 +220,9 @@ public final class Publisher: Sendable {
                 for p in batch {
                     do { try conn.publish(p.message, mandatory: true, correlationID: String(book.nextTag)) } catch {
                         p.completion(.failure(error))
-                        state.withLock { s in s.queue.forEach { $0.completion(.failure(error)) }; s.queue.removeAll() }
+                        state.withLock { s in
+                            s.queue.forEach { $0.completion(.failure(error)) }; s.queue.removeAll()
+                        }
                         return failAll(error)
                     }
                     _ = book.sent(InFlight(pending: p, sentAt: now))
@@ -250,9 +266,14 @@ public final class Publisher: Sendable {
                     }
                 case AMQP_BASIC_ACK_METHOD, AMQP_BASIC_NACK_METHOD:
                     let isAck = method.id == AMQP_BASIC_ACK_METHOD
-                    let (tag, multiple): (UInt64, Bool) = isAck
-                        ? { let m = method.decoded.assumingMemoryBound(to: amqp_basic_ack_t.self).pointee; return (m.delivery_tag, m.multiple != 0) }()
-                        : { let m = method.decoded.assumingMemoryBound(to: amqp_basic_nack_t.self).pointee; return (m.delivery_tag, m.multiple != 0) }()
+                    let (tag, multiple): (UInt64, Bool) =
+                        isAck
+                        ? {
+                            let m = method.decoded.assumingMemoryBound(to: amqp_basic_ack_t.self).pointee; return (m.delivery_tag, m.multiple != 0)
+                        }()
+                        : {
+                            let m = method.decoded.assumingMemoryBound(to: amqp_basic_nack_t.self).pointee; return (m.delivery_tag, m.multiple != 0)
+                        }()
                     let settled = isAck ? book.ack(tag: tag, multiple: multiple) : book.nack(tag: tag, multiple: multiple)
                     let now = DispatchTime.now().uptimeNanoseconds
                     for (f, outcome) in settled {

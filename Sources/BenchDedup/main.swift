@@ -49,13 +49,14 @@ case "fill":
     let chunk = 2000
     for start in stride(from: 0, to: count, by: chunk) {
         let messages = (start..<min(start + chunk, count)).map { i in
-            let a = Alert(id: UUID().uuidString, source: "alertmanager", integration: "bench", status: .firing,
-                          fingerprint: "bench-\(run)-\(i % keys)", title: "HighLatency on checkout-\(i % keys)",
-                          message: "p99 latency above 2s for 5m on checkout-\(i % keys)", severity: "critical",
-                          labels: ["alertname": "HighLatency", "service": "checkout-\(i % keys)", "namespace": "shop", "severity": "critical"],
-                          annotations: ["summary": "p99 latency above 2s", "runbook_url": "https://runbooks.example.com/latency"],
-                          startsAt: "2026-01-01T00:00:00+08:00", endsAt: nil, receivedAt: "2026-01-01T00:00:01+08:00",
-                          links: [AlertLink(title: "Source", url: "https://prometheus.example.com/graph")])
+            let a = Alert(
+                id: UUID().uuidString, source: "alertmanager", integration: "bench", status: .firing,
+                fingerprint: "bench-\(run)-\(i % keys)", title: "HighLatency on checkout-\(i % keys)",
+                message: "p99 latency above 2s for 5m on checkout-\(i % keys)", severity: "critical",
+                labels: ["alertname": "HighLatency", "service": "checkout-\(i % keys)", "namespace": "shop", "severity": "critical"],
+                annotations: ["summary": "p99 latency above 2s", "runbook_url": "https://runbooks.example.com/latency"],
+                startsAt: "2026-01-01T00:00:00+08:00", endsAt: nil, receivedAt: "2026-01-01T00:00:01+08:00",
+                links: [AlertLink(title: "Source", url: "https://prometheus.example.com/graph")])
             return OutboundMessage(exchange: t.exchange, routingKey: t.ingestQueue, body: Codec.encode(a), messageID: a.id)
         }
         try await publisher.publish(messages)

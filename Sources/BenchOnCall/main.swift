@@ -34,10 +34,14 @@ let holidays = (0..<40).map { i in FixedShift(people[i % 12], from: t0 + Double(
 let layers: [Layer] = [
     .rotation(Rotation(people: Array(people[0..<4]), startDate: start, handoff: LocalTime(9), frequency: .weekly), name: "primary"),
     .rotation(Rotation(people: Array(people[4..<7]), startDate: start, handoff: LocalTime(10), frequency: .daily), name: "secondary"),
-    .rotation(Rotation(people: Array(people[7..<9]), startDate: start, handoff: LocalTime(20), frequency: .daily,
-                       restriction: Restriction(days: Weekday.workdays, window: .init(from: LocalTime(20), to: LocalTime(8)))), name: "nights"),
-    .rotation(Rotation(people: Array(people[9..<11]), startDate: start, handoff: LocalTime(9), frequency: .days(2),
-                       restriction: Restriction(days: Weekday.weekend)), name: "weekends"),
+    .rotation(
+        Rotation(
+            people: Array(people[7..<9]), startDate: start, handoff: LocalTime(20), frequency: .daily,
+            restriction: Restriction(days: Weekday.workdays, window: .init(from: LocalTime(20), to: LocalTime(8)))), name: "nights"),
+    .rotation(
+        Rotation(
+            people: Array(people[9..<11]), startDate: start, handoff: LocalTime(9), frequency: .days(2),
+            restriction: Restriction(days: Weekday.weekend)), name: "weekends"),
     .fixed(holidays, name: "holidays"),
 ]
 // Two years of overrides: three a day (a swap, an extra, a night cover).
@@ -59,8 +63,10 @@ for _ in 0..<3 {
     }
     best = min(best, s)
 }
-print(String(format: "onCall(at:): %.3f µs per call (best of 3 × %d calls; 5 layers, %d overrides; %.2f people on average)",
-             best / Double(calls) * 1e6, calls, overrides.count, Double(onCallCount) / Double(3 * calls)))
+print(
+    String(
+        format: "onCall(at:): %.3f µs per call (best of 3 × %d calls; 5 layers, %d overrides; %.2f people on average)",
+        best / Double(calls) * 1e6, calls, overrides.count, Double(onCallCount) / Double(3 * calls)))
 
 // Routing: direct addresses vs. a schedule resolved to its person on call.
 let yaml = """
@@ -84,10 +90,12 @@ let yaml = """
 let config = try ConfigLoader.parse(yaml, environment: [:])
 let roster = Roster.build(people: config.people, schedules: config.schedules)
 func alertBytes(_ kind: String, _ i: Int) -> [UInt8] {
-    Codec.encode(Alert(id: "id-\(i)", source: "alertmanager", integration: "bench", status: .firing, fingerprint: "fp\(i)",
-                       title: "Disk almost full on db-\(i)", message: "95% used", severity: "critical",
-                       labels: ["kind": kind, "instance": "db-\(i):9100", "job": "node"], annotations: ["summary": "disk"],
-                       startsAt: "2026-11-01T10:00:00Z", endsAt: nil, receivedAt: "2026-11-01T10:00:01Z", links: []))
+    Codec.encode(
+        Alert(
+            id: "id-\(i)", source: "alertmanager", integration: "bench", status: .firing, fingerprint: "fp\(i)",
+            title: "Disk almost full on db-\(i)", message: "95% used", severity: "critical",
+            labels: ["kind": kind, "instance": "db-\(i):9100", "job": "node"], annotations: ["summary": "disk"],
+            startsAt: "2026-11-01T10:00:00Z", endsAt: nil, receivedAt: "2026-11-01T10:00:01Z", links: []))
 }
 let direct = (0..<1024).map { alertBytes("direct", $0) }
 let scheduled = (0..<1024).map { alertBytes("scheduled", $0) }
@@ -108,6 +116,11 @@ for _ in 0..<5 {
     bestDirect = min(bestDirect, routeAll(direct))
     bestScheduled = min(bestScheduled, routeAll(scheduled))
 }
-print(String(format: "routing, direct address:     %.2f µs per alert (%.0f alerts/s)", bestDirect / Double(alertCount) * 1e6, Double(alertCount) / bestDirect))
-print(String(format: "routing, schedule resolved:  %.2f µs per alert (%.0f alerts/s), %.1f %% of direct's throughput",
-             bestScheduled / Double(alertCount) * 1e6, Double(alertCount) / bestScheduled, bestDirect / bestScheduled * 100))
+print(
+    String(
+        format: "routing, direct address:     %.2f µs per alert (%.0f alerts/s)", bestDirect / Double(alertCount) * 1e6,
+        Double(alertCount) / bestDirect))
+print(
+    String(
+        format: "routing, schedule resolved:  %.2f µs per alert (%.0f alerts/s), %.1f %% of direct's throughput",
+        bestScheduled / Double(alertCount) * 1e6, Double(alertCount) / bestScheduled, bestDirect / bestScheduled * 100))

@@ -43,13 +43,18 @@ if let ns = option("--delete-namespace") {
 }
 let topology = Topology(namespace: config.broker.namespace)
 let brokerTopology = BrokerTopology(config: config)
-let publisher = Publisher(.init(url: AMQPURL(config.broker.url)!, window: config.broker.confirmWindow, heartbeatSeconds: 0,
-                                confirmTimeoutMillis: config.gateway.publishTimeoutMillis,
-                                onConnect: { try brokerTopology.declare(on: $0) }))
+let publisher = Publisher(
+    .init(
+        url: AMQPURL(config.broker.url)!, window: config.broker.confirmWindow, heartbeatSeconds: 0,
+        confirmTimeoutMillis: config.gateway.publishTimeoutMillis,
+        onConnect: { try brokerTopology.declare(on: $0) }))
 
 // A message like the gateway's: one normalized Alertmanager alert, encoded the same way.
 let alert = try! Normalizer.normalize(
-    JSONParsing.parse(Array(#"{"version":"4","status":"firing","receiver":"bench","groupKey":"{}:{alertname=\"Bench\"}","alerts":[{"status":"firing","labels":{"alertname":"Bench","instance":"host-1:9100","job":"node","severity":"critical"},"annotations":{"summary":"bench alert"},"startsAt":"2026-01-01T00:00:00Z","endsAt":"0001-01-01T00:00:00Z","generatorURL":"http://prometheus/graph","fingerprint":"0123456789abcdef"}]}"#.utf8)),
+    JSONParsing.parse(
+        Array(
+            #"{"version":"4","status":"firing","receiver":"bench","groupKey":"{}:{alertname=\"Bench\"}","alerts":[{"status":"firing","labels":{"alertname":"Bench","instance":"host-1:9100","job":"node","severity":"critical"},"annotations":{"summary":"bench alert"},"startsAt":"2026-01-01T00:00:00Z","endsAt":"0001-01-01T00:00:00Z","generatorURL":"http://prometheus/graph","fingerprint":"0123456789abcdef"}]}"#
+                .utf8)),
     kind: .alertmanager, context: NormalizeContext(integration: "bench", makeID: AlertID.make))[0]
 let body = Codec.encode(alert)
 
@@ -69,6 +74,8 @@ for _ in 0..<count {
 }
 done.wait()
 let seconds = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
-print(#"{"messages":\#(count),"failed":\#(failed.load(ordering: .relaxed)),"seconds":\#(String(format: "%.3f", seconds)),"rate":\#(Int(Double(count) / seconds)),"outstanding":\#(outstanding),"window":\#(config.broker.confirmWindow),"queue_type":"\#(config.broker.queueType.rawValue)","body_bytes":\#(body.count)}"#)
+print(
+    #"{"messages":\#(count),"failed":\#(failed.load(ordering: .relaxed)),"seconds":\#(String(format: "%.3f", seconds)),"rate":\#(Int(Double(count) / seconds)),"outstanding":\#(outstanding),"window":\#(config.broker.confirmWindow),"queue_type":"\#(config.broker.queueType.rawValue)","body_bytes":\#(body.count)}"#
+)
 await publisher.shutdown()
 exit(0)

@@ -48,8 +48,9 @@ public struct CalendarSync: Sendable {
             let t = now()
             let fetched: Result<String, DeliveryError> = try await executor.run { _ in
                 do {
-                    let r = try HTTPClient().get(url: c.path, headers: [("User-Agent", "Klaxon calendar sync"), ("Accept", "text/calendar")],
-                                                 timeout: timeout)
+                    let r = try HTTPClient().get(
+                        url: c.path, headers: [("User-Agent", "Klaxon calendar sync"), ("Accept", "text/calendar")],
+                        timeout: timeout)
                     guard r.status == 200 else { return .failure(.permanent(.clientError, "HTTP \(r.status) from \(c.path)")) }
                     return .success(String(decoding: r.body, as: UTF8.self))
                 } catch let e as DeliveryError {
@@ -63,8 +64,9 @@ public struct CalendarSync: Sendable {
                 try await copies.failed(c.key, error: e.detail, at: t)
                 reports.append(Report(layer: c.key, url: c.path, shifts: nil, warnings: [], error: e.detail))
             case .success(let ics):
-                let parsed = loader.parseCalendar(ics, source: c.path, name: c.name, exclude: c.exclude, zone: c.zone,
-                                                  from: t.addingTimeInterval(-86_400), to: t.addingTimeInterval(60 * 86_400))
+                let parsed = loader.parseCalendar(
+                    ics, source: c.path, name: c.name, exclude: c.exclude, zone: c.zone,
+                    from: t.addingTimeInterval(-86_400), to: t.addingTimeInterval(60 * 86_400))
                 if let problem = parsed.problem {
                     try await copies.failed(c.key, error: problem, at: t)
                     reports.append(Report(layer: c.key, url: c.path, shifts: nil, warnings: [], error: problem))

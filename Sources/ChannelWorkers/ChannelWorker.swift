@@ -32,9 +32,11 @@ public enum ChannelWorker {
         }
     }
 
-    public static func definition(channel: Channel, config: KlaxonConfig, redis: any RedisCommanding, concurrency: Int,
-                                  logger: Logger, metrics: Metrics, readiness: @escaping @Sendable () -> [String] = { [] },
-                                  deliver: @escaping Deliver) -> WorkerDefinition {
+    public static func definition(
+        channel: Channel, config: KlaxonConfig, redis: any RedisCommanding, concurrency: Int,
+        logger: Logger, metrics: Metrics, readiness: @escaping @Sendable () -> [String] = { [] },
+        deliver: @escaping Deliver
+    ) -> WorkerDefinition {
         let topology = Topology(namespace: config.broker.namespace)
         let claims = DeliveryClaims(config: config, redis: redis, logger: logger)
         let stats = DeliveryMetrics(metrics, channel: channel)
@@ -44,17 +46,21 @@ public enum ChannelWorker {
             do { n = try Codec.decode(AlertNotification.self, from: d.body) } catch {
                 return .failure(.permanent(.unparseable, "not a notification: \(error)"))
             }
-            let result = await handle(n, channel: channel, claims: claims, stats: stats, deliver: deliver,
-                                      log: logger.with(["notification": n.id, "fingerprint": n.alert.fingerprint, "channel": channel.rawValue]))
+            let result = await handle(
+                n, channel: channel, claims: claims, stats: stats, deliver: deliver,
+                log: logger.with(["notification": n.id, "fingerprint": n.alert.fingerprint, "channel": channel.rawValue]))
             if case .failure(let e) = result { stats.failure(e) }
             return result
         }
-        return WorkerDefinition(name: "klaxon-\(channel.rawValue)", queue: topology.notifyQueue(channel), batchSize: 1,
-                                concurrency: concurrency, handler: handler, readiness: readiness, onStop: { redis.close() })
+        return WorkerDefinition(
+            name: "klaxon-\(channel.rawValue)", queue: topology.notifyQueue(channel), batchSize: 1,
+            concurrency: concurrency, handler: handler, readiness: readiness, onStop: { redis.close() })
     }
 
-    static func handle(_ n: AlertNotification, channel: Channel, claims: DeliveryClaims, stats: DeliveryMetrics,
-                       deliver: @escaping Deliver, log: Logger) async -> Result<Void, DeliveryError> {
+    static func handle(
+        _ n: AlertNotification, channel: Channel, claims: DeliveryClaims, stats: DeliveryMetrics,
+        deliver: @escaping Deliver, log: Logger
+    ) async -> Result<Void, DeliveryError> {
         guard n.channel == channel.rawValue else {
             return .failure(.permanent(.invalidPayload, "notification \(n.id) is for channel \(n.channel), not \(channel.rawValue)"))
         }

@@ -39,8 +39,10 @@ public final class ChatDispatcher: Sendable {
     private let waits: Counter
     private let requestsSent: Counter
 
-    public init(composer: ChatComposer, sender: any ChatSending, budget: any RobotBudget, budgetKey: @escaping @Sendable (RobotConfig) -> String,
-                limits: @escaping @Sendable (RobotConfig) -> [RateLimit], logger: Logger, metrics: Metrics) {
+    public init(
+        composer: ChatComposer, sender: any ChatSending, budget: any RobotBudget, budgetKey: @escaping @Sendable (RobotConfig) -> String,
+        limits: @escaping @Sendable (RobotConfig) -> [RateLimit], logger: Logger, metrics: Metrics
+    ) {
         self.composer = composer
         self.sender = sender
         self.budget = budget

@@ -24,14 +24,18 @@ public enum ChatWorker {
 
     /// The standard parts: libcurl sender and the Redis budget.
     public static func parts(channel: Channel, config: KlaxonConfig, redis: any RedisCommanding, logger: Logger) -> Parts {
-        Parts(sender: ChatSender(platform: RobotPlatforms.platform(channel), threads: config.chat.httpThreads,
-                                 timeoutMillis: config.chat.timeoutMillis),
-              budget: RedisBudget(redis: redis, logger: logger))
+        Parts(
+            sender: ChatSender(
+                platform: RobotPlatforms.platform(channel), threads: config.chat.httpThreads,
+                timeoutMillis: config.chat.timeoutMillis),
+            budget: RedisBudget(redis: redis, logger: logger))
     }
 
     /// - Precondition: `channel.isChat`.
-    public static func definition(channel: Channel, config: KlaxonConfig, redis: any RedisCommanding, parts: Parts,
-                                  logger: Logger, metrics: Metrics) -> WorkerDefinition {
+    public static func definition(
+        channel: Channel, config: KlaxonConfig, redis: any RedisCommanding, parts: Parts,
+        logger: Logger, metrics: Metrics
+    ) -> WorkerDefinition {
         precondition(channel.isChat, "\(channel.rawValue) is not a chat channel")
         let ns = config.broker.namespace
         let chat = config.chat
@@ -41,11 +45,15 @@ public enum ChatWorker {
             sender: parts.sender, budget: parts.budget,
             budgetKey: { RedisKeys.chatBudget(ns, channel, $0.name) }, limits: { chat.budget(of: $0) },
             logger: log, metrics: metrics)
-        return ChannelWorker.definition(channel: channel, config: config, redis: redis, concurrency: chat.maxPending, logger: log,
-                                        metrics: metrics, readiness: { redis.isHealthy ? [] : ["redis"] }) { n in
+        return ChannelWorker.definition(
+            channel: channel, config: config, redis: redis, concurrency: chat.maxPending, logger: log,
+            metrics: metrics, readiness: { redis.isHealthy ? [] : ["redis"] }
+        ) { n in
             guard n.recipients.count == 1, let name = n.recipients.first, let robot = chat.robot(named: name), robot.platform == channel else {
-                return .failure(.permanent(.invalidPayload,
-                                           "notification \(n.id) names no \(channel.rawValue) robot of chat.robots: \(n.recipients.joined(separator: ", "))"))
+                return .failure(
+                    .permanent(
+                        .invalidPayload,
+                        "notification \(n.id) names no \(channel.rawValue) robot of chat.robots: \(n.recipients.joined(separator: ", "))"))
             }
             return await dispatcher.submit(n, robot: robot)
         }

@@ -85,8 +85,9 @@ package struct DeliveryClaims: Sendable {
     /// went out; only a later copy could send it again.
     func delivered(_ ids: [String]) async {
         do { _ = try await redis.pipeline(ids.map { ["SET", RedisKeys.delivered(namespace, $0), "1", "PX", deliveredTTL] }) } catch {
-            logger.warning("delivered, but cannot record it in Redis; a redelivery would send it again",
-                           ["error": "\(error)", "notifications": ids.joined(separator: ",")])
+            logger.warning(
+                "delivered, but cannot record it in Redis; a redelivery would send it again",
+                ["error": "\(error)", "notifications": ids.joined(separator: ",")])
         }
     }
 

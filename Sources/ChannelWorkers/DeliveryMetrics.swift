@@ -14,8 +14,9 @@ struct DeliveryMetrics: Sendable {
         sent = metrics.counter("klaxon_notifications_total", "Notifications delivered, by channel.")
         failed = metrics.counter("klaxon_notifications_failed_total", "Failed delivery attempts, by channel and reason.")
         skipped = metrics.counter("klaxon_notifications_duplicate_total", "Redelivered notifications skipped as already delivered.")
-        latency = metrics.histogram("klaxon_notification_latency_seconds", "Time from the alert's arrival at the gateway to delivery.",
-                                    series: [["channel": channel.rawValue]])
+        latency = metrics.histogram(
+            "klaxon_notification_latency_seconds", "Time from the alert's arrival at the gateway to delivery.",
+            series: [["channel": channel.rawValue]])
         self.channel = channel
     }
 

@@ -30,7 +30,8 @@ enum ConfigCheckCommand {
     }
 
     static func summary(_ c: KlaxonConfig, secretsSkipped: Bool) -> [String] {
-        let broker = secretsSkipped && c.broker.url == ConfigEnvironment.placeholder
+        let broker =
+            secretsSkipped && c.broker.url == ConfigEnvironment.placeholder
             ? "from the environment" : (AMQPURL(c.broker.url)?.description ?? c.broker.url)
         let integrations = c.integrations.map { "\($0.name) (\($0.kind.rawValue))" }.joined(separator: ", ")
         return [

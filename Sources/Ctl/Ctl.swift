@@ -25,7 +25,9 @@ public enum Ctl {
             io.out(usage)
             return .ok
         case "config":
-            guard rest.first == "check" else { throw .usage("unknown config verb \(rest.first.map { "\"\($0)\"" } ?? "(none)"); expected: config check PATH") }
+            guard rest.first == "check" else {
+                throw .usage("unknown config verb \(rest.first.map { "\"\($0)\"" } ?? "(none)"); expected: config check PATH")
+            }
             return try ConfigCheckCommand.run(Array(rest.dropFirst()), environment: environment, io: io)
         case "normalize":
             return try NormalizeCommand.run(rest, environment: environment, io: io)

@@ -38,7 +38,9 @@ struct DLQContext {
         for (dlq, work) in deadLetterQueues where prefixed == dlq || prefixed == work {
             return dlq
         }
-        throw CtlError(.notFound, "\(name) is not a dead-letter queue of namespace \(topology.namespace); known: \(deadLetterQueues.map(\.dlq).joined(separator: ", "))")
+        throw CtlError(
+            .notFound,
+            "\(name) is not a dead-letter queue of namespace \(topology.namespace); known: \(deadLetterQueues.map(\.dlq).joined(separator: ", "))")
     }
 
     /// Connects without heartbeats (a slow `--rate` replay sleeps between messages).
@@ -52,7 +54,8 @@ struct DLQContext {
     func depth(_ queue: String, on conn: AMQPConnection) throws(CtlError) -> Int {
         do { return try conn.inspectQueue(queue).messages } catch {
             if error.isNotFound {
-                throw CtlError(.notFound, "queue \(queue) does not exist on \(url) (no Klaxon process has declared namespace \(topology.namespace) there yet?)")
+                throw CtlError(
+                    .notFound, "queue \(queue) does not exist on \(url) (no Klaxon process has declared namespace \(topology.namespace) there yet?)")
             }
             throw map(error, doing: "inspect \(queue)")
         }

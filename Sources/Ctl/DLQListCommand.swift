@@ -20,7 +20,7 @@ enum DLQListCommand {
                     }
                 }
                 rows.append((dlq, work, depth, age))
-            } catch where error.code == .notFound {
+            } catch  where error.code == .notFound {
                 rows.append((dlq, work, nil, nil))
                 conn.close()  // the broker closed the channel: start a new connection
                 conn = try ctx.connect()
@@ -30,15 +30,20 @@ enum DLQListCommand {
 
         if a.has("json") {
             for r in rows {
-                io.out(Output.json(["queue": r.dlq, "work_queue": r.work, "exists": r.depth != nil,
-                                    "messages": Output.orNull(r.depth), "oldest_age_seconds": Output.orNull(r.age)]))
+                io.out(
+                    Output.json([
+                        "queue": r.dlq, "work_queue": r.work, "exists": r.depth != nil,
+                        "messages": Output.orNull(r.depth), "oldest_age_seconds": Output.orNull(r.age),
+                    ]))
             }
         } else {
             let table = rows.map { r in [r.dlq, r.depth.map(String.init) ?? "missing", Output.age(r.age)] }
             for line in Output.table(["QUEUE", "MESSAGES", "OLDEST"], table) { io.out(line) }
         }
         if rows.allSatisfy({ $0.depth == nil }) {
-            throw CtlError(.notFound, "no dead-letter queue of namespace \(ctx.topology.namespace) exists on \(ctx.url); has a Klaxon process run with this config?")
+            throw CtlError(
+                .notFound,
+                "no dead-letter queue of namespace \(ctx.topology.namespace) exists on \(ctx.url); has a Klaxon process run with this config?")
         }
         return .ok
     }

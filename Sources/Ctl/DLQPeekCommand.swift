@@ -24,8 +24,10 @@ enum DLQPeekCommand {
             return .ok
         }
         let rows = messages.map { m in
-            [String(m.position), m.displayID, Output.age(m.ageSeconds(now: now)), String(m.attempts), m.source ?? "-",
-             Output.clip(m.displayTitle, 48), Output.clip(m.reason.isEmpty ? m.lastError : m.reason, 80)]
+            [
+                String(m.position), m.displayID, Output.age(m.ageSeconds(now: now)), String(m.attempts), m.source ?? "-",
+                Output.clip(m.displayTitle, 48), Output.clip(m.reason.isEmpty ? m.lastError : m.reason, 80),
+            ]
         }
         for line in Output.table(["#", "ID", "AGE", "ATTEMPTS", "SOURCE", "TITLE", "REASON"], rows) { io.out(line) }
         io.out("\(messages.count) of \(total) message\(total == 1 ? "" : "s") in \(dlq) shown; nothing was removed")

@@ -39,9 +39,11 @@ enum DLQReplayCommand {
         var examined = 0, moved = 0, failed = 0
         func report(_ action: String, _ m: DeadLetter, error: String? = nil) {
             if json {
-                var o: [String: Any] = ["action": action, "position": m.position, "message_id": Output.orNull(m.messageID),
-                                        "notification_id": Output.orNull(m.notificationID), "title": Output.orNull(m.title),
-                                        "routing_key": m.routingKey, "reason": m.reason]
+                var o: [String: Any] = [
+                    "action": action, "position": m.position, "message_id": Output.orNull(m.messageID),
+                    "notification_id": Output.orNull(m.notificationID), "title": Output.orNull(m.title),
+                    "routing_key": m.routingKey, "reason": m.reason,
+                ]
                 if let error { o["error"] = error }
                 io.out(Output.json(o))
             } else {
@@ -65,7 +67,7 @@ enum DLQReplayCommand {
             rate?.wait()
             do throws(AMQPError) {
                 try conn.publishConfirmed(m.replayMessage(exchange: ctx.topology.exchange))
-            } catch where error.isUnroutable || error.isNacked {
+            } catch  where error.isUnroutable || error.isNacked {
                 failed += 1
                 report("failed", m, error: error.description)
                 return
@@ -85,12 +87,17 @@ enum DLQReplayCommand {
 
         let left = walked - (dryRun ? 0 : moved)
         if json {
-            io.out(Output.json(["summary": true, "queue": dlq, "dry_run": dryRun, "examined": examined,
-                                "moved": dryRun ? 0 : moved, "selected": moved + failed, "failed": failed, "left": left]))
+            io.out(
+                Output.json([
+                    "summary": true, "queue": dlq, "dry_run": dryRun, "examined": examined,
+                    "moved": dryRun ? 0 : moved, "selected": moved + failed, "failed": failed, "left": left,
+                ]))
         } else if dryRun {
             io.out("dry run: would replay \(moved) of \(examined) examined in \(dlq); nothing was moved")
         } else {
-            io.out("replayed \(moved) of \(examined) examined in \(dlq); \(left) left in place\(failed > 0 ? ", \(failed) of them selected but not moved" : "")")
+            io.out(
+                "replayed \(moved) of \(examined) examined in \(dlq); \(left) left in place\(failed > 0 ? ", \(failed) of them selected but not moved" : "")"
+            )
         }
         return failed > 0 ? .failure : .ok
     }

@@ -17,8 +17,10 @@ enum DLQWalk {
     static let slack = 10_000
 
     /// Calls `visit` with each message and its position (from 1); returns how many it read.
-    static func run(_ queue: String, depth: Int, on conn: AMQPConnection, context ctx: DLQContext,
-                    visit: (Int, Delivery) throws(CtlError) -> Void) throws(CtlError) -> Int {
+    static func run(
+        _ queue: String, depth: Int, on conn: AMQPConnection, context ctx: DLQContext,
+        visit: (Int, Delivery) throws(CtlError) -> Void
+    ) throws(CtlError) -> Int {
         var position = 0
         while position < depth + slack {
             let next: Delivery?

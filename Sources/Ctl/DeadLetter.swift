@@ -35,7 +35,8 @@ struct DeadLetter {
         reason = h[Topology.Header.deadLetterReason]?.description ?? h["x-first-death-reason"]?.description ?? ""
         lastError = h[Topology.Header.lastError]?.description ?? ""
         attempts = Int(h[Topology.Header.attempt]?.intValue ?? 1)
-        failedAt = h[Topology.Header.lastFailedAt].flatMap { Timestamps.parse($0.description) }
+        failedAt =
+            h[Topology.Header.lastFailedAt].flatMap { Timestamps.parse($0.description) }
             ?? d.timestamp.map { Date(timeIntervalSince1970: Double($0) / 1000) }
         let fallbackQueue = deadLetterQueue.hasSuffix(".dlq") ? String(deadLetterQueue.dropLast(4)) : deadLetterQueue
         originQueue = h[Topology.Header.originQueue]?.description ?? h["x-first-death-queue"]?.description ?? fallbackQueue

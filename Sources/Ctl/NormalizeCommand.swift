@@ -18,7 +18,8 @@ enum NormalizeCommand {
         var kind: IntegrationKind? = nil
         if let s = a.value("source") {
             guard let k = IntegrationKind(rawValue: s) else {
-                throw .usage("normalize: unknown --source \"\(s)\"; expected one of \(IntegrationKind.allCases.map(\.rawValue).joined(separator: ", "))")
+                throw .usage(
+                    "normalize: unknown --source \"\(s)\"; expected one of \(IntegrationKind.allCases.map(\.rawValue).joined(separator: ", "))")
             }
             kind = k
         }
@@ -34,7 +35,9 @@ enum NormalizeCommand {
             gateway = config.gateway
             if let name = a.value("integration") {
                 guard let integration = config.integrations.first(where: { $0.name == name }) else {
-                    throw .usage("normalize: no integration named \"\(name)\" in \(configPath); it has: \(config.integrations.map(\.name).joined(separator: ", "))")
+                    throw .usage(
+                        "normalize: no integration named \"\(name)\" in \(configPath); it has: \(config.integrations.map(\.name).joined(separator: ", "))"
+                    )
                 }
                 if let kind, kind != integration.kind {
                     throw .usage("normalize: integration \(name) is of kind \(integration.kind.rawValue), not \(kind.rawValue)")
@@ -45,7 +48,9 @@ enum NormalizeCommand {
         } else if a.value("integration") != nil {
             throw .usage("normalize: --integration needs --config PATH (or KLAXON_CONFIG)")
         }
-        guard let kind else { throw .usage("normalize: give --source KIND (one of \(IntegrationKind.allCases.map(\.rawValue).joined(separator: ", ")))") }
+        guard let kind else {
+            throw .usage("normalize: give --source KIND (one of \(IntegrationKind.allCases.map(\.rawValue).joined(separator: ", ")))")
+        }
 
         let body = try read(a.positional[0])
         if let g = gateway, body.count > g.maxBodyBytes {

@@ -28,8 +28,9 @@ enum OnCallCommand {
             throw .usage("unknown oncall verb \"\(verb)\"; expected \(verbs)")
         }
         let a = try Arguments.parse(rest, valued: spec.valued, flags: spec.flags)
-        let ctx = try OnCallContext(a, environment: environment, io: io,
-                                    needed: verb == "feed-url" ? ["oncall.feed_secret_env"] : ["redis.password_env"])
+        let ctx = try OnCallContext(
+            a, environment: environment, io: io,
+            needed: verb == "feed-url" ? ["oncall.feed_secret_env"] : ["redis.password_env"])
         switch (verb, sub) {
         case ("now", _): return try OnCallNowCommand.run(a, context: ctx, io: io)
         case ("shifts", _): return try OnCallShiftsCommand.run(a, context: ctx, io: io)

@@ -31,7 +31,9 @@ struct OnCallContext {
     func schedule(_ name: String) throws(CtlError) -> ScheduleConfig {
         guard let s = config.schedules.first(where: { $0.name == name }) else {
             let known = config.schedules.map(\.name).sorted()
-            throw .usage("SCHEDULE: no schedule named \"\(name)\" in \(configPath) (\(known.isEmpty ? "none defined" : "defined: " + known.joined(separator: ", ")))")
+            throw .usage(
+                "SCHEDULE: no schedule named \"\(name)\" in \(configPath) (\(known.isEmpty ? "none defined" : "defined: " + known.joined(separator: ", ")))"
+            )
         }
         return s
     }
@@ -68,14 +70,17 @@ struct OnCallContext {
             } else {
                 r = loader.loadCalendar(path: c.path, name: c.name, exclude: c.exclude, zone: c.zone, from: start, to: end)
             }
-            if let layer = r.layer { calendars[c.key] = layer } else {
+            if let layer = r.layer {
+                calendars[c.key] = layer
+            } else {
                 io.err("klaxonctl: calendar layer \(c.key) unreadable (\(r.problem ?? "?")); it counts as nobody on call")
                 degraded = true
             }
         }
         var overrides: [StoredOverride] = []
         do { overrides = try store().all() } catch {
-            io.err("klaxonctl: Redis at \(redisAddress) is unreachable (\(error)); answering from the config alone: run-time overrides are not applied")
+            io.err(
+                "klaxonctl: Redis at \(redisAddress) is unreachable (\(error)); answering from the config alone: run-time overrides are not applied")
             degraded = true
         }
         return (loader.roster(calendars: calendars, overrides: overrides), degraded)

@@ -22,8 +22,11 @@ enum OnCallGapsCommand {
         let zone = schedule.timeZone
         if a.has("json") {
             for g in gaps {
-                io.out(Output.json(["schedule": schedule.name, "start": OnCallContext.format(g.start, in: zone),
-                                    "end": OnCallContext.format(g.end, in: zone), "seconds": Int(g.duration.rounded())]))
+                io.out(
+                    Output.json([
+                        "schedule": schedule.name, "start": OnCallContext.format(g.start, in: zone),
+                        "end": OnCallContext.format(g.end, in: zone), "seconds": Int(g.duration.rounded()),
+                    ]))
             }
         } else if gaps.isEmpty {
             io.out("no gaps in \(schedule.name) from \(OnCallContext.format(from, in: zone)) to \(OnCallContext.format(to, in: zone))")

@@ -29,21 +29,30 @@ enum OnCallNowCommand {
             let entries = onCall(schedule, at: at)
             if a.has("json") {
                 let people: [[String: Any]] = entries.map { e in
-                    ["person": e.shift.personID.rawValue, "name": roster.people[e.shift.personID]?.name ?? e.shift.personID.rawValue,
-                     "until": Output.orNull(e.until.map { OnCallContext.format($0, in: schedule.timeZone) })]
-                        .merging(OnCallContext.json(e.shift.source, in: schedule)) { a, _ in a }
+                    [
+                        "person": e.shift.personID.rawValue, "name": roster.people[e.shift.personID]?.name ?? e.shift.personID.rawValue,
+                        "until": Output.orNull(e.until.map { OnCallContext.format($0, in: schedule.timeZone) }),
+                    ]
+                    .merging(OnCallContext.json(e.shift.source, in: schedule)) { a, _ in a }
                 }
-                io.out(Output.json(["schedule": name, "time_zone": schedule.timeZone.identifier, "at": OnCallContext.format(at, in: schedule.timeZone),
-                                    "on_call": people, "overrides_applied": !degraded]))
+                io.out(
+                    Output.json([
+                        "schedule": name, "time_zone": schedule.timeZone.identifier, "at": OnCallContext.format(at, in: schedule.timeZone),
+                        "on_call": people, "overrides_applied": !degraded,
+                    ]))
             } else if entries.isEmpty {
-                let end = schedule.gaps(from: at, to: at.addingTimeInterval(lookAhead)).first.map { g in
-                    g.end < at.addingTimeInterval(lookAhead) ? OnCallContext.format(g.end, in: schedule.timeZone) : "-"
-                } ?? "-"
+                let end =
+                    schedule.gaps(from: at, to: at.addingTimeInterval(lookAhead)).first.map { g in
+                        g.end < at.addingTimeInterval(lookAhead) ? OnCallContext.format(g.end, in: schedule.timeZone) : "-"
+                    } ?? "-"
                 rows.append([name, "-", "(nobody on call)", "-", end])
             } else {
                 for e in entries {
-                    rows.append([name, e.shift.personID.rawValue, roster.people[e.shift.personID]?.name ?? "", OnCallContext.describe(e.shift.source, in: schedule),
-                                 e.until.map { OnCallContext.format($0, in: schedule.timeZone) } ?? "-"])
+                    rows.append([
+                        name, e.shift.personID.rawValue, roster.people[e.shift.personID]?.name ?? "",
+                        OnCallContext.describe(e.shift.source, in: schedule),
+                        e.until.map { OnCallContext.format($0, in: schedule.timeZone) } ?? "-",
+                    ])
                 }
             }
         }

@@ -25,8 +25,9 @@ enum OnCallOverrideCommand {
         guard let toText = a.value("to") else { throw .usage("--to: required (RFC 3339 time or date)") }
         let from = try OnCallContext.time(fromText, option: "--from", zone: zone)
         let to = try OnCallContext.time(toText, option: "--to", zone: zone)
-        let o = StoredOverride(id: newID(), schedule: name, person: person, covering: a.value("covering"), from: from, to: to,
-                               createdBy: a.value("by") ?? environment["USER"] ?? "klaxonctl", createdAt: Date())
+        let o = StoredOverride(
+            id: newID(), schedule: name, person: person, covering: a.value("covering"), from: from, to: to,
+            createdBy: a.value("by") ?? environment["USER"] ?? "klaxonctl", createdAt: Date())
         let problems = o.problems(people: ctx.personIDs, schedules: ctx.scheduleNames)
         guard problems.isEmpty else { throw .usage(problems.map(optionNamed).joined(separator: "; ")) }
         do { try ctx.store().add(o) } catch {
@@ -49,7 +50,10 @@ enum OnCallOverrideCommand {
         }
         let rows = shown.map { o -> [String] in
             let zone = ctx.config.schedules.first { $0.name == o.schedule }?.timeZone ?? .gmt
-            return [o.id, o.schedule, o.person, o.covering ?? "-", OnCallContext.format(o.from, in: zone), OnCallContext.format(o.to, in: zone), o.createdBy]
+            return [
+                o.id, o.schedule, o.person, o.covering ?? "-", OnCallContext.format(o.from, in: zone), OnCallContext.format(o.to, in: zone),
+                o.createdBy,
+            ]
         }
         for line in Output.table(["ID", "SCHEDULE", "PERSON", "COVERING", "FROM", "TO", "BY"], rows) { io.out(line) }
         return .ok

@@ -28,14 +28,20 @@ enum OnCallShiftsCommand {
         let name = { (id: PersonID) in roster.people[id]?.name ?? id.rawValue }
         if a.has("json") {
             for s in shifts {
-                io.out(Output.json(["schedule": schedule.name, "person": s.personID.rawValue, "name": name(s.personID),
-                                    "start": OnCallContext.format(s.start, in: zone), "end": OnCallContext.format(s.end, in: zone)]
-                    .merging(OnCallContext.json(s.source, in: schedule)) { a, _ in a }))
+                io.out(
+                    Output.json(
+                        [
+                            "schedule": schedule.name, "person": s.personID.rawValue, "name": name(s.personID),
+                            "start": OnCallContext.format(s.start, in: zone), "end": OnCallContext.format(s.end, in: zone),
+                        ]
+                        .merging(OnCallContext.json(s.source, in: schedule)) { a, _ in a }))
             }
         } else {
             let rows = shifts.map { s in
-                [s.personID.rawValue, name(s.personID), OnCallContext.format(s.start, in: zone), OnCallContext.format(s.end, in: zone),
-                 OnCallContext.describe(s.source, in: schedule)]
+                [
+                    s.personID.rawValue, name(s.personID), OnCallContext.format(s.start, in: zone), OnCallContext.format(s.end, in: zone),
+                    OnCallContext.describe(s.source, in: schedule),
+                ]
             }
             for line in Output.table(["PERSON", "NAME", "START", "END", "SOURCE"], rows) { io.out(line) }
         }

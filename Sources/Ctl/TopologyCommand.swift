@@ -32,7 +32,10 @@ enum TopologyCommand {
 
         if verb == "declare" {
             do { try topology.declare(on: conn) } catch {
-                throw CtlError(.failure, "declare namespace \(config.broker.namespace): \(error) (an existing queue with other arguments must be deleted first: klaxonctl topology delete)")
+                throw CtlError(
+                    .failure,
+                    "declare namespace \(config.broker.namespace): \(error) (an existing queue with other arguments must be deleted first: klaxonctl topology delete)"
+                )
             }
             report(io, a, namespace: config.broker.namespace, action: "declared", queues: topology.queueNames.map { ($0, 0) })
             return .ok
@@ -50,11 +53,14 @@ enum TopologyCommand {
         }
         let held = existing.filter { $0.1 > 0 }
         guard a.has("yes") else {
-            throw .usage("topology delete removes \(existing.count) queues of namespace \(config.broker.namespace); nothing was deleted. Run again with --yes to confirm")
+            throw .usage(
+                "topology delete removes \(existing.count) queues of namespace \(config.broker.namespace); nothing was deleted. Run again with --yes to confirm"
+            )
         }
         if !held.isEmpty && !a.has("discard-messages") {
             for (q, n) in held { io.err("\(q): \(n) message\(n == 1 ? "" : "s")") }
-            throw CtlError(.failure, "queues still hold messages (replay or drain them first); nothing was deleted. --discard-messages deletes them anyway")
+            throw CtlError(
+                .failure, "queues still hold messages (replay or drain them first); nothing was deleted. --discard-messages deletes them anyway")
         }
         for (q, _) in existing {
             do { try conn.deleteQueue(q) } catch { throw CtlError(.failure, "delete \(q): \(error)") }
@@ -74,7 +80,10 @@ enum TopologyCommand {
 
     private static func report(_ io: CtlIO, _ a: Arguments, namespace: String, action: String, queues: [(String, Int)]) {
         if a.has("json") {
-            io.out(Output.json(["namespace": namespace, "action": action, "queues": queues.map(\.0), "messages_discarded": queues.reduce(0) { $0 + $1.1 }]))
+            io.out(
+                Output.json([
+                    "namespace": namespace, "action": action, "queues": queues.map(\.0), "messages_discarded": queues.reduce(0) { $0 + $1.1 },
+                ]))
         } else {
             io.out("\(action) \(queues.count) queues and the exchange of namespace \(namespace)")
         }

@@ -36,8 +36,9 @@ public final class SMTPClient: Sendable {
 
         /// The SMTP part of the `email:` config.
         public init(_ email: EmailConfig) {
-            self.init(host: email.host, port: email.port, security: email.security, username: email.username,
-                      password: email.password, timeoutMillis: email.timeoutMillis, verifyTLS: email.verifyTLS)
+            self.init(
+                host: email.host, port: email.port, security: email.security, username: email.username,
+                password: email.password, timeoutMillis: email.timeoutMillis, verifyTLS: email.verifyTLS)
         }
 
         /// `host:port` as shown in errors.
@@ -125,8 +126,9 @@ public final class SMTPClient: Sendable {
             throw .permanent(.invalidPayload, "not a usable e-mail address: \"\(address.prefix(100))\"")
         }
         if configuration.security == .none && (configuration.username != nil || configuration.password != nil) {
-            throw .permanent(.invalidPayload,
-                             "refusing SMTP AUTH in clear to \(configuration.server): set email.security to starttls or tls")
+            throw .permanent(
+                .invalidPayload,
+                "refusing SMTP AUTH in clear to \(configuration.server): set email.security to starttls or tls")
         }
     }
 

@@ -35,17 +35,25 @@ struct SMTPFailure {
         case CURLE_OPERATION_TIMEDOUT:
             return .transient(.timeout, "SMTP server \(server) did not finish within \(timeoutMillis) ms: \(text)")
         case CURLE_SSL_CONNECT_ERROR:
-            return .transient(.network, "TLS handshake with SMTP server \(server) failed: \(text); "
-                + "check email.security (tls for port 465, starttls for 587)")
+            return .transient(
+                .network,
+                "TLS handshake with SMTP server \(server) failed: \(text); "
+                    + "check email.security (tls for port 465, starttls for 587)")
         case CURLE_PEER_FAILED_VERIFICATION, CURLE_SSL_CACERT_BADFILE, CURLE_SSL_CERTPROBLEM:
-            return .transient(.network, "certificate of SMTP server \(server) not accepted: \(text); "
-                + "install its CA, or set email.verify_tls false for a test server only")
+            return .transient(
+                .network,
+                "certificate of SMTP server \(server) not accepted: \(text); "
+                    + "install its CA, or set email.verify_tls false for a test server only")
         case CURLE_USE_SSL_FAILED:
-            return .permanent(.clientError, "SMTP server \(server) does not offer STARTTLS: \(text); "
-                + "use security tls for an implicit-TLS port (465) or fix the port")
+            return .permanent(
+                .clientError,
+                "SMTP server \(server) does not offer STARTTLS: \(text); "
+                    + "use security tls for an implicit-TLS port (465) or fix the port")
         case CURLE_LOGIN_DENIED:
-            return .permanent(.authError, "SMTP server \(server) refused the login\(userText): \(text); "
-                + "check the username/password or the AUTH mechanisms it offers")
+            return .permanent(
+                .authError,
+                "SMTP server \(server) refused the login\(userText): \(text); "
+                    + "check the username/password or the AUTH mechanisms it offers")
         case CURLE_URL_MALFORMAT, CURLE_UNSUPPORTED_PROTOCOL:
             return .permanent(.clientError, "bad SMTP server address \(server): \(text)")
         default:
@@ -66,8 +74,10 @@ struct SMTPFailure {
             }
             return .transient(.serverError, "\(detail); temporary failure")
         case 530, 534, 535, 538:
-            return .permanent(.authError, "\(detail); login\(userText) refused: check the username/password "
-                + "(and whether the provider wants an app-specific password)")
+            return .permanent(
+                .authError,
+                "\(detail); login\(userText) refused: check the username/password "
+                    + "(and whether the provider wants an app-specific password)")
         default:
             return .permanent(.clientError, "\(detail); permanent rejection")
         }

@@ -29,11 +29,12 @@ extension DedupHandler {
                 metrics.redisErrors.inc()
                 let policy = RedisOutagePolicy.decide(failOpen: config.failOpen, stopping: outage.isStopping)
                 if let n = outage.log.shouldLog("\(error)") {
-                    let what = switch policy {
-                    case .failOpen: "Redis unreachable: forwarding without dedup (fail open)"
-                    case .hold: "Redis unreachable: holding alerts unacked until it returns"
-                    case .giveBack: "Redis unreachable while stopping: handing held alerts to the retry queue"
-                    }
+                    let what =
+                        switch policy {
+                        case .failOpen: "Redis unreachable: forwarding without dedup (fail open)"
+                        case .hold: "Redis unreachable: holding alerts unacked until it returns"
+                        case .giveBack: "Redis unreachable while stopping: handing held alerts to the retry queue"
+                        }
                     logger.error(what, ["error": "\(error)", "suppressed_repeats": String(n)])
                 }
                 switch policy {
@@ -67,9 +68,10 @@ extension DedupHandler {
         if !missing.isEmpty {
             scripts.forget()
             // A NOSCRIPT command did not run, so running it now decides it exactly once.
-            let again = try await timed(missing.map { i in
-                command(items[i], script: DedupScripts.all[items[i].alert.status == .resolved ? 1 : 0], evalsha: false)
-            })
+            let again = try await timed(
+                missing.map { i in
+                    command(items[i], script: DedupScripts.all[items[i].alert.status == .resolved ? 1 : 0], evalsha: false)
+                })
             for (i, r) in zip(missing, again) { replies[i] = r }
         }
         return replies
@@ -98,7 +100,8 @@ struct DedupMetrics: Sendable {
     let held: Gauge
 
     init(_ m: Metrics) {
-        decisions = m.counter("klaxon_dedup_decisions_total", "Dedup decisions: passed, suppressed, resolved, fail_open (forwarded undecided: Redis unreachable).")
+        decisions = m.counter(
+            "klaxon_dedup_decisions_total", "Dedup decisions: passed, suppressed, resolved, fail_open (forwarded undecided: Redis unreachable).")
         redisSeconds = m.histogram("klaxon_dedup_redis_seconds", "Redis round trip of one pipeline (one batch of decisions).")
         redisErrors = m.counter("klaxon_dedup_redis_errors_total", "Pipelines that failed because Redis was unreachable.")
         held = m.gauge("klaxon_dedup_held_messages", "Messages held unacked while Redis is unreachable (fail_open: false).")

@@ -20,13 +20,16 @@ public enum DedupWorker {
     /// trips there, not on CPU), no change when most are suppressed (bench/README.md).
     public static let concurrency = 4
 
-    public static func definition(config: KlaxonConfig, publisher: any MessagePublishing, redis: any RedisCommanding, logger: Logger, metrics: Metrics) -> WorkerDefinition {
+    public static func definition(
+        config: KlaxonConfig, publisher: any MessagePublishing, redis: any RedisCommanding, logger: Logger, metrics: Metrics
+    ) -> WorkerDefinition {
         let handler = DedupHandler(config: config, publisher: publisher, redis: redis, logger: logger, metrics: metrics)
-        return WorkerDefinition(name: "klaxon-dedup", queue: handler.topology.ingestQueue, batchSize: batchSize, concurrency: concurrency,
-                                handler: { await handler.handle($0) },
-                                readiness: { redis.isHealthy || config.dedup.failOpen ? [] : ["redis"] },
-                                onStop: { redis.close() },
-                                onStopRequested: { handler.requestStop() })
+        return WorkerDefinition(
+            name: "klaxon-dedup", queue: handler.topology.ingestQueue, batchSize: batchSize, concurrency: concurrency,
+            handler: { await handler.handle($0) },
+            readiness: { redis.isHealthy || config.dedup.failOpen ? [] : ["redis"] },
+            onStop: { redis.close() },
+            onStopRequested: { handler.requestStop() })
     }
 }
 

@@ -207,8 +207,11 @@ struct IncidentMachine {
             incident.loop = loop
             incident.stepFiredAt = instant
             log(.stepFired(step: index, loop: loop))
-            actions.append(.notify(NotifyAction(incidentID: incident.id, step: index, loop: loop, round: incident.round,
-                                                targets: step.targets, urgency: step.urgency, repeats: incident.repeats)))
+            actions.append(
+                .notify(
+                    NotifyAction(
+                        incidentID: incident.id, step: index, loop: loop, round: incident.round,
+                        targets: step.targets, urgency: step.urgency, repeats: incident.repeats)))
             setTimer(IncidentTimer(.step, at: instant.addingTimeInterval(Double(step.waitMillis) / 1000)))
             return
         }

@@ -104,8 +104,9 @@ public enum StepResolver {
     /// name as the route.
     public static func notifications(_ resolution: Resolution, alert: Alert, policy: String) -> [AlertNotification] {
         resolution.deliveries.filter { $0.afterSeconds == 0 }.map { d in
-            AlertNotification(id: d.id, channel: d.channel, recipients: [d.recipient], route: policy,
-                              mentions: Channel(rawValue: d.channel)?.isChat == true ? d.mentions : nil, alert: alert)
+            AlertNotification(
+                id: d.id, channel: d.channel, recipients: [d.recipient], route: policy,
+                mentions: Channel(rawValue: d.channel)?.isChat == true ? d.mentions : nil, alert: alert)
         }
     }
 }

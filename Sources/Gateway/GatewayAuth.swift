@@ -28,8 +28,8 @@ enum GatewayAuth {
         }
         let parts = header.split(separator: " ", maxSplits: 1, omittingEmptySubsequences: true)
         guard parts.count == 2, parts[0].lowercased() == "basic",
-              let decoded = Signing.bytes(base64: String(parts[1]).trimmingWhitespace()),
-              let colon = decoded.firstIndex(of: UInt8(ascii: ":"))
+            let decoded = Signing.bytes(base64: String(parts[1]).trimmingWhitespace()),
+            let colon = decoded.firstIndex(of: UInt8(ascii: ":"))
         else {
             return Failure(message: "basic authentication required: malformed Authorization header", headers: [challenge])
         }
@@ -48,7 +48,7 @@ enum GatewayAuth {
             return Failure(message: "signature required: missing \(h.header) header")
         }
         guard let signature = Signing.bytes(hex: provided.trimmingWhitespace()),
-              signature.count == Signing.Algorithm.sha256.digestLength
+            signature.count == Signing.Algorithm.sha256.digestLength
         else {
             return Failure(message: "malformed \(h.header) header: expected 64 hex digits (HMAC-SHA256)")
         }

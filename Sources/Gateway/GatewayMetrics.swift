@@ -16,15 +16,18 @@ struct GatewayMetrics: Sendable {
     let feeds: Counter
 
     /// Every `reason` label value of `rejected`.
-    static let rejectReasons = ["not_found", "method", "unknown_kind", "unknown_token", "unauthorized", "invalid_payload",
-                                "too_many_alerts", "broker_unavailable", "body_too_large", "shutting_down",
-                                "feeds_off", "feed_token", "feed_unknown"]
+    static let rejectReasons = [
+        "not_found", "method", "unknown_kind", "unknown_token", "unauthorized", "invalid_payload",
+        "too_many_alerts", "broker_unavailable", "body_too_large", "shutting_down",
+        "feeds_off", "feed_token", "feed_unknown",
+    ]
 
     init(_ m: Metrics, integrations: [IntegrationConfig]) {
         accepted = m.counter("klaxon_gateway_alerts_accepted_total", "Alerts accepted (confirmed by the broker), by integration and source.")
         rejected = m.counter("klaxon_gateway_requests_rejected_total", "Requests answered with an error, by reason.")
-        connectionsCut = m.counter("klaxon_gateway_connections_timed_out_total",
-                                   "Connections closed by gateway.idle_timeout: slow senders, keep-alive connections left idle, clients not reading their response.")
+        connectionsCut = m.counter(
+            "klaxon_gateway_connections_timed_out_total",
+            "Connections closed by gateway.idle_timeout: slow senders, keep-alive connections left idle, clients not reading their response.")
         inFlight = m.gauge("klaxon_gateway_requests_in_flight", "Accepted requests waiting for their broker confirms.")
         feeds = m.counter("klaxon_gateway_feeds_served_total", "Calendar feeds served, by kind (schedule, person).")
         publishSeconds = m.histogram("klaxon_gateway_publish_seconds", "Time from a request's first publish to its last confirm (or failure).")

@@ -21,7 +21,9 @@ extension GatewayService {
             return reject(respond, 404, "feeds_off", "calendar feeds are off: oncall.feed_secret_env is not configured")
         }
         guard CalendarFeed.isValid(req.query["token"], for: subject, secret: secret) else {
-            let detail = req.query["token"] == nil ? "missing token: add ?token=… (klaxonctl oncall feed-url prints the URL)"
+            let detail =
+                req.query["token"] == nil
+                ? "missing token: add ?token=… (klaxonctl oncall feed-url prints the URL)"
                 : "wrong token for this feed (klaxonctl oncall feed-url prints the URL)"
             return reject(respond, 403, "feed_token", detail)
         }

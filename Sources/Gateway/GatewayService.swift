@@ -33,10 +33,14 @@ public final class GatewayService: Sendable {
 
     /// `roster` gives the current roster for the calendar feeds (the process's `RosterCache`);
     /// `nil`: the config's schedules and overrides alone, built once. `now` is the feeds' clock.
-    public init(config: KlaxonConfig, publisher: Publisher, logger: Logger, metrics: Metrics,
-                roster: (@Sendable () -> Roster)? = nil, now: @escaping @Sendable () -> Date = { Date() }) {
+    public init(
+        config: KlaxonConfig, publisher: Publisher, logger: Logger, metrics: Metrics,
+        roster: (@Sendable () -> Roster)? = nil, now: @escaping @Sendable () -> Date = { Date() }
+    ) {
         self.config = config
-        if let roster { self.roster = roster } else {
+        if let roster {
+            self.roster = roster
+        } else {
             let fixed = RosterLoader(config: config).roster(calendars: [:], overrides: [])
             self.roster = { fixed }
         }
@@ -58,9 +62,12 @@ public final class GatewayService: Sendable {
     @discardableResult
     public func start() throws -> Int {
         let g = config.gateway
-        let s = try HTTPServer(.init(host: g.listen.host, port: g.listen.port, threads: g.threads, maxConnections: g.maxConnections,
-                                     idleTimeoutSeconds: g.idleTimeoutSeconds, maxBodyBytes: g.maxBodyBytes,
-                                     onEvent: { [stats] in stats.record($0) })) { [self] req, respond in
+        let s = try HTTPServer(
+            .init(
+                host: g.listen.host, port: g.listen.port, threads: g.threads, maxConnections: g.maxConnections,
+                idleTimeoutSeconds: g.idleTimeoutSeconds, maxBodyBytes: g.maxBodyBytes,
+                onEvent: { [stats] in stats.record($0) })
+        ) { [self] req, respond in
             handle(req, respond)
         }
         server.withLock { $0 = s }
@@ -73,7 +80,11 @@ public final class GatewayService: Sendable {
     /// for the requests in flight to get their confirms and answers, answers the rest 503, then
     /// closes everything. Blocks the caller. Stop the publisher only after this returns.
     public func stop() {
-        guard let s = server.withLock({ s -> HTTPServer? in defer { s = nil }; return s }) else { return }
+        guard
+            let s = server.withLock({ s -> HTTPServer? in
+                defer { s = nil }; return s
+            })
+        else { return }
         let open = s.openRequests
         let cut = s.shutdown(drainSeconds: Double(config.gateway.shutdownTimeoutMillis) / 1000)
         deadlines.stop()
@@ -83,7 +94,9 @@ public final class GatewayService: Sendable {
 
     /// Stops at once, cutting requests in flight (tests of the hard path only).
     public func stopNow() {
-        server.withLock { s in s?.stop(); s = nil }
+        server.withLock { s in
+            s?.stop(); s = nil
+        }
         deadlines.stop()
         stopped.continuation.finish()
     }
@@ -137,7 +150,9 @@ public final class GatewayService: Sendable {
             return reject(respond, 400, "invalid_payload", error.description, integration: integration.name)
         }
         if alerts.count > config.gateway.maxAlertsPerRequest {
-            return reject(respond, 413, "too_many_alerts", "\(alerts.count) alerts in one request; the limit is \(config.gateway.maxAlertsPerRequest)", integration: integration.name)
+            return reject(
+                respond, 413, "too_many_alerts", "\(alerts.count) alerts in one request; the limit is \(config.gateway.maxAlertsPerRequest)",
+                integration: integration.name)
         }
 
         stats.inFlight.add(1)
@@ -157,7 +172,8 @@ public final class GatewayService: Sendable {
         }
         deadlines.add(request)
         for alert in alerts {
-            let message = OutboundMessage(exchange: topology.exchange, routingKey: topology.ingestQueue, body: Codec.encode(alert), messageID: alert.id)
+            let message = OutboundMessage(
+                exchange: topology.exchange, routingKey: topology.ingestQueue, body: Codec.encode(alert), messageID: alert.id)
             publisher.enqueue(message) { [deadlines] result in
                 if request.complete(result) { deadlines.remove(request) }
             }
@@ -180,8 +196,10 @@ public final class GatewayService: Sendable {
         return out
     }
 
-    func reject(_ respond: HTTPResponder, _ status: Int, _ reason: String, _ message: String,
-                        integration: String? = nil, headers: [(String, String)] = []) {
+    func reject(
+        _ respond: HTTPResponder, _ status: Int, _ reason: String, _ message: String,
+        integration: String? = nil, headers: [(String, String)] = []
+    ) {
         stats.rejected.inc(["reason": reason])
         if status != 404 || integration != nil {
             logger.info("rejected request", ["status": String(status), "reason": reason, "detail": message, "integration": integration ?? ""])

@@ -166,12 +166,14 @@ private final class ValueBox {
 
 private func values(_ connection: OpaquePointer, kind: MHD_ValueKind, lowercase: Bool) -> [String: String] {
     let box = ValueBox(lowercase: lowercase)
-    _ = MHD_get_connection_values(connection, kind, { cls, _, key, value in
-        guard let cls, let key else { return .YES }
-        let box = Unmanaged<ValueBox>.fromOpaque(cls).takeUnretainedValue()
-        let k = String(cString: key)
-        box.values[box.lowercase ? k.lowercased() : k] = value.map { String(cString: $0) } ?? ""
-        return .YES
-    }, Unmanaged.passUnretained(box).toOpaque())
+    _ = MHD_get_connection_values(
+        connection, kind,
+        { cls, _, key, value in
+            guard let cls, let key else { return .YES }
+            let box = Unmanaged<ValueBox>.fromOpaque(cls).takeUnretainedValue()
+            let k = String(cString: key)
+            box.values[box.lowercase ? k.lowercased() : k] = value.map { String(cString: $0) } ?? ""
+            return .YES
+        }, Unmanaged.passUnretained(box).toOpaque())
     return box.values
 }

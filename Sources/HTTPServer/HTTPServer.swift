@@ -22,8 +22,10 @@ public final class HTTPServer: Sendable {
         /// Runs on a server thread: keep it short.
         public var onEvent: (@Sendable (Event) -> Void)?
 
-        public init(host: String = "0.0.0.0", port: Int, threads: Int = 2, maxConnections: Int = 1024,
-                    idleTimeoutSeconds: Int = 30, maxBodyBytes: Int = 1 << 20, onEvent: (@Sendable (Event) -> Void)? = nil) {
+        public init(
+            host: String = "0.0.0.0", port: Int, threads: Int = 2, maxConnections: Int = 1024,
+            idleTimeoutSeconds: Int = 30, maxBodyBytes: Int = 1 << 20, onEvent: (@Sendable (Event) -> Void)? = nil
+        ) {
             self.host = host
             self.port = port
             self.threads = threads
@@ -82,9 +84,10 @@ public final class HTTPServer: Sendable {
             p.withMemoryRebound(to: sockaddr.self, capacity: 1) { sa in
                 // The watchdog enforces idleTimeoutSeconds (and reports each cut); libmicrohttpd's
                 // own inactivity timeout is only a backstop, long enough never to win the race.
-                mhdx_start(flags, sa, accessHandler, opaque, requestCompleted, opaque, connectionNotify, opaque,
-                           UInt32(max(1, config.threads)), UInt32(config.maxConnections),
-                           0, UInt32(2 * max(1, config.idleTimeoutSeconds) + 5), 64 * 1024)
+                mhdx_start(
+                    flags, sa, accessHandler, opaque, requestCompleted, opaque, connectionNotify, opaque,
+                    UInt32(max(1, config.threads)), UInt32(config.maxConnections),
+                    0, UInt32(2 * max(1, config.idleTimeoutSeconds) + 5), 64 * 1024)
             }
         }
         guard let d = started else { dog.stop(); throw .cannotListen("\(config.host):\(config.port)") }
@@ -116,14 +119,21 @@ public final class HTTPServer: Sendable {
         // the bytes are neither unread nor an open request.
         let deadline = Date().addingTimeInterval(drainSeconds)
         let quiet = { self.context.openRequests.load(ordering: .acquiring) == 0 && !self.watchdog.anyUnreadInput() }
-        waitUntil(deadline) { quiet() && { usleep(50_000); return quiet() }() }
+        waitUntil(deadline) {
+            quiet()
+                && {
+                    usleep(50_000); return quiet()
+                }()
+        }
         // A request that surfaced after all still gets its answer, up to the deadline.
         waitUntil(deadline) { self.context.openRequests.load(ordering: .acquiring) == 0 }
         // Whatever is still waiting for its handler gets a 503 now, so no connection stays
         // suspended: libmicrohttpd must not be stopped with parked connections.
         let cut = context.answerPending(.error(503, "server shutting down; retry", headers: [("Retry-After", "1")]))
         for _ in 0..<cut { context.onEvent?(.answeredAtShutdown) }
-        waitUntil(Date().addingTimeInterval(2)) { self.context.suspended.load(ordering: .acquiring) == 0 && self.context.openRequests.load(ordering: .acquiring) == 0 }
+        waitUntil(Date().addingTimeInterval(2)) {
+            self.context.suspended.load(ordering: .acquiring) == 0 && self.context.openRequests.load(ordering: .acquiring) == 0
+        }
         stop()
         if listenFD >= 0 { close(listenFD) }
         return cut
@@ -131,7 +141,9 @@ public final class HTTPServer: Sendable {
 
     /// Stops at once and closes every connection (requests in flight are cut; see `shutdown`).
     public func stop() {
-        let d = daemon.withLock { d -> Daemon? in defer { d = nil }; return d }
+        let d = daemon.withLock { d -> Daemon? in
+            defer { d = nil }; return d
+        }
         guard let d else { return }
         context.stopped.store(true, ordering: .releasing)
         watchdog.stop()
@@ -174,7 +186,9 @@ final class ServerContext: Sendable {
 
     /// Answers every request still waiting for its handler; returns how many.
     func answerPending(_ response: HTTPResponse) -> Int {
-        let all = pending.withLock { p in defer { p.removeAll() }; return Array(p.values) }
+        let all = pending.withLock { p in
+            defer { p.removeAll() }; return Array(p.values)
+        }
         var n = 0
         for s in all where s.respond?(response) == true { n += 1 }
         return n

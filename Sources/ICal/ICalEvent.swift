@@ -97,14 +97,15 @@ struct ICalEvent {
             let (n, e) = lengths(value.period.duration)
             return (begin, begin.zone.instant(ofLocal: begin.local + n) + e)
         }
-        return .success(ICalEvent(
-            uid: uid, summary: summary,
-            attendees: LibICal.properties(component, ICAL_ATTENDEE_PROPERTY).compactMap { LibICal.string(icalproperty_get_attendee($0)) },
-            cancelled: LibICal.property(component, ICAL_STATUS_PROPERTY).map { icalproperty_get_status($0) == ICAL_STATUS_CANCELLED } ?? false,
-            start: start, nominalLength: nominal, exactLength: exact, recurrenceID: recurrenceID,
-            rules: LibICal.properties(component, ICAL_RRULE_PROPERTY).map { icalproperty_get_rrule($0) },
-            rdates: rdates,
-            exdates: LibICal.properties(component, ICAL_EXDATE_PROPERTY).map { ICalTime($0, icalproperty_get_exdate($0), zones) }))
+        return .success(
+            ICalEvent(
+                uid: uid, summary: summary,
+                attendees: LibICal.properties(component, ICAL_ATTENDEE_PROPERTY).compactMap { LibICal.string(icalproperty_get_attendee($0)) },
+                cancelled: LibICal.property(component, ICAL_STATUS_PROPERTY).map { icalproperty_get_status($0) == ICAL_STATUS_CANCELLED } ?? false,
+                start: start, nominalLength: nominal, exactLength: exact, recurrenceID: recurrenceID,
+                rules: LibICal.properties(component, ICAL_RRULE_PROPERTY).map { icalproperty_get_rrule($0) },
+                rdates: rdates,
+                exdates: LibICal.properties(component, ICAL_EXDATE_PROPERTY).map { ICalTime($0, icalproperty_get_exdate($0), zones) }))
     }
 
     /// A `DURATION` as (nominal wall seconds, exact seconds): RFC 5545 §3.3.6 counts days and

@@ -23,8 +23,10 @@ public enum ICalExport {
 
     /// A `VCALENDAR` named `name` with one `VEVENT` per shift of several schedules (a person's
     /// feed): each event's `UID` and `SUMMARY` name the schedule its shift belongs to.
-    public static func calendar(name: String, schedules: [(schedule: String, shifts: [Shift])], people: [Person],
-                                stamp: Date = Date()) -> String {
+    public static func calendar(
+        name: String, schedules: [(schedule: String, shifts: [Shift])], people: [Person],
+        stamp: Date = Date()
+    ) -> String {
         let byID = Dictionary(people.map { ($0.id, $0) }, uniquingKeysWith: { first, _ in first })
         // Components own the properties added to them, and the calendar owns its events: one
         // icalcomponent_free of the calendar releases the whole tree.

@@ -38,9 +38,10 @@ public enum ICalImport {
             // libical returns NULL without setting icalerrno when it finds no complete component:
             // no BEGIN line at all (HTML, plain text) or one never closed (a truncated download).
             let code = icalerrno_return().pointee
-            throw .unparsable(code == ICAL_NO_ERROR
-                ? "libical found no complete BEGIN…END component"
-                : "libical: \(LibICal.string(icalerror_strerror(code)) ?? "error \(code.rawValue)")")
+            throw .unparsable(
+                code == ICAL_NO_ERROR
+                    ? "libical found no complete BEGIN…END component"
+                    : "libical: \(LibICal.string(icalerror_strerror(code)) ?? "error \(code.rawValue)")")
         }
         defer { icalcomponent_free(root) }
         let calendars: [OpaquePointer]
@@ -114,9 +115,10 @@ private struct Importer {
             }
             for instance in instances where !instance.cancelled {
                 // A moved instance has no rule of its own: its occurrence is its DTSTART.
-                let single = ICalEvent(uid: instance.uid, summary: instance.summary, attendees: instance.attendees, cancelled: false,
-                                       start: instance.start, nominalLength: instance.nominalLength, exactLength: instance.exactLength,
-                                       recurrenceID: nil, rules: [], rdates: [], exdates: [])
+                let single = ICalEvent(
+                    uid: instance.uid, summary: instance.summary, attendees: instance.attendees, cancelled: false,
+                    start: instance.start, nominalLength: instance.nominalLength, exactLength: instance.exactLength,
+                    recurrenceID: nil, rules: [], rdates: [], exdates: [])
                 emit(instance, single.occurrences(from: window.0, to: window.1) { warnings.append($0) })
             }
         }

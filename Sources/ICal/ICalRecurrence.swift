@@ -85,7 +85,8 @@ extension ICalEvent {
             let s = start.zone.instant(ofLocal: local)
             out.append(ICalOccurrence(start: s, end: end ?? start.zone.instant(ofLocal: local + nominalLength) + exactLength, localStart: local))
         }
-        return out
+        return
+            out
             .filter { o in o.end > from && o.start < to && !exdates.contains(where: { o.isNamed(by: $0) }) }
             .sorted { ($0.start, $0.end) < ($1.start, $1.end) }
             .filter { seen.insert($0.start).inserted }

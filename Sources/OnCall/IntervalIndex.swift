@@ -22,7 +22,9 @@ struct IntervalIndex<Element: Sendable>: Sendable {
         ends = sorted.map(\.end)
         elements = sorted.map(\.element)
         var running = -Double.infinity
-        maxEnds = sorted.map { running = max(running, $0.end); return running }
+        maxEnds = sorted.map {
+            running = max(running, $0.end); return running
+        }
     }
 
     /// How many intervals start at or before `t`.

@@ -58,8 +58,10 @@ public struct ChatHandles: Sendable, Hashable, Codable {
     public var feishuRobot: String?
 
     /// Handles; all optional.
-    public init(dingtalkMobile: String? = nil, wecomMobile: String? = nil, feishuUserID: String? = nil,
-                dingtalkRobot: String? = nil, wecomRobot: String? = nil, feishuRobot: String? = nil) {
+    public init(
+        dingtalkMobile: String? = nil, wecomMobile: String? = nil, feishuUserID: String? = nil,
+        dingtalkRobot: String? = nil, wecomRobot: String? = nil, feishuRobot: String? = nil
+    ) {
         self.dingtalkMobile = dingtalkMobile
         self.wecomMobile = wecomMobile
         self.feishuUserID = feishuUserID
@@ -92,8 +94,10 @@ public struct Person: Sendable, Hashable, Codable {
     public var contactRules: [Urgency: [ContactStep]]
 
     /// A person; everything but id, name, zone and language is optional.
-    public init(id: PersonID, name: String, email: String? = nil, phone: String? = nil, chat: ChatHandles = ChatHandles(),
-                timeZone: String = "UTC", language: String = "en-US", contactRules: [Urgency: [ContactStep]] = [:]) {
+    public init(
+        id: PersonID, name: String, email: String? = nil, phone: String? = nil, chat: ChatHandles = ChatHandles(),
+        timeZone: String = "UTC", language: String = "en-US", contactRules: [Urgency: [ContactStep]] = [:]
+    ) {
         self.id = id
         self.name = name
         self.email = email

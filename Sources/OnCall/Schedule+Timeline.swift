@@ -15,8 +15,10 @@ extension Schedule {
         for (start, _, members) in segments(from: from, to: to) {
             let current = Set(members.map { Key(person: $0.person, source: $0.source) })
             for (key, began) in open where !current.contains(key) {
-                done.append(Shift(personID: key.person, start: Date(timeIntervalSince1970: began),
-                                  end: Date(timeIntervalSince1970: start), source: key.source))
+                done.append(
+                    Shift(
+                        personID: key.person, start: Date(timeIntervalSince1970: began),
+                        end: Date(timeIntervalSince1970: start), source: key.source))
                 open[key] = nil
             }
             for key in current where open[key] == nil { open[key] = start }

@@ -38,9 +38,10 @@ public struct Schedule: Sendable {
         clock = ZoneClock(timeZone: timeZone)
         self.layers = layers
         self.overrides = overrides
-        overrideIndex = IntervalIndex(overrides.enumerated().map {
-            ($0.element.start.timeIntervalSince1970, $0.element.end.timeIntervalSince1970, $0.offset)
-        })
+        overrideIndex = IntervalIndex(
+            overrides.enumerated().map {
+                ($0.element.start.timeIntervalSince1970, $0.element.end.timeIntervalSince1970, $0.offset)
+            })
     }
 
     /// The schedule's zone.

@@ -12,8 +12,10 @@ public final class BlockingOverrideStore {
 
     /// A store on its own connection to the Redis of `config`, opened at the first call.
     public init(config: RedisConfig, namespace: String) {
-        client = RedisClient(.init(host: config.host, port: config.port, database: config.database,
-                                   password: config.password, timeoutMillis: config.timeoutMillis))
+        client = RedisClient(
+            .init(
+                host: config.host, port: config.port, database: config.database,
+                password: config.password, timeoutMillis: config.timeoutMillis))
         self.namespace = namespace
     }
 

@@ -39,8 +39,9 @@ public struct CalendarCopies: Sendable {
             if let k = items[i].string, let v = items[i + 1].string { fields[k] = v }
             i += 2
         }
-        return Copy(ics: fields["ics"], fetchedAt: fields["fetched_at"].flatMap(Timestamps.parse), error: fields["error"],
-                    errorAt: fields["error_at"].flatMap(Timestamps.parse))
+        return Copy(
+            ics: fields["ics"], fetchedAt: fields["fetched_at"].flatMap(Timestamps.parse), error: fields["error"],
+            errorAt: fields["error_at"].flatMap(Timestamps.parse))
     }
 
     /// Stores a good copy (clears the last error).

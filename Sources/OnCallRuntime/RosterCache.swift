@@ -25,15 +25,18 @@ public final class RosterCache: Service {
     private let stopped = Atomic<Bool>(false)
 
     /// `store` nil: config overrides only; `copies` nil: URL calendars are never loaded.
-    public init(config: KlaxonConfig, store: OverrideStore?, copies: CalendarCopies? = nil, logger: Logger, metrics: Metrics,
-                calendarRefreshSeconds: Double = 60, now: @escaping @Sendable () -> Date = { Date() }) {
+    public init(
+        config: KlaxonConfig, store: OverrideStore?, copies: CalendarCopies? = nil, logger: Logger, metrics: Metrics,
+        calendarRefreshSeconds: Double = 60, now: @escaping @Sendable () -> Date = { Date() }
+    ) {
         loader = RosterLoader(config: config)
         self.store = store
         self.copies = copies
         self.logger = logger
         self.now = now
         self.calendarRefreshSeconds = calendarRefreshSeconds
-        problems = metrics.counter("klaxon_oncall_refresh_problems_total", "Roster refreshes that kept the last good copy, by what failed (overrides, calendar).")
+        problems = metrics.counter(
+            "klaxon_oncall_refresh_problems_total", "Roster refreshes that kept the last good copy, by what failed (overrides, calendar).")
         state = Mutex((loader.roster(calendars: [:], overrides: []), nil, [:], nil, []))
     }
 
@@ -77,7 +80,9 @@ public final class RosterCache: Service {
                 } else {
                     r = loader.loadCalendar(path: c.path, name: c.name, exclude: c.exclude, zone: c.zone, from: from, to: to)
                 }
-                if let layer = r.layer { loaded[c.key] = layer } else {
+                if let layer = r.layer {
+                    loaded[c.key] = layer
+                } else {
                     problems.inc(["what": "calendar"])
                     report("calendar unreadable; keeping its last good copy", ["layer": c.key, "error": r.problem ?? ""])
                 }

@@ -49,7 +49,8 @@ public struct RosterLoader: Sendable {
     }
 
     /// Expands calendar text for the window into a layer, or says why it cannot.
-    public func parseCalendar(_ ics: String, source: String, name: String, exclude: Set<LocalDate>, zone: TimeZone, from: Date, to: Date) -> Calendar {
+    public func parseCalendar(_ ics: String, source: String, name: String, exclude: Set<LocalDate>, zone: TimeZone, from: Date, to: Date) -> Calendar
+    {
         do {
             let r = try ICalImport.shifts(ics: ics, from: from, to: to, people: config.people, defaultZone: zone)
             return Calendar(layer: .fixed(r.shifts, name: name, excludeDates: exclude), problem: nil, warnings: r.warnings)

@@ -38,7 +38,9 @@ public struct StoredOverride: Codable, Sendable, Equatable {
     /// Returns the problems, each naming the field (`--schedule`, `--person`, …).
     public func problems(people: Set<PersonID>, schedules: Set<String>) -> [String] {
         var out: [String] = []
-        if !schedules.contains(schedule) { out.append("schedule: no schedule named \"\(schedule)\" (defined: \(schedules.sorted().joined(separator: ", ")))") }
+        if !schedules.contains(schedule) {
+            out.append("schedule: no schedule named \"\(schedule)\" (defined: \(schedules.sorted().joined(separator: ", ")))")
+        }
         if !people.contains(PersonID(person)) { out.append("person: no person with id \"\(person)\" in people") }
         if let covering, !people.contains(PersonID(covering)) { out.append("covering: no person with id \"\(covering)\" in people") }
         if to <= from { out.append("to: must be after from") }
@@ -60,7 +62,9 @@ public struct StoredOverride: Codable, Sendable, Equatable {
         d.dateDecodingStrategy = .custom { dec in
             let text = try dec.singleValueContainer().decode(String.self)
             // Exact instants (`RFC3339Time.instant`): edges meet hand-offs without a sliver.
-            guard let date = RFC3339Time(text)?.instant else { throw DecodingError.dataCorrupted(.init(codingPath: dec.codingPath, debugDescription: "not RFC 3339: \(text)")) }
+            guard let date = RFC3339Time(text)?.instant else {
+                throw DecodingError.dataCorrupted(.init(codingPath: dec.codingPath, debugDescription: "not RFC 3339: \(text)"))
+            }
             return date
         }
         return d

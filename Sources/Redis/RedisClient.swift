@@ -86,10 +86,14 @@ public final class RedisClient {
         redisEnableKeepAlive(c)
         context = c
         if let pw = config.password {
-            if case .error(let e) = try command(["AUTH", pw]) { disconnect(); throw RedisError(message: "AUTH failed: \(e)", isConnectionError: true) }
+            if case .error(let e) = try command(["AUTH", pw]) {
+                disconnect(); throw RedisError(message: "AUTH failed: \(e)", isConnectionError: true)
+            }
         }
         if config.database != 0 {
-            if case .error(let e) = try command(["SELECT", String(config.database)]) { disconnect(); throw RedisError(message: e, isConnectionError: true) }
+            if case .error(let e) = try command(["SELECT", String(config.database)]) {
+                disconnect(); throw RedisError(message: e, isConnectionError: true)
+            }
         }
         return c
     }

@@ -13,12 +13,15 @@ public enum RouterWorker {
     ///   - roster: the roster to resolve against now (`RosterCache.roster` in the process); the
     ///     default is the config's people and schedules without iCal layers or run-time overrides.
     ///   - now: the clock (tests inject one).
-    public static func definition(config: KlaxonConfig, publisher: any MessagePublishing, logger: Logger, metrics: Metrics,
-                                  roster: (@Sendable () -> Roster)? = nil, now: @escaping @Sendable () -> Date = { Date() }) -> WorkerDefinition {
+    public static func definition(
+        config: KlaxonConfig, publisher: any MessagePublishing, logger: Logger, metrics: Metrics,
+        roster: (@Sendable () -> Roster)? = nil, now: @escaping @Sendable () -> Date = { Date() }
+    ) -> WorkerDefinition {
         let topology = Topology(namespace: config.broker.namespace)
         let routed = metrics.counter("klaxon_router_notifications_total", "Notifications emitted, by route and channel.")
         let unrouted = metrics.counter("klaxon_router_alerts_without_recipients_total", "Alerts whose route has no recipients.")
-        let gaps = metrics.counter("klaxon_router_oncall_gaps_total", "Alerts routed while a schedule had nobody on call (the fallback was notified), by schedule.")
+        let gaps = metrics.counter(
+            "klaxon_router_oncall_gaps_total", "Alerts routed while a schedule had nobody on call (the fallback was notified), by schedule.")
         for s in config.schedules { gaps.inc(["schedule": s.name], by: 0) }
         let fixed = Roster.build(people: config.people, schedules: config.schedules)
         let current = roster ?? { fixed }
@@ -33,8 +36,12 @@ public enum RouterWorker {
             for schedule in routing.gaps {
                 gaps.inc(["schedule": schedule])
                 if let n = gapLog.shouldLog(schedule) {
-                    logger.warning("nobody on call; notifying the route's fallback", ["schedule": schedule, "fingerprint": alert.fingerprint,
-                                                                                        "suppressed_repeats": String(n)])
+                    logger.warning(
+                        "nobody on call; notifying the route's fallback",
+                        [
+                            "schedule": schedule, "fingerprint": alert.fingerprint,
+                            "suppressed_repeats": String(n),
+                        ])
                 }
             }
             let notifications = routing.notifications
@@ -44,8 +51,9 @@ public enum RouterWorker {
                 return .success(())
             }
             let messages = notifications.map { n in
-                OutboundMessage(exchange: topology.exchange, routingKey: topology.notifyQueue(Channel(rawValue: n.channel)!),
-                                body: Codec.encode(n), messageID: n.id)
+                OutboundMessage(
+                    exchange: topology.exchange, routingKey: topology.notifyQueue(Channel(rawValue: n.channel)!),
+                    body: Codec.encode(n), messageID: n.id)
             }
             do { try await publisher.publish(messages) } catch {
                 return .failure(.transient(.network, "publish notifications: \(error)"))

@@ -39,8 +39,9 @@ public enum Signing {
                 // even for length 0, so point at a dummy byte.
                 var dummy: UInt8 = 0
                 return withUnsafeMutablePointer(to: &dummy) { d in
-                    HMAC(algorithm.md, kb.baseAddress ?? UnsafePointer(d), Int32(kb.count),
-                         mb.baseAddress ?? UnsafePointer(d), mb.count, &out, &length) != nil
+                    HMAC(
+                        algorithm.md, kb.baseAddress ?? UnsafePointer(d), Int32(kb.count),
+                        mb.baseAddress ?? UnsafePointer(d), mb.count, &out, &length) != nil
                 }
             }
         }

@@ -34,8 +34,9 @@ public struct BrokerTopology: Sendable {
     }
 
     public init(config: KlaxonConfig) {
-        self.init(topology: Topology(namespace: config.broker.namespace), queueType: config.broker.queueType,
-                  retryDelaysMillis: config.delivery.retryDelaysMillis)
+        self.init(
+            topology: Topology(namespace: config.broker.namespace), queueType: config.broker.queueType,
+            retryDelaysMillis: config.delivery.retryDelaysMillis)
     }
 
     public func declare(on conn: AMQPConnection) throws {
@@ -57,11 +58,13 @@ public struct BrokerTopology: Sendable {
 
             for delay in retryDelaysMillis {
                 let dq = topology.delayQueue(of: queue, delayMillis: delay)
-                try conn.declareQueue(dq, arguments: [
-                    "x-message-ttl": .int(delay),
-                    "x-dead-letter-exchange": .string(ex),
-                    "x-dead-letter-routing-key": .string(queue),
-                ])
+                try conn.declareQueue(
+                    dq,
+                    arguments: [
+                        "x-message-ttl": .int(delay),
+                        "x-dead-letter-exchange": .string(ex),
+                        "x-dead-letter-routing-key": .string(queue),
+                    ])
                 try conn.bindQueue(dq, exchange: ex, routingKey: dq)
             }
         }

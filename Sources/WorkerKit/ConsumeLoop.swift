@@ -36,13 +36,17 @@ public final class ConsumeLoop: Sendable {
     let failures: Counter
     let retryLog = RateLimitedLog()
 
-    public init(_ config: Configuration, consumer: any MessageConsuming, publisher: any MessagePublishing, logger: Logger, metrics: Metrics, handler: @escaping BatchHandler) {
+    public init(
+        _ config: Configuration, consumer: any MessageConsuming, publisher: any MessagePublishing, logger: Logger, metrics: Metrics,
+        handler: @escaping BatchHandler
+    ) {
         self.config = config
         self.consumer = consumer
         self.publisher = publisher
         self.logger = logger
         self.handler = handler
-        handled = metrics.counter("klaxon_messages_total", "Messages settled by this worker, by queue and outcome (ack, retry, wait, dead_letter, requeue).")
+        handled = metrics.counter(
+            "klaxon_messages_total", "Messages settled by this worker, by queue and outcome (ack, retry, wait, dead_letter, requeue).")
         failures = metrics.counter("klaxon_message_failures_total", "Handler failures by queue, kind and reason.")
     }
 
@@ -77,15 +81,25 @@ public final class ConsumeLoop: Sendable {
             case .retry(let delay):
                 let error = result.failureDescription
                 if let n = retryLog.shouldLog(error) {
-                    logger.warning("delivery failed; will retry", ["queue": config.queue, "attempt": String(attempt), "retry_in": formatDurationMillis(delay), "error": error, "suppressed_repeats": String(n)])
+                    logger.warning(
+                        "delivery failed; will retry",
+                        [
+                            "queue": config.queue, "attempt": String(attempt), "retry_in": formatDurationMillis(delay), "error": error,
+                            "suppressed_repeats": String(n),
+                        ])
                 }
-                await republish(d, to: config.topology.delayQueue(of: config.queue, delayMillis: delay), attempt: attempt + 1, error: error, reason: nil, outcome: "retry")
+                await republish(
+                    d, to: config.topology.delayQueue(of: config.queue, delayMillis: delay), attempt: attempt + 1, error: error, reason: nil,
+                    outcome: "retry")
             case .wait(let delay):
-                await republish(d, to: config.topology.delayQueue(of: config.queue, delayMillis: delay), attempt: attempt, error: result.failureDescription,
-                                reason: nil, outcome: "wait")
+                await republish(
+                    d, to: config.topology.delayQueue(of: config.queue, delayMillis: delay), attempt: attempt, error: result.failureDescription,
+                    reason: nil, outcome: "wait")
             case .deadLetter(let reason):
                 logger.error("dead-lettered", ["queue": config.queue, "attempt": String(attempt), "reason": reason, "message_id": d.messageID ?? ""])
-                await republish(d, to: config.topology.deadLetterQueue(of: config.queue), attempt: attempt, error: result.failureDescription, reason: reason, outcome: "dead_letter")
+                await republish(
+                    d, to: config.topology.deadLetterQueue(of: config.queue), attempt: attempt, error: result.failureDescription, reason: reason,
+                    outcome: "dead_letter")
             }
         }
     }

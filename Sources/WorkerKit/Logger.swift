@@ -7,7 +7,14 @@ import Synchronization
 public struct Logger: Sendable {
     public enum Level: String, Sendable, Comparable {
         case debug, info, warning, error
-        var rank: Int { switch self { case .debug: 0; case .info: 1; case .warning: 2; case .error: 3 } }
+        var rank: Int {
+            switch self {
+            case .debug: 0;
+            case .info: 1;
+            case .warning: 2;
+            case .error: 3
+            }
+        }
         public static func < (a: Level, b: Level) -> Bool { a.rank < b.rank }
     }
 

@@ -48,8 +48,10 @@ public final class Metrics: Sendable {
     /// `series`: the label sets rendered from the start, at zero, so dashboards and
     /// `histogram_quantile` see the histogram before its first observation (by default the one
     /// series without labels).
-    public func histogram(_ name: String, _ help: String, buckets: [Double] = Metrics.latencyBuckets,
-                          series: [[String: String]] = [[:]]) -> Histogram {
+    public func histogram(
+        _ name: String, _ help: String, buckets: [Double] = Metrics.latencyBuckets,
+        series: [[String: String]] = [[:]]
+    ) -> Histogram {
         register(name, help, "histogram", buckets)
         for labels in series { update(name, labels) { _, _ in } }
         return Histogram(metrics: self, name: name)

@@ -15,7 +15,10 @@ public enum ProcessMain {
         do {
             options = try ProcessOptions.parse(Array(CommandLine.arguments.dropFirst()), environment: env, allowed: allowed)
         } catch {
-            FileHandle.standardError.write(Data("\(process): \(error)\nusage: \(process) --config PATH [--health-listen HOST:PORT]\(allowed.sorted().map { " [--\($0) VALUE]" }.joined())\n".utf8))
+            FileHandle.standardError.write(
+                Data(
+                    "\(process): \(error)\nusage: \(process) --config PATH [--health-listen HOST:PORT]\(allowed.sorted().map { " [--\($0) VALUE]" }.joined())\n"
+                        .utf8))
             exit(2)
         }
         let level = Logger.Level(rawValue: env["KLAXON_LOG_LEVEL"] ?? "info") ?? .info
@@ -74,8 +77,10 @@ public enum ProcessMain {
     /// `make` is `@Sendable` on purpose: a closure written at the top level of `main.swift` is
     /// otherwise main-actor isolated, and closures nested in it trap when they run here, off the
     /// main thread.
-    public static func runWorker(process: String, allowed: Set<String> = [],
-                                 make: @Sendable (ProcessOptions, KlaxonConfig, Publisher, Logger, Metrics) throws -> WorkerDefinition) async -> Never {
+    public static func runWorker(
+        process: String, allowed: Set<String> = [],
+        make: @Sendable (ProcessOptions, KlaxonConfig, Publisher, Logger, Metrics) throws -> WorkerDefinition
+    ) async -> Never {
         let (options, config, logger) = bootstrap(process: process, allowed: allowed)
         let metrics = Metrics()
         do {

@@ -79,7 +79,9 @@ public final class ServiceGroup: Sendable {
             await group.waitForAll()
         }
         events.continuation.finish()
-        health.withLock { $0?.stop(); $0 = nil }
+        health.withLock {
+            $0?.stop(); $0 = nil
+        }
         if let firstError { throw ServiceError(description: firstError) }
     }
 }

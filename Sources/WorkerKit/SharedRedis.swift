@@ -14,8 +14,11 @@ public final class SharedRedis: RedisCommanding {
 
     public init(_ config: RedisConfig) {
         executor = BlockingExecutor(name: "redis", threads: 1)
-        box = Box(client: RedisClient(.init(host: config.host, port: config.port, database: config.database,
-                                             password: config.password, timeoutMillis: config.timeoutMillis)))
+        box = Box(
+            client: RedisClient(
+                .init(
+                    host: config.host, port: config.port, database: config.database,
+                    password: config.password, timeoutMillis: config.timeoutMillis)))
     }
 
     /// `false` after the last call failed to reach Redis.

@@ -19,9 +19,11 @@ public struct WorkerDefinition: Sendable {
     /// something (dedup holding a batch while Redis is down) stops waiting and settles.
     public var onStopRequested: @Sendable () -> Void
 
-    public init(name: String, queue: String, batchSize: Int, concurrency: Int, handler: @escaping BatchHandler,
-                readiness: @escaping @Sendable () -> [String] = { [] }, onStop: @escaping @Sendable () async -> Void = {},
-                onStopRequested: @escaping @Sendable () -> Void = {}) {
+    public init(
+        name: String, queue: String, batchSize: Int, concurrency: Int, handler: @escaping BatchHandler,
+        readiness: @escaping @Sendable () -> [String] = { [] }, onStop: @escaping @Sendable () async -> Void = {},
+        onStopRequested: @escaping @Sendable () -> Void = {}
+    ) {
         self.name = name
         self.queue = queue
         self.batchSize = batchSize
@@ -47,46 +49,59 @@ public final class WorkerHost: Sendable {
 
     /// The broker publisher every process uses: declares the topology on each connect, records
     /// publish-to-confirm latency, and logs connection trouble (repeats rate-limited).
-    public static func makePublisher(config: KlaxonConfig, metrics: Metrics, logger: Logger? = nil,
-                                     confirmTimeoutMillis: Int64 = 10_000) throws -> Publisher {
-        guard let url = AMQPURL(config.broker.url) else { throw ConfigError(issues: [ConfigIssue(path: "broker.url", message: "not a valid amqp:// URL")]) }
+    public static func makePublisher(
+        config: KlaxonConfig, metrics: Metrics, logger: Logger? = nil,
+        confirmTimeoutMillis: Int64 = 10_000
+    ) throws -> Publisher {
+        guard let url = AMQPURL(config.broker.url) else {
+            throw ConfigError(issues: [ConfigIssue(path: "broker.url", message: "not a valid amqp:// URL")])
+        }
         let topology = BrokerTopology(config: config)
         let latency = metrics.histogram("klaxon_publish_confirm_seconds", "Time from publish to the broker's confirm.")
-        let returned = metrics.counter("klaxon_publish_returned_total",
-                                       "Publishes the broker returned because no queue took them (a missing queue or binding); each failed.")
+        let returned = metrics.counter(
+            "klaxon_publish_returned_total",
+            "Publishes the broker returned because no queue took them (a missing queue or binding); each failed.")
         returned.inc([:], by: 0)
         let limiter = RateLimitedLog()
         let returnLog = RateLimitedLog()
-        return Publisher(.init(url: url, window: config.broker.confirmWindow, heartbeatSeconds: config.broker.heartbeatSeconds,
-                               confirmTimeoutMillis: confirmTimeoutMillis, onConnect: { try topology.declare(on: $0) }),
-                         onConfirmLatency: { latency.observe($0) },
-                         onEvent: { event in
-                             guard let logger, let suppressed = limiter.shouldLog(event) else { return }
-                             let level: Logger.Level = event.hasPrefix("publisher connected") ? .info
-                                 : event.hasPrefix("publisher declared") ? .warning : .error
-                             logger.log(level, event, suppressed > 0 ? ["suppressed_repeats": String(suppressed)] : [:])
-                         },
-                         onReturned: { reason in
-                             returned.inc()
-                             guard let logger, let suppressed = returnLog.shouldLog(reason) else { return }
-                             logger.error("the broker returned a message: no queue took it; the publish failed and is retried by its sender",
-                                          ["reason": reason, "suppressed_repeats": String(suppressed)])
-                         })
+        return Publisher(
+            .init(
+                url: url, window: config.broker.confirmWindow, heartbeatSeconds: config.broker.heartbeatSeconds,
+                confirmTimeoutMillis: confirmTimeoutMillis, onConnect: { try topology.declare(on: $0) }),
+            onConfirmLatency: { latency.observe($0) },
+            onEvent: { event in
+                guard let logger, let suppressed = limiter.shouldLog(event) else { return }
+                let level: Logger.Level =
+                    event.hasPrefix("publisher connected")
+                    ? .info
+                    : event.hasPrefix("publisher declared") ? .warning : .error
+                logger.log(level, event, suppressed > 0 ? ["suppressed_repeats": String(suppressed)] : [:])
+            },
+            onReturned: { reason in
+                returned.inc()
+                guard let logger, let suppressed = returnLog.shouldLog(reason) else { return }
+                logger.error(
+                    "the broker returned a message: no queue took it; the publish failed and is retried by its sender",
+                    ["reason": reason, "suppressed_repeats": String(suppressed)])
+            })
     }
 
     /// `define` builds the worker around the host's publisher (workers publish onward with it);
     /// `extra` adds services that run beside the consumer (stopped before the publisher).
-    public init(config: KlaxonConfig, logger: Logger, metrics: Metrics, healthListen: ListenAddress?,
-                extra: (Publisher) throws -> [any Service] = { _ in [] },
-                define: (Publisher) throws -> WorkerDefinition) throws {
+    public init(
+        config: KlaxonConfig, logger: Logger, metrics: Metrics, healthListen: ListenAddress?,
+        extra: (Publisher) throws -> [any Service] = { _ in [] },
+        define: (Publisher) throws -> WorkerDefinition
+    ) throws {
         self.logger = logger
         self.metrics = metrics
         publisher = try WorkerHost.makePublisher(config: config, metrics: metrics, logger: logger)
         let definition = try define(publisher)
         consumerService = try ConsumerService(config: config, definition: definition, publisher: publisher, logger: logger, metrics: metrics)
         consumer = consumerService.consumer
-        group = try ServiceGroup(services: [PublisherService(publisher)] + (try extra(publisher)) + [consumerService],
-                                 logger: logger, metrics: metrics, healthListen: healthListen)
+        group = try ServiceGroup(
+            services: [PublisherService(publisher)] + (try extra(publisher)) + [consumerService],
+            logger: logger, metrics: metrics, healthListen: healthListen)
     }
 
     /// The bound health port (tests listen on port 0).

@@ -37,7 +37,9 @@ public enum YAMLParser {
         }
     }
 
-    private static func convert(_ node: UnsafeMutablePointer<yaml_node_t>, document: UnsafeMutablePointer<yaml_document_t>, depth: Int) throws(ConfigError) -> ConfigNode {
+    private static func convert(_ node: UnsafeMutablePointer<yaml_node_t>, document: UnsafeMutablePointer<yaml_document_t>, depth: Int)
+        throws(ConfigError) -> ConfigNode
+    {
         let line = Int(node.pointee.start_mark.line) + 1
         guard depth < maxDepth else {
             throw ConfigError(issues: [ConfigIssue(path: "", message: "YAML nested deeper than \(maxDepth) levels (an alias cycle?)", line: line)])
@@ -66,7 +68,8 @@ public enum YAMLParser {
             var p = node.pointee.data.mapping.pairs.start
             while let cur = p, cur != node.pointee.data.mapping.pairs.top {
                 guard let k = yaml_document_get_node(document, cur.pointee.key),
-                      let v = yaml_document_get_node(document, cur.pointee.value) else { break }
+                    let v = yaml_document_get_node(document, cur.pointee.value)
+                else { break }
                 let keyNode = try convert(k, document: document, depth: depth + 1)
                 guard case .scalar(let key, _) = keyNode else {
                     throw ConfigError(issues: [ConfigIssue(path: "", message: "mapping keys must be plain strings", line: keyNode.line)])

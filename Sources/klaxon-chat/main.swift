@@ -17,7 +17,8 @@ await ProcessMain.runWorker(process: "klaxon-chat", allowed: ["channel"]) { opti
     }
     let redis = SharedRedis(config.redis)
     let log = logger.with(["channel": channel.rawValue])
-    return ChatWorker.definition(channel: channel, config: config, redis: redis,
-                                 parts: ChatWorker.parts(channel: channel, config: config, redis: redis, logger: log),
-                                 logger: log, metrics: metrics)
+    return ChatWorker.definition(
+        channel: channel, config: config, redis: redis,
+        parts: ChatWorker.parts(channel: channel, config: config, redis: redis, logger: log),
+        logger: log, metrics: metrics)
 }

@@ -11,8 +11,10 @@ import Testing
         return try! Array(e.encode(a))
     }
 
-    static let pieces = ["a", "Z", "_", "-", ".", "10", "2", "\"", "\\", "/", "\u{0}", "\u{1}", "\u{8}", "\u{9}", "\n", "\u{b}",
-                         "\u{c}", "\r", "\u{1a}", "\u{1f}", "\u{7f}", "é", "ä", "磁盘", "Диск", "😀", "\u{2028}", " ", "=", "{", "}"]
+    static let pieces = [
+        "a", "Z", "_", "-", ".", "10", "2", "\"", "\\", "/", "\u{0}", "\u{1}", "\u{8}", "\u{9}", "\n", "\u{b}",
+        "\u{c}", "\r", "\u{1a}", "\u{1f}", "\u{7f}", "é", "ä", "磁盘", "Диск", "😀", "\u{2028}", " ", "=", "{", "}",
+    ]
 
     static func text(_ rng: inout RandomizedInputTests.Rng) -> String {
         (0..<Int.random(in: 0..<8, using: &rng)).map { _ in pieces[Int.random(in: 0..<pieces.count, using: &rng)] }.joined()
@@ -27,12 +29,13 @@ import Testing
     @Test func byteForByteTheSameAsJSONEncoder() throws {
         var rng = RandomizedInputTests.Rng(state: 0xA1E7)
         for i in 0..<3000 {
-            let a = Alert(id: Self.text(&rng), source: Self.text(&rng), integration: Self.text(&rng),
-                          status: Bool.random(using: &rng) ? .firing : .resolved, fingerprint: Self.text(&rng), title: Self.text(&rng),
-                          message: Self.text(&rng), severity: Self.text(&rng), labels: Self.map(&rng), annotations: Self.map(&rng),
-                          startsAt: Self.text(&rng), endsAt: Bool.random(using: &rng) ? Self.text(&rng) : nil, receivedAt: Self.text(&rng),
-                          links: (0..<Int.random(in: 0..<3, using: &rng)).map { _ in AlertLink(title: Self.text(&rng), url: Self.text(&rng)) },
-                          fields: Self.map(&rng), suppressedRepeats: Bool.random(using: &rng) ? Int.random(in: 0...100_000, using: &rng) : nil)
+            let a = Alert(
+                id: Self.text(&rng), source: Self.text(&rng), integration: Self.text(&rng),
+                status: Bool.random(using: &rng) ? .firing : .resolved, fingerprint: Self.text(&rng), title: Self.text(&rng),
+                message: Self.text(&rng), severity: Self.text(&rng), labels: Self.map(&rng), annotations: Self.map(&rng),
+                startsAt: Self.text(&rng), endsAt: Bool.random(using: &rng) ? Self.text(&rng) : nil, receivedAt: Self.text(&rng),
+                links: (0..<Int.random(in: 0..<3, using: &rng)).map { _ in AlertLink(title: Self.text(&rng), url: Self.text(&rng)) },
+                fields: Self.map(&rng), suppressedRepeats: Bool.random(using: &rng) ? Int.random(in: 0...100_000, using: &rng) : nil)
             let fast = a.jsonBytes()
             #expect(fast == Self.reference(a), "case \(i): \(String(decoding: fast, as: UTF8.self))")
             #expect(try Codec.decode(Alert.self, from: fast) == a)
@@ -54,13 +57,14 @@ import Testing
         let alphabet = Array(#"{}[]",:0123456789.-eEtrufalsn \"\\/磁"#.utf8)
         var fastHits = 0
         for i in 0..<4000 {
-            let a = Alert(id: AlertJSONTests.text(&rng), source: "alertmanager", integration: AlertJSONTests.text(&rng),
-                          status: Bool.random(using: &rng) ? .firing : .resolved, fingerprint: AlertJSONTests.text(&rng),
-                          title: AlertJSONTests.text(&rng), message: AlertJSONTests.text(&rng), severity: "critical",
-                          labels: AlertJSONTests.map(&rng), annotations: AlertJSONTests.map(&rng), startsAt: "2026-01-01T00:00:00Z",
-                          endsAt: Bool.random(using: &rng) ? "2026-01-01T01:00:00Z" : nil, receivedAt: "2026-01-01T00:00:01Z",
-                          links: [AlertLink(title: "Source", url: AlertJSONTests.text(&rng))], fields: AlertJSONTests.map(&rng),
-                          suppressedRepeats: Bool.random(using: &rng) ? 3 : nil)
+            let a = Alert(
+                id: AlertJSONTests.text(&rng), source: "alertmanager", integration: AlertJSONTests.text(&rng),
+                status: Bool.random(using: &rng) ? .firing : .resolved, fingerprint: AlertJSONTests.text(&rng),
+                title: AlertJSONTests.text(&rng), message: AlertJSONTests.text(&rng), severity: "critical",
+                labels: AlertJSONTests.map(&rng), annotations: AlertJSONTests.map(&rng), startsAt: "2026-01-01T00:00:00Z",
+                endsAt: Bool.random(using: &rng) ? "2026-01-01T01:00:00Z" : nil, receivedAt: "2026-01-01T00:00:01Z",
+                links: [AlertLink(title: "Source", url: AlertJSONTests.text(&rng))], fields: AlertJSONTests.map(&rng),
+                suppressedRepeats: Bool.random(using: &rng) ? 3 : nil)
             var bytes = a.jsonBytes()
             if i % 2 == 1 {  // half of them damaged: flips, insertions, deletions
                 for _ in 0..<Int.random(in: 1..<4, using: &rng) {

@@ -43,7 +43,8 @@ func problems(_ yaml: String, environment: [String: String] = env) -> [String] {
     }
 
     @Test func secretsComeFromTheEnvironment() throws {
-        let c = try load("""
+        let c = try load(
+            """
             integrations:
               - name: am
                 kind: alertmanager
@@ -68,8 +69,14 @@ func problems(_ yaml: String, environment: [String: String] = env) -> [String] {
         ("integrations: [{name: a, kind: nagios, token_env: TOKEN}]", "integrations[0].kind: expected one of"),
         ("integrations: [{name: a, kind: alertmanager}]", "integrations[0].token_env: missing (required)"),
         ("integrations: [{name: a, kind: alertmanager, token_env: NOPE}]", "integrations[0].token_env: environment variable NOPE is not set"),
-        ("integrations: [{name: a, kind: alertmanager, token_env: TOKEN, time_zone: Mars/Base}]", "integrations[0].time_zone: unknown time zone \"Mars/Base\""),
-        ("integrations: [{name: a, kind: alertmanager, token_env: TOKEN}, {name: a, kind: alertmanager, token_env: TOKEN}]", "integrations[1].name: duplicate integration name \"a\""),
+        (
+            "integrations: [{name: a, kind: alertmanager, token_env: TOKEN, time_zone: Mars/Base}]",
+            "integrations[0].time_zone: unknown time zone \"Mars/Base\""
+        ),
+        (
+            "integrations: [{name: a, kind: alertmanager, token_env: TOKEN}, {name: a, kind: alertmanager, token_env: TOKEN}]",
+            "integrations[1].name: duplicate integration name \"a\""
+        ),
         ("router: {routes: [{name: r, match: [{label: x, regex: '('}]}]}", "router.routes[0].match[0].regex: invalid regular expression"),
         ("router: {routes: [{name: r, match: [{label: x}]}]}", "router.routes[0].match[0]: give exactly one of equals"),
         ("router: {routes: [{name: r, match: [{label: x, field: y, equals: z}]}]}", "router.routes[0].match[0]: give exactly one of label or field"),

@@ -15,7 +15,8 @@ import YAMLConfig
     }
 
     @Test func aRuleWithoutWindowTakesTheDefault() throws {
-        let c = try ConfigLoader.parse("""
+        let c = try ConfigLoader.parse(
+            """
             dedup:
               window: 2m
               fail_open: false
@@ -26,7 +27,8 @@ import YAMLConfig
                 - name: b
                   key: {message_regex: 'x(\\d+)'}
                   window: 30s
-            """, environment: [:]).dedup
+            """, environment: [:]
+        ).dedup
         #expect(c.rules.map(\.name) == ["a", "b"])
         #expect(c.rules.map(\.windowMillis) == [120_000, 30_000])
         #expect(c.rules[0].matchers.isEmpty)
@@ -46,7 +48,10 @@ import YAMLConfig
 
     @Test(arguments: [
         ("dedup: {rules: [{name: a, key: {message_regex: '('}}]}", "dedup.rules[0].key.message_regex: invalid regular expression \"(\""),
-        ("dedup: {rules: [{name: a, match: [{label: x, regex: '['}], key: {labels: [x]}}]}", "dedup.rules[0].match[0].regex: invalid regular expression"),
+        (
+            "dedup: {rules: [{name: a, match: [{label: x, regex: '['}], key: {labels: [x]}}]}",
+            "dedup.rules[0].match[0].regex: invalid regular expression"
+        ),
         ("dedup: {rules: [{name: a, match: [{label: x}], key: {labels: [x]}}]}", "dedup.rules[0].match[0]: give exactly one of equals"),
         ("dedup: {rules: [{name: a, key: {labels: [x]}, colour: red}]}", "dedup.rules[0].colour: unknown key"),
         ("dedup: {rules: [{name: a, key: {labels: [x], hash: md5}}]}", "dedup.rules[0].key.hash: unknown key"),

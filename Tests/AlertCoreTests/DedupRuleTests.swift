@@ -36,12 +36,15 @@ import YAMLConfig
 
     static let config = try! ConfigLoader.parse(yaml, environment: [:]).dedup
 
-    static func alert(source: String = "graylog", integration: String = "gl", fingerprint: String = "fp1", message: String = "",
-                      title: String = "t", labels: [String: String] = [:], fields: [String: String] = [:],
-                      status: AlertStatus = .firing) -> Alert {
-        Alert(id: UUID().uuidString, source: source, integration: integration, status: status, fingerprint: fingerprint, title: title,
-              message: message, severity: "critical", labels: labels, annotations: [:], startsAt: "2026-01-01T00:00:00Z",
-              endsAt: nil, receivedAt: "2026-01-01T00:00:00Z", links: [], fields: fields)
+    static func alert(
+        source: String = "graylog", integration: String = "gl", fingerprint: String = "fp1", message: String = "",
+        title: String = "t", labels: [String: String] = [:], fields: [String: String] = [:],
+        status: AlertStatus = .firing
+    ) -> Alert {
+        Alert(
+            id: UUID().uuidString, source: source, integration: integration, status: status, fingerprint: fingerprint, title: title,
+            message: message, severity: "critical", labels: labels, annotations: [:], startsAt: "2026-01-01T00:00:00Z",
+            endsAt: nil, receivedAt: "2026-01-01T00:00:00Z", links: [], fields: fields)
     }
 
     struct Case: CustomStringConvertible, Sendable {
@@ -56,12 +59,25 @@ import YAMLConfig
     static let cases: [Case] = [
         Case(name: "graylog with every part", alert: alert(labels: gl, fields: ["pattern": "Pay.java:42"]), rule: "graylog", window: 600_000),
         Case(name: "graylog without pattern falls through to default", alert: alert(labels: gl), rule: "default", window: 300_000),
-        Case(name: "graylog with an empty label falls through", alert: alert(labels: ["app": "pay", "namespace": ""], fields: ["pattern": "x"]), rule: "default", window: 300_000),
-        Case(name: "webhook in prod with a stack frame", alert: alert(source: "webhook", message: "NPE at Pay.java:42 in run", labels: ["app": "pay", "env": "prod"]), rule: "java", window: 300_000),
-        Case(name: "webhook whose message does not match", alert: alert(source: "webhook", message: "timeout", labels: ["app": "pay", "env": "prod"]), rule: "default", window: 300_000),
-        Case(name: "webhook outside the matched env", alert: alert(source: "webhook", message: "at Pay.java:1", labels: ["app": "pay", "env": "dev"]), rule: "default", window: 300_000),
-        Case(name: "regex matchers are anchored", alert: alert(source: "webhook", message: "at Pay.java:1", labels: ["app": "pay", "env": "preprod"]), rule: "default", window: 300_000),
-        Case(name: "integration any_of with fields", alert: alert(source: "zabbix", integration: "zbx-b", title: "CPU"), rule: "by-integration", window: 300_000),
+        Case(
+            name: "graylog with an empty label falls through", alert: alert(labels: ["app": "pay", "namespace": ""], fields: ["pattern": "x"]),
+            rule: "default", window: 300_000),
+        Case(
+            name: "webhook in prod with a stack frame",
+            alert: alert(source: "webhook", message: "NPE at Pay.java:42 in run", labels: ["app": "pay", "env": "prod"]), rule: "java",
+            window: 300_000),
+        Case(
+            name: "webhook whose message does not match", alert: alert(source: "webhook", message: "timeout", labels: ["app": "pay", "env": "prod"]),
+            rule: "default", window: 300_000),
+        Case(
+            name: "webhook outside the matched env", alert: alert(source: "webhook", message: "at Pay.java:1", labels: ["app": "pay", "env": "dev"]),
+            rule: "default", window: 300_000),
+        Case(
+            name: "regex matchers are anchored", alert: alert(source: "webhook", message: "at Pay.java:1", labels: ["app": "pay", "env": "preprod"]),
+            rule: "default", window: 300_000),
+        Case(
+            name: "integration any_of with fields", alert: alert(source: "zabbix", integration: "zbx-b", title: "CPU"), rule: "by-integration",
+            window: 300_000),
         Case(name: "no rule: the source's fingerprint", alert: alert(source: "alertmanager", integration: "am"), rule: "default", window: 300_000),
     ]
 
@@ -135,7 +151,9 @@ import YAMLConfig
         #expect(DedupDecision.resolved(reply: -1) == .resolved(suppressedRepeats: 0))
         #expect(!DedupDecision.suppressed.forwards)
         #expect(DedupDecision.failOpen.forwards && DedupDecision.resolved(suppressedRepeats: 0).forwards)
-        #expect(Set([DedupDecision.passed(suppressedRepeats: 1), .suppressed, .resolved(suppressedRepeats: 0), .failOpen].map(\.metricLabel)) == Set(DedupDecision.metricLabels))
+        #expect(
+            Set([DedupDecision.passed(suppressedRepeats: 1), .suppressed, .resolved(suppressedRepeats: 0), .failOpen].map(\.metricLabel))
+                == Set(DedupDecision.metricLabels))
     }
 
     @Test(arguments: [

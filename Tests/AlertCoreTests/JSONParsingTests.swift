@@ -57,7 +57,8 @@ struct JSONParsingTests {
         for f in files {
             let bytes = Array(try Data(contentsOf: dir.appendingPathComponent(f)))
             guard String(validating: bytes, as: UTF8.self) != nil, JSONParsing.nestingDepth(bytes) <= 32,
-                  let expected = Self.decoder(bytes) else { continue }
+                let expected = Self.decoder(bytes)
+            else { continue }
             let parsed = try JSONParsing.parseNotingReader(bytes)
             #expect(parsed.reader == .fast, "\(f) was left to JSONDecoder")
             #expect(parsed.value == expected, "\(f)")

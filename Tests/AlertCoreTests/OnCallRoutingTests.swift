@@ -77,8 +77,9 @@ import YAMLConfig
     static let roster = Roster.build(people: config.people, schedules: config.schedules)
 
     func route(_ labels: [String: String], at instant: String, status: AlertStatus = .firing) -> Routing {
-        AlertRouter.route(alert(labels, status: status), config: Self.config.router, chat: Self.config.chat, roster: Self.roster,
-                          at: Timestamps.parse(instant)!)
+        AlertRouter.route(
+            alert(labels, status: status), config: Self.config.router, chat: Self.config.chat, roster: Self.roster,
+            at: Timestamps.parse(instant)!)
     }
 
     func describe(_ r: Routing) -> [String] {
@@ -125,7 +126,10 @@ import YAMLConfig
 
     /// (what to change in the YAML, the expected error path and fragment)
     static let badConfigs: [(String, String, String, String)] = [
-        ("rotation: {people: [alice, bob]", "rotation: {people: [alice, zed]", "schedules[0].layers[0].rotation.people[1]", "no person with id \"zed\""),
+        (
+            "rotation: {people: [alice, bob]", "rotation: {people: [alice, zed]", "schedules[0].layers[0].rotation.people[1]",
+            "no person with id \"zed\""
+        ),
         ("every: 1w}", "every: fortnightly}", "schedules[0].layers[0].rotation.every", "fortnightly"),
         ("hours: \"20:00-08:00\"", "hours: \"8pm-8am\"", "schedules[0].layers[1].rotation.hours", "20:00-08:00"),
         ("time_zone: Europe/Berlin", "time_zone: Europe/Berlyn", "schedules[0].time_zone", "unknown time zone"),

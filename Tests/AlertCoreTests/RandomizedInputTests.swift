@@ -18,13 +18,17 @@ import Testing
         }
     }
 
-    static let keys = ["alerts", "labels", "annotations", "status", "startsAt", "endsAt", "fingerprint", "generatorURL",
-                       "version", "groupKey", "title", "message", "state", "values", "scopeId", "name", "startTime", "tags",
-                       "key", "value", "event", "backlog", "fields", "priority", "EVENT.ID", "EVENT.VALUE", "alert_uid",
-                       "uuid", "recoveryTime", "severity", "truncatedAlerts", "externalURL", "evalMatches", "id0", "id1", "x"]
-    static let strings = ["firing", "resolved", "ok", "OK", "alerting", "", "0", "1", "2026-01-02T03:04:05Z",
-                          "0001-01-01T00:00:00Z", "a in b to c in d", "x of y", "磁盘", "Диск", "\u{0}", "\"", "\\", "[com.a.B:42]",
-                          "http://x/?a=1&b=2", "PROBLEM", "Resolved: disk", "not a date"]
+    static let keys = [
+        "alerts", "labels", "annotations", "status", "startsAt", "endsAt", "fingerprint", "generatorURL",
+        "version", "groupKey", "title", "message", "state", "values", "scopeId", "name", "startTime", "tags",
+        "key", "value", "event", "backlog", "fields", "priority", "EVENT.ID", "EVENT.VALUE", "alert_uid",
+        "uuid", "recoveryTime", "severity", "truncatedAlerts", "externalURL", "evalMatches", "id0", "id1", "x",
+    ]
+    static let strings = [
+        "firing", "resolved", "ok", "OK", "alerting", "", "0", "1", "2026-01-02T03:04:05Z",
+        "0001-01-01T00:00:00Z", "a in b to c in d", "x of y", "磁盘", "Диск", "\u{0}", "\"", "\\", "[com.a.B:42]",
+        "http://x/?a=1&b=2", "PROBLEM", "Resolved: disk", "not a date",
+    ]
 
     static func value(_ rng: inout Rng, depth: Int) -> JSONValue {
         let pick = depth > 4 ? Int.random(in: 0..<4, using: &rng) : Int.random(in: 0..<7, using: &rng)
@@ -85,8 +89,9 @@ import Testing
     @Test(arguments: IntegrationKind.allCases)
     func noPayloadShapeCrashesANormalizer(kind: IntegrationKind) {
         var rng = Rng(state: 0x5EED_0002 &+ UInt64(kind.rawValue.utf8.count))
-        let context = NormalizeContext(integration: "fuzz", receivedAt: Date(timeIntervalSince1970: 1_800_000_000),
-                                       timeZone: TimeZone(identifier: "Asia/Shanghai")!, makeID: { "id" })
+        let context = NormalizeContext(
+            integration: "fuzz", receivedAt: Date(timeIntervalSince1970: 1_800_000_000),
+            timeZone: TimeZone(identifier: "Asia/Shanghai")!, makeID: { "id" })
         var outcomes = (alerts: 0, rejected: 0)
         for _ in 0..<1500 {
             let body = Self.value(&rng, depth: 0)

@@ -6,7 +6,8 @@ import YAMLConfig
 /// The router resolves whom a robot message mentions and which template it uses, so chat
 /// workers never read routes (contract version 2).
 @Suite struct RoutingChatTests {
-    static let config = try! ConfigLoader.parse("""
+    static let config = try! ConfigLoader.parse(
+        """
         chat:
           robots:
             - name: ops
@@ -39,15 +40,18 @@ import YAMLConfig
         AlertRouter.notifications(for: alert(labels, status: status), config: Self.config.router, chat: Self.config.chat)
     }
 
-    @Test(arguments: [
-        // labels, status, channel → mentions, atAll, template
-        (["team": "database", "severity": "critical"], AlertStatus.firing, "dingtalk", ["13800138000", "13900139000"], true, "route-set"),
-        (["team": "database", "severity": "warning"], .firing, "dingtalk", ["13800138000", "13900139000"], false, "route-set"),
-        (["team": "database", "severity": "critical"], .resolved, "dingtalk", [], false, "route-set"),
-        (["team": "web", "severity": "critical"], .firing, "dingtalk", ["13800138000"], false, "robot-set"),
-        (["team": "web", "severity": "disaster"], .firing, "dingtalk", ["13800138000"], true, "robot-set"),
-    ] as [([String: String], AlertStatus, String, [String], Bool, String)])
-    func mentionsAndTemplateAreResolved(labels: [String: String], status: AlertStatus, channel: String, mentions: [String], atAll: Bool, template: String) throws {
+    @Test(
+        arguments: [
+            // labels, status, channel → mentions, atAll, template
+            (["team": "database", "severity": "critical"], AlertStatus.firing, "dingtalk", ["13800138000", "13900139000"], true, "route-set"),
+            (["team": "database", "severity": "warning"], .firing, "dingtalk", ["13800138000", "13900139000"], false, "route-set"),
+            (["team": "database", "severity": "critical"], .resolved, "dingtalk", [], false, "route-set"),
+            (["team": "web", "severity": "critical"], .firing, "dingtalk", ["13800138000"], false, "robot-set"),
+            (["team": "web", "severity": "disaster"], .firing, "dingtalk", ["13800138000"], true, "robot-set"),
+        ] as [([String: String], AlertStatus, String, [String], Bool, String)])
+    func mentionsAndTemplateAreResolved(
+        labels: [String: String], status: AlertStatus, channel: String, mentions: [String], atAll: Bool, template: String
+    ) throws {
         let n = try #require(route(labels, status: status).first { $0.channel == channel })
         #expect(n.mentions == mentions)
         #expect(n.atAll == atAll)

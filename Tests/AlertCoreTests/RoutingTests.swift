@@ -4,13 +4,15 @@ import Testing
 import YAMLConfig
 
 func alert(_ labels: [String: String], status: AlertStatus = .firing, source: String = "alertmanager", id: String = "id-1") -> Alert {
-    Alert(id: id, source: source, integration: "prod", status: status, fingerprint: Fingerprint.ofLabels(labels), title: labels["alertname"] ?? "t",
-          message: "", severity: labels["severity"] ?? "unknown", labels: labels, annotations: [:], startsAt: "2026-01-01T00:00:00Z",
-          endsAt: nil, receivedAt: "2026-01-01T00:00:01Z", links: [], fields: ["service": "payment-service"])
+    Alert(
+        id: id, source: source, integration: "prod", status: status, fingerprint: Fingerprint.ofLabels(labels), title: labels["alertname"] ?? "t",
+        message: "", severity: labels["severity"] ?? "unknown", labels: labels, annotations: [:], startsAt: "2026-01-01T00:00:00Z",
+        endsAt: nil, receivedAt: "2026-01-01T00:00:01Z", links: [], fields: ["service": "payment-service"])
 }
 
 @Suite struct RoutingTests {
-    static let config = try! ConfigLoader.parse("""
+    static let config = try! ConfigLoader.parse(
+        """
         router:
           routes:
             - name: database
@@ -43,7 +45,8 @@ func alert(_ labels: [String: String], status: AlertStatus = .firing, source: St
           default:
             notify:
               email: [ops@example.com]
-        """, environment: [:]).router
+        """, environment: [:]
+    ).router
 
     @Test(arguments: [
         (["team": "database", "env": "prod"], ["database:dba@example.com"]),
@@ -98,7 +101,9 @@ func alert(_ labels: [String: String], status: AlertStatus = .firing, source: St
         let held = DeliveryError.transient(.inProgress, "held elsewhere")
         #expect(policy.decide(.failure(held), attempt: 1) == .wait(delayMillis: 10_000))
         #expect(policy.decide(.failure(held), attempt: 9) == .wait(delayMillis: 10_000), "waiting never runs out of attempts")
-        guard case .deadLetter = RetryPolicy(delaysMillis: []).decide(.failure(held), attempt: 1) else { Issue.record("no delay queue: dead letter"); return }
+        guard case .deadLetter = RetryPolicy(delaysMillis: []).decide(.failure(held), attempt: 1) else {
+            Issue.record("no delay queue: dead letter"); return
+        }
     }
 
     @Test func permanentDeadLettersAtOnce() {
@@ -106,7 +111,11 @@ func alert(_ labels: [String: String], status: AlertStatus = .firing, source: St
         #expect(policy.decide(.failure(e), attempt: 1) == .deadLetter(reason: "permanent clientError: 550 no such mailbox"))
     }
 
-    @Test(arguments: [(200, nil), (429, "transient"), (408, "transient"), (500, "transient"), (503, "transient"), (400, "permanent"), (401, "permanent"), (404, "permanent")] as [(Int, String?)])
+    @Test(
+        arguments: [
+            (200, nil), (429, "transient"), (408, "transient"), (500, "transient"), (503, "transient"), (400, "permanent"), (401, "permanent"),
+            (404, "permanent"),
+        ] as [(Int, String?)])
     func httpStatusClassification(status: Int, kind: String?) {
         #expect(DeliveryError.classifyHTTP(status: status, detail: "x")?.kind.rawValue == kind)
     }

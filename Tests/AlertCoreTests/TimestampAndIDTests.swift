@@ -6,8 +6,10 @@ import Testing
     @Test func formatMatchesFoundationEverywhere() {
         var rng = RandomizedInputTests.Rng(state: 0x7135)
         let style = Date.ISO8601FormatStyle(includingFractionalSeconds: true)
-        var dates = [Date(timeIntervalSince1970: 0), Date(timeIntervalSince1970: 951_782_400.5),  // 2000-02-29
-                     Date(timeIntervalSince1970: 4_107_542_399.999), Date(timeIntervalSince1970: 1_700_000_000.0005)]
+        var dates = [
+            Date(timeIntervalSince1970: 0), Date(timeIntervalSince1970: 951_782_400.5),  // 2000-02-29
+            Date(timeIntervalSince1970: 4_107_542_399.999), Date(timeIntervalSince1970: 1_700_000_000.0005),
+        ]
         for _ in 0..<5000 { dates.append(Date(timeIntervalSince1970: Double(Int64.random(in: 0...4_102_444_800_000, using: &rng)) / 1000)) }
         for d in dates {
             #expect(Timestamps.format(d) == d.formatted(style), "\(d.timeIntervalSince1970)")
@@ -39,7 +41,9 @@ import Testing
             let offsetMinutes = [0, 0, 60, -300, 330, 480, 545, -720, 840].randomElement(using: &rng)!
             let wall = Date(timeIntervalSince1970: TimeInterval(seconds + Int64(offsetMinutes) * 60)).formatted(style)
             let fraction = String((0..<Int.random(in: 0...9, using: &rng)).map { _ in "0123456789".randomElement(using: &rng)! })
-            let zone = offsetMinutes == 0 && Bool.random(using: &rng) ? "Z"
+            let zone =
+                offsetMinutes == 0 && Bool.random(using: &rng)
+                ? "Z"
                 : String(format: "%@%02d:%02d", offsetMinutes < 0 ? "-" : "+", abs(offsetMinutes) / 60, abs(offsetMinutes) % 60)
             let text = wall.dropLast() + (fraction.isEmpty ? "" : "." + fraction) + zone
             let ours = Timestamps.parse(String(text)), theirs = Self.foundationParse(String(text))
@@ -50,8 +54,10 @@ import Testing
         }
     }
 
-    @Test(arguments: ["", "2026-01-02", "2026-13-01T00:00:00Z", "2026-02-30T00:00:00Z", "2026-01-02T10:00:00", "2026-01-02T10:00:00.Z",
-                      "2026-01-02T25:00:00Z", "2026.01.02 10:00:00", "1700000000", "2026-01-02T10:00:00+0200"])
+    @Test(arguments: [
+        "", "2026-01-02", "2026-13-01T00:00:00Z", "2026-02-30T00:00:00Z", "2026-01-02T10:00:00", "2026-01-02T10:00:00.Z",
+        "2026-01-02T25:00:00Z", "2026.01.02 10:00:00", "1700000000", "2026-01-02T10:00:00+0200",
+    ])
     func parseRejectsWhatIsNotRFC3339(_ text: String) {
         #expect(Timestamps.parse(text) == nil)
     }

@@ -33,9 +33,10 @@ import WorkerKit
         let sender = RecordingChatSender(platform: RobotPlatforms.platform(.dingtalk), outcome: outcome)
         let budget = RedisBudget(redis: InMemoryRedis(), logger: FakeWorkerRun.quietLogger)
         let limits = config.chat.budget(of: robot)
-        let dispatcher = ChatDispatcher(composer: ChatComposer(platform: sender.platform, templates: MessageTemplates(config: config)),
-                                        sender: sender, budget: budget, budgetKey: { "budget:\($0.name)" }, limits: { _ in limits },
-                                        logger: FakeWorkerRun.quietLogger, metrics: Metrics())
+        let dispatcher = ChatDispatcher(
+            composer: ChatComposer(platform: sender.platform, templates: MessageTemplates(config: config)),
+            sender: sender, budget: budget, budgetKey: { "budget:\($0.name)" }, limits: { _ in limits },
+            logger: FakeWorkerRun.quietLogger, metrics: Metrics())
         return Setup(dispatcher: dispatcher, sender: sender, robot: robot, budget: budget, limits: limits)
     }
 

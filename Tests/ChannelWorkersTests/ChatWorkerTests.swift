@@ -14,33 +14,38 @@ import TestSupport
     static let window = 3.0
 
     func config(_ namespace: String, sink: ChatSink, maxBytes: Int = 800) throws -> KlaxonConfig {
-        try ConfigLoader.parse(TestEnvironment.configYAML(namespace: namespace, extra: """
-            chat:
-              max_pending: 200
-              robots:
-                - name: ops
-                  platform: dingtalk
-                  webhook_env: DT_URL
-                  secret_env: DT_SECRET
-                  mention_mobiles: ["13800138000"]
-                  budget: [20/\(Int(Self.window))s]
-                  max_bytes: \(maxBytes)
-            """), environment: ["TEST_TOKEN": TestEnvironment.token, "DT_URL": sink.dingTalkURL, "DT_SECRET": ChatSink.dingTalkSecret])
+        try ConfigLoader.parse(
+            TestEnvironment.configYAML(
+                namespace: namespace,
+                extra: """
+                    chat:
+                      max_pending: 200
+                      robots:
+                        - name: ops
+                          platform: dingtalk
+                          webhook_env: DT_URL
+                          secret_env: DT_SECRET
+                          mention_mobiles: ["13800138000"]
+                          budget: [20/\(Int(Self.window))s]
+                          max_bytes: \(maxBytes)
+                    """), environment: ["TEST_TOKEN": TestEnvironment.token, "DT_URL": sink.dingTalkURL, "DT_SECRET": ChatSink.dingTalkSecret])
     }
 
     func notification(_ i: Int, namespace: String) -> AlertNotification {
-        let alert = Alert(id: "a\(i)", source: "alertmanager", integration: "test-am", status: .firing, fingerprint: "fp\(i)",
-                          title: "Burst alert #\(i)#", message: "", severity: "critical", labels: ["n": "\(i)"], annotations: [:],
-                          startsAt: "2026-01-01T00:00:00Z", endsAt: nil, receivedAt: "2026-01-01T00:00:00Z", links: [])
+        let alert = Alert(
+            id: "a\(i)", source: "alertmanager", integration: "test-am", status: .firing, fingerprint: "fp\(i)",
+            title: "Burst alert #\(i)#", message: "", severity: "critical", labels: ["n": "\(i)"], annotations: [:],
+            startsAt: "2026-01-01T00:00:00Z", endsAt: nil, receivedAt: "2026-01-01T00:00:00Z", links: [])
         return AlertNotification(id: "\(namespace)-n\(i)", channel: "dingtalk", recipients: ["ops"], route: "default", alert: alert)
     }
 
     func start(_ config: KlaxonConfig) async throws -> RunningWorker {
         let worker = try RunningWorker(config: config) { _, logger, metrics in
             let redis = SharedRedis(config.redis)
-            return ChatWorker.definition(channel: .dingtalk, config: config, redis: redis,
-                                         parts: ChatWorker.parts(channel: .dingtalk, config: config, redis: redis, logger: logger),
-                                         logger: logger, metrics: metrics)
+            return ChatWorker.definition(
+                channel: .dingtalk, config: config, redis: redis,
+                parts: ChatWorker.parts(channel: .dingtalk, config: config, redis: redis, logger: logger),
+                logger: logger, metrics: metrics)
         }
         try await worker.waitUntilConsuming()
         return worker
@@ -60,7 +65,8 @@ import TestSupport
         defer { TestEnvironment.removeTopology(config); conn.close() }
         let worker = try await start(config)
         let t = Topology(namespace: ns)
-        try await publish(worker.publisher, (0..<200).map { Codec.encode(notification($0, namespace: ns)) }, to: t.notifyQueue(.dingtalk), namespace: t.exchange)
+        try await publish(
+            worker.publisher, (0..<200).map { Codec.encode(notification($0, namespace: ns)) }, to: t.notifyQueue(.dingtalk), namespace: t.exchange)
 
         let deadline = Date().addingTimeInterval(60)
         var delivered = 0
@@ -73,7 +79,9 @@ import TestSupport
         let requests = try await sink.requests()
         sink.stop()
         #expect(delivered == 200, "every notification recorded delivered once")
-        #expect(requests.allSatisfy { $0["verdict"] as? String == "ok" }, "\(requests.filter { $0["verdict"] as? String != "ok" }.map { $0["verdict"]! })")
+        #expect(
+            requests.allSatisfy { $0["verdict"] as? String == "ok" }, "\(requests.filter { $0["verdict"] as? String != "ok" }.map { $0["verdict"]! })"
+        )
         let times = requests.compactMap { $0["time"] as? Double }.sorted()
         var worst = 0
         for (i, start) in times.enumerated() { worst = max(worst, times[i...].prefix { $0 < start + Self.window - 0.1 }.count) }

@@ -32,12 +32,14 @@ import WorkerKit
     static let cases: [Case] = [
         Case(name: "fresh: sent once, recorded delivered", before: .nothing, sends: 1, endsIn: nil, recordedDelivered: true),
         Case(name: "already delivered: skipped and acked", before: .delivered, sends: 0, endsIn: nil, recordedDelivered: true),
-        Case(name: "held by another sender: waits, attempt kept", before: .claimedElsewhere, sends: 0,
-             endsIn: topology.delayQueue(of: queue, delayMillis: 10_000), endsAsAttempt: 1, recordedDelivered: false),
+        Case(
+            name: "held by another sender: waits, attempt kept", before: .claimedElsewhere, sends: 0,
+            endsIn: topology.delayQueue(of: queue, delayMillis: 10_000), endsAsAttempt: 1, recordedDelivered: false),
         Case(name: "a crashed sender's claim lapsed: sent", before: .claimLapsed, sends: 1, endsIn: nil, recordedDelivered: true),
         Case(name: "Redis unreachable: sent anyway", before: .outage, sends: 1, endsIn: nil, recordedDelivered: false),
-        Case(name: "send fails: retried, not recorded", before: .nothing, deliverResult: .failure(.transient(.network, "SMTP down")), sends: 1,
-             endsIn: topology.delayQueue(of: queue, delayMillis: 10_000), endsAsAttempt: 2, recordedDelivered: false),
+        Case(
+            name: "send fails: retried, not recorded", before: .nothing, deliverResult: .failure(.transient(.network, "SMTP down")), sends: 1,
+            endsIn: topology.delayQueue(of: queue, delayMillis: 10_000), endsAsAttempt: 2, recordedDelivered: false),
     ]
 
     @Test(arguments: cases) func claimDecides(_ c: Case) async throws {
@@ -55,8 +57,10 @@ import WorkerKit
         }
         let redis: any RedisCommanding = c.before == .outage ? RedisOutage() : memory
         let sends = Counted()
-        let definition = ChannelWorker.definition(channel: .email, config: config, redis: redis, concurrency: 1,
-                                                  logger: FakeWorkerRun.quietLogger, metrics: Metrics()) { _ in
+        let definition = ChannelWorker.definition(
+            channel: .email, config: config, redis: redis, concurrency: 1,
+            logger: FakeWorkerRun.quietLogger, metrics: Metrics()
+        ) { _ in
             sends.add()
             return c.deliverResult
         }
@@ -86,8 +90,10 @@ import WorkerKit
         let config = try FakeFixtures.config()
         let broker = InMemoryBroker(topology: Self.topology, retryDelaysMillis: config.delivery.retryDelaysMillis)
         let redis = InMemoryRedis()
-        let definition = ChannelWorker.definition(channel: .email, config: config, redis: redis, concurrency: 1,
-                                                  logger: FakeWorkerRun.quietLogger, metrics: Metrics()) { _ in .success(()) }
+        let definition = ChannelWorker.definition(
+            channel: .email, config: config, redis: redis, concurrency: 1,
+            logger: FakeWorkerRun.quietLogger, metrics: Metrics()
+        ) { _ in .success(()) }
         let n = AlertNotification(id: Self.id, channel: "email", recipients: ["ops@example.com"], route: "default", alert: FakeFixtures.alert("a1"))
         try await broker.publish(FakeFixtures.message(Codec.encode(n), to: Self.queue, id: n.id))
         await FakeWorkerRun.drain(definition, config: config, broker: broker)
@@ -98,8 +104,10 @@ import WorkerKit
         let config = try FakeFixtures.config()
         let broker = InMemoryBroker(topology: Self.topology, retryDelaysMillis: config.delivery.retryDelaysMillis)
         let sends = Counted()
-        let definition = ChannelWorker.definition(channel: .email, config: config, redis: InMemoryRedis(), concurrency: 1,
-                                                  logger: FakeWorkerRun.quietLogger, metrics: Metrics()) { _ in
+        let definition = ChannelWorker.definition(
+            channel: .email, config: config, redis: InMemoryRedis(), concurrency: 1,
+            logger: FakeWorkerRun.quietLogger, metrics: Metrics()
+        ) { _ in
             sends.add()
             return .success(())
         }

@@ -17,36 +17,44 @@ import TestSupport
     static let copies = 24
 
     func config(_ ns: String, smtpPort: Int = 1, chat: ChatSink? = nil) throws -> KlaxonConfig {
-        try ConfigLoader.parse(TestEnvironment.configYAML(namespace: ns, extra: """
-            email:
-              host: 127.0.0.1
-              port: \(smtpPort)
-              from: Klaxon <klaxon@example.com>
-              concurrency: 8
-            chat:
-              max_pending: 64
-              robots:
-                - name: ops
-                  platform: dingtalk
-                  webhook_env: DT_URL
-                  secret_env: DT_SECRET
-            """).replacingOccurrences(of: "retry_delays: [200ms, 400ms]", with: "retry_delays: [200ms, 400ms, 800ms, 1600ms]"),
-            environment: ["TEST_TOKEN": TestEnvironment.token, "DT_URL": chat?.dingTalkURL ?? "http://127.0.0.1:1/",
-                          "DT_SECRET": ChatSink.dingTalkSecret])
+        try ConfigLoader.parse(
+            TestEnvironment.configYAML(
+                namespace: ns,
+                extra: """
+                    email:
+                      host: 127.0.0.1
+                      port: \(smtpPort)
+                      from: Klaxon <klaxon@example.com>
+                      concurrency: 8
+                    chat:
+                      max_pending: 64
+                      robots:
+                        - name: ops
+                          platform: dingtalk
+                          webhook_env: DT_URL
+                          secret_env: DT_SECRET
+                    """
+            ).replacingOccurrences(of: "retry_delays: [200ms, 400ms]", with: "retry_delays: [200ms, 400ms, 800ms, 1600ms]"),
+            environment: [
+                "TEST_TOKEN": TestEnvironment.token, "DT_URL": chat?.dingTalkURL ?? "http://127.0.0.1:1/",
+                "DT_SECRET": ChatSink.dingTalkSecret,
+            ])
     }
 
     func notification(_ ns: String, channel: Channel, recipient: String) -> AlertNotification {
-        let alert = Alert(id: "a-\(ns)", source: "alertmanager", integration: "test-am", status: .firing, fingerprint: "fp-dup",
-                          title: "Copies of one page #\(ns)#", message: "", severity: "critical", labels: [:], annotations: [:],
-                          startsAt: "2026-01-01T00:00:00Z", endsAt: nil, receivedAt: Timestamps.format(Date()), links: [])
+        let alert = Alert(
+            id: "a-\(ns)", source: "alertmanager", integration: "test-am", status: .firing, fingerprint: "fp-dup",
+            title: "Copies of one page #\(ns)#", message: "", severity: "critical", labels: [:], annotations: [:],
+            startsAt: "2026-01-01T00:00:00Z", endsAt: nil, receivedAt: Timestamps.format(Date()), links: [])
         return AlertNotification(id: "\(ns)-dup", channel: channel.rawValue, recipients: [recipient], route: "default", alert: alert)
     }
 
     func emailWorker(_ config: KlaxonConfig) async throws -> RunningWorker {
         let w = try RunningWorker(config: config) { _, logger, metrics in
             let notifier = try EmailNotifier(config: config.email)
-            return ChannelWorker.definition(channel: .email, config: config, redis: SharedRedis(config.redis), concurrency: config.email.concurrency,
-                                            logger: logger, metrics: metrics, deliver: ChannelWorker.deliver(with: notifier))
+            return ChannelWorker.definition(
+                channel: .email, config: config, redis: SharedRedis(config.redis), concurrency: config.email.concurrency,
+                logger: logger, metrics: metrics, deliver: ChannelWorker.deliver(with: notifier))
         }
         try await w.waitUntilConsuming()
         return w
@@ -55,9 +63,10 @@ import TestSupport
     func chatWorker(_ config: KlaxonConfig) async throws -> RunningWorker {
         let w = try RunningWorker(config: config) { _, logger, metrics in
             let redis = SharedRedis(config.redis)
-            return ChatWorker.definition(channel: .dingtalk, config: config, redis: redis,
-                                         parts: ChatWorker.parts(channel: .dingtalk, config: config, redis: redis, logger: logger),
-                                         logger: logger, metrics: metrics)
+            return ChatWorker.definition(
+                channel: .dingtalk, config: config, redis: redis,
+                parts: ChatWorker.parts(channel: .dingtalk, config: config, redis: redis, logger: logger),
+                logger: logger, metrics: metrics)
         }
         try await w.waitUntilConsuming()
         return w
@@ -71,7 +80,8 @@ import TestSupport
             if total("klaxon_notifications_total") + total("klaxon_notifications_duplicate_total") >= Double(Self.copies) { return }
             try await Task.sleep(for: .milliseconds(50))
         }
-        Issue.record("copies not all settled: \(total("klaxon_notifications_total")) delivered, \(total("klaxon_notifications_duplicate_total")) skipped")
+        Issue.record(
+            "copies not all settled: \(total("klaxon_notifications_total")) delivered, \(total("klaxon_notifications_duplicate_total")) skipped")
     }
 
     func cleanUp(_ redis: RedisClient, _ ns: String, _ id: String) {
@@ -88,7 +98,8 @@ import TestSupport
         for _ in 0..<replicas { workers.append(try await emailWorker(config)) }
         let n = notification(ns, channel: .email, recipient: "oncall@example.com")
         let t = Topology(namespace: ns)
-        try await publish(workers[0].publisher, Array(repeating: Codec.encode(n), count: Self.copies), to: t.notifyQueue(.email), namespace: t.exchange)
+        try await publish(
+            workers[0].publisher, Array(repeating: Codec.encode(n), count: Self.copies), to: t.notifyQueue(.email), namespace: t.exchange)
 
         try await settled(workers, channel: .email)
         try await Task.sleep(for: .milliseconds(300))  // a second send, if any, would land now
@@ -110,7 +121,8 @@ import TestSupport
         for _ in 0..<replicas { workers.append(try await chatWorker(config)) }
         let n = notification(ns, channel: .dingtalk, recipient: "ops")
         let t = Topology(namespace: ns)
-        try await publish(workers[0].publisher, Array(repeating: Codec.encode(n), count: Self.copies), to: t.notifyQueue(.dingtalk), namespace: t.exchange)
+        try await publish(
+            workers[0].publisher, Array(repeating: Codec.encode(n), count: Self.copies), to: t.notifyQueue(.dingtalk), namespace: t.exchange)
 
         try await settled(workers, channel: .dingtalk)
         try await Task.sleep(for: .milliseconds(300))

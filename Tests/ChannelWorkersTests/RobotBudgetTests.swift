@@ -26,15 +26,20 @@ import WorkerKit
     }
 
     static let cases: [Case] = [
-        Case(name: "within the limit", limits: [RateLimit(messages: 3, windowMillis: 60_000)],
-             sends: [Send(after: 0, cost: 1), Send(after: 1_000, cost: 1), Send(after: 1_000, cost: 1)], waits: [0, 0, 0]),
-        Case(name: "over the limit: wait until the oldest leaves", limits: [RateLimit(messages: 2, windowMillis: 60_000)],
-             sends: [Send(after: 0, cost: 1), Send(after: 10_000, cost: 1), Send(after: 5_000, cost: 1), Send(after: 45_000, cost: 1)],
-             waits: [0, 0, 45_000, 0]),
-        Case(name: "a cost of several needs room for all", limits: [RateLimit(messages: 3, windowMillis: 10_000)],
-             sends: [Send(after: 0, cost: 2), Send(after: 1_000, cost: 2), Send(after: 9_000, cost: 2)], waits: [0, 9_000, 0]),
-        Case(name: "two limits: the longest wait wins", limits: [RateLimit(messages: 5, windowMillis: 1_000), RateLimit(messages: 2, windowMillis: 60_000)],
-             sends: [Send(after: 0, cost: 1), Send(after: 100, cost: 1), Send(after: 100, cost: 1)], waits: [0, 0, 59_800]),
+        Case(
+            name: "within the limit", limits: [RateLimit(messages: 3, windowMillis: 60_000)],
+            sends: [Send(after: 0, cost: 1), Send(after: 1_000, cost: 1), Send(after: 1_000, cost: 1)], waits: [0, 0, 0]),
+        Case(
+            name: "over the limit: wait until the oldest leaves", limits: [RateLimit(messages: 2, windowMillis: 60_000)],
+            sends: [Send(after: 0, cost: 1), Send(after: 10_000, cost: 1), Send(after: 5_000, cost: 1), Send(after: 45_000, cost: 1)],
+            waits: [0, 0, 45_000, 0]),
+        Case(
+            name: "a cost of several needs room for all", limits: [RateLimit(messages: 3, windowMillis: 10_000)],
+            sends: [Send(after: 0, cost: 2), Send(after: 1_000, cost: 2), Send(after: 9_000, cost: 2)], waits: [0, 9_000, 0]),
+        Case(
+            name: "two limits: the longest wait wins",
+            limits: [RateLimit(messages: 5, windowMillis: 1_000), RateLimit(messages: 2, windowMillis: 60_000)],
+            sends: [Send(after: 0, cost: 1), Send(after: 100, cost: 1), Send(after: 100, cost: 1)], waits: [0, 0, 59_800]),
     ]
 
     @Test(arguments: cases) func redisScriptDecidesAsTheLocalReference(_ c: Case) async throws {

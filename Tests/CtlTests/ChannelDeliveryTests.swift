@@ -46,10 +46,12 @@ struct FakeEmailWorker {
         let metrics = Metrics()
         let config = fleet.config
         host = try WorkerHost(config: config, logger: logger, metrics: metrics, healthListen: nil) { _ in
-            ChannelWorker.definition(channel: .email, config: config, redis: SharedRedis(config.redis), concurrency: 2,
-                                     logger: logger, metrics: metrics, deliver: { n in
-                                         do { try sink.send(n); return .success(()) } catch { return .failure(error as! DeliveryError) }
-                                     })
+            ChannelWorker.definition(
+                channel: .email, config: config, redis: SharedRedis(config.redis), concurrency: 2,
+                logger: logger, metrics: metrics,
+                deliver: { n in
+                    do { try sink.send(n); return .success(()) } catch { return .failure(error as! DeliveryError) }
+                })
         }
         self.metrics = metrics
         let host = self.host

@@ -37,7 +37,8 @@ import TestSupport
     }
 
     @Test func everyErrorIsPrintedWithItsPath() async throws {
-        let path = try temp("""
+        let path = try temp(
+            """
             brokr: {}
             broker: {prefetch: 0, queue_type: lazy}
             dedup: {window: soon}
@@ -50,15 +51,18 @@ import TestSupport
         let (code, out) = await ctl(["config", "check", path, "--skip-secrets"])
         #expect(code == 1)
         #expect(out.stdout.isEmpty)
-        for expected in ["brokr (line 1): unknown key", "broker.prefetch (line 2): expected a whole number from 1 to 65535, got \"0\"",
-                         "broker.queue_type (line 2): expected one of quorum, classic, got \"lazy\"", "dedup.window (line 3):",
-                         "router.routes[0].match[0].regex", "\(path): 5 problems"] {
+        for expected in [
+            "brokr (line 1): unknown key", "broker.prefetch (line 2): expected a whole number from 1 to 65535, got \"0\"",
+            "broker.queue_type (line 2): expected one of quorum, classic, got \"lazy\"", "dedup.window (line 3):",
+            "router.routes[0].match[0].regex", "\(path): 5 problems",
+        ] {
             #expect(out.stderr.contains(expected), "\(expected) in:\n\(out.stderr)")
         }
     }
 
     @Test func peopleSchedulesAndFeedErrorsHaveTheirPaths() async throws {
-        let path = try temp("""
+        let path = try temp(
+            """
             gateway: {public_url: "ftp://klaxon.example.com"}
             oncall: {feed_secret_env: SHORT_SECRET}
             people:
@@ -73,13 +77,15 @@ import TestSupport
         defer { try? FileManager.default.removeItem(atPath: path) }
         let (code, out) = await ctl(["config", "check", path], environment: ["SHORT_SECRET": "short"])
         #expect(code == 1)
-        for expected in ["people[0].contact_rules.default[0]: channel 'sms' needs a phone, which this person lacks",
-                         "people[1].contact_rules.default[1]: unknown channel 'pager'",
-                         "schedules[0].time_zone (line ", "unknown time zone \"Mars/Olympus\"",
-                         "schedules[0].layers[0].rotation.people[1]: no person with id \"zed\" in people",
-                         "schedules[0].layers[0].rotation.start (line ", "expected a date such as 2026-01-05, got \"2026-13-01\"",
-                         "gateway.public_url (line 1): expected an http:// or https:// URL",
-                         "oncall.feed_secret_env (line 2): the secret must have at least 16 characters"] {
+        for expected in [
+            "people[0].contact_rules.default[0]: channel 'sms' needs a phone, which this person lacks",
+            "people[1].contact_rules.default[1]: unknown channel 'pager'",
+            "schedules[0].time_zone (line ", "unknown time zone \"Mars/Olympus\"",
+            "schedules[0].layers[0].rotation.people[1]: no person with id \"zed\" in people",
+            "schedules[0].layers[0].rotation.start (line ", "expected a date such as 2026-01-05, got \"2026-13-01\"",
+            "gateway.public_url (line 1): expected an http:// or https:// URL",
+            "oncall.feed_secret_env (line 2): the secret must have at least 16 characters",
+        ] {
             #expect(out.stderr.contains(expected), "\(expected) in:\n\(out.stderr)")
         }
     }

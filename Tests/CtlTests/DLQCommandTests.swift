@@ -17,11 +17,14 @@ func jsonLines(_ out: CapturedOutput) throws -> [[String: Any]] {
 
 @Suite struct DLQCommandTests {
     /// Seeds the email DLQ with `count` dead letters n1…nN; odd ones team=a, even team=b.
-    func seed(_ fleet: TestNamespace, count: Int, reason: (Int) -> String = { _ in "permanent clientError: 550 mailbox unavailable" }) throws -> [String] {
+    func seed(_ fleet: TestNamespace, count: Int, reason: (Int) -> String = { _ in "permanent clientError: 550 mailbox unavailable" }) throws
+        -> [String]
+    {
         var ids: [String] = []
         for i in 1...count {
             let n = Sample.notification("n\(i)", labels: ["team": i % 2 == 1 ? "a" : "b"], title: "Alert \(i)")
-            try fleet.publish(Codec.encode(n), to: fleet.emailDLQ, headers: Sample.deadLetterHeaders(queue: fleet.emailQueue, reason: reason(i)), id: n.id)
+            try fleet.publish(
+                Codec.encode(n), to: fleet.emailDLQ, headers: Sample.deadLetterHeaders(queue: fleet.emailQueue, reason: reason(i)), id: n.id)
             ids.append(n.id)
         }
         return ids
@@ -158,9 +161,11 @@ func jsonLines(_ out: CapturedOutput) throws -> [[String: Any]] {
         }
 
         // Usage.
-        for args in [[], ["frobnicate"], ["dlq"], ["dlq", "peek"], ["dlq", "peek", "notify.email", "--limit", "0"],
-                     ["dlq", "replay", "notify.email", "--rate", "fast"], ["dlq", "replay", "notify.email", "--match", "team"],
-                     ["dlq", "replay", "notify.email", "--reason", "("], ["dlq", "list", "--bogus"]] {
+        for args in [
+            [], ["frobnicate"], ["dlq"], ["dlq", "peek"], ["dlq", "peek", "notify.email", "--limit", "0"],
+            ["dlq", "replay", "notify.email", "--rate", "fast"], ["dlq", "replay", "notify.email", "--match", "team"],
+            ["dlq", "replay", "notify.email", "--reason", "("], ["dlq", "list", "--bogus"],
+        ] {
             let (c, o) = await ctl(args.count > 1 ? args + ["--config", fleet.configPath] : args)
             #expect(c == 2, "\(args): \(o.stderr)")
             #expect(!o.stderr.isEmpty)

@@ -9,8 +9,9 @@ import TestSupport
 
     @Test func alertmanagerSamplePrintsOneAlertPerLine() async throws {
         let path = Self.am.appendingPathComponent("am_firing_two_alerts_oncall_example.json").path
-        let sample = try #require(try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: path))) as? [String: Any],
-                                  "sample \(path) is readable")
+        let sample = try #require(
+            try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: path))) as? [String: Any],
+            "sample \(path) is readable")
         let elements = try #require(sample["alerts"] as? [[String: Any]])
         let (code, out) = await ctl(["normalize", "--source", "alertmanager", path])
         #expect(code == 0, "\(out.stderr)")
@@ -52,8 +53,10 @@ import TestSupport
     }
 
     @Test func usageErrors() async throws {
-        for args in [["normalize"], ["normalize", "x.json"], ["normalize", "--source", "nagios", "x.json"],
-                     ["normalize", "--source", "alertmanager", "/nonexistent.json"], ["normalize", "--integration", "a", "x.json"]] {
+        for args in [
+            ["normalize"], ["normalize", "x.json"], ["normalize", "--source", "nagios", "x.json"],
+            ["normalize", "--source", "alertmanager", "/nonexistent.json"], ["normalize", "--integration", "a", "x.json"],
+        ] {
             let (code, out) = await ctl(args)
             #expect(code == 2, "\(args): \(out.stderr)")
         }

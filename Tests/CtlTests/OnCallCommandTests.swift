@@ -15,11 +15,16 @@ import Testing
         defer { f.close() }
         let before = await ctl(f.ctlArgs("oncall", "now", "db", "--at", OnCallFixture.morning))
         #expect(before.code == 0, "\(before.out.stderr)")
-        #expect(before.out.lines == ["SCHEDULE  PERSON  NAME         SOURCE           UNTIL",
-                                     "db        alice   Alice Zhang  layer 0 (daily)  2026-03-02T20:00:00+01:00"])
+        #expect(
+            before.out.lines == [
+                "SCHEDULE  PERSON  NAME         SOURCE           UNTIL",
+                "db        alice   Alice Zhang  layer 0 (daily)  2026-03-02T20:00:00+01:00",
+            ])
 
-        let add = await ctl(f.ctlArgs("oncall", "override", "add", "db", "--person", "carol", "--covering", "alice",
-                                      "--from", "2026-03-02T09:00:00+01:00", "--to", "2026-03-02T12:00:00+01:00", "--by", "ops"))
+        let add = await ctl(
+            f.ctlArgs(
+                "oncall", "override", "add", "db", "--person", "carol", "--covering", "alice",
+                "--from", "2026-03-02T09:00:00+01:00", "--to", "2026-03-02T12:00:00+01:00", "--by", "ops"))
         #expect(add.code == 0, "\(add.out.stderr)")
         let id = try #require(add.out.lines.first)
         #expect(id.wholeMatch(of: /ov-[0-9a-f]{8}/) != nil, "\(id)")
@@ -39,13 +44,19 @@ import Testing
 
         // The override starts at alice's hand-off: she has no sliver of a shift before it.
         let shifts = await ctl(f.ctlArgs("oncall", "shifts", "db", "--from", "2026-03-02", "--to", "2026-03-03"))
-        #expect(shifts.out.lines == ["PERSON  NAME         START                      END                        SOURCE",
-                                     "bob     Bob Li       2026-03-02T08:00:00+01:00  2026-03-02T09:00:00+01:00  layer 0 (daily)",
-                                     "carol   Carol        2026-03-02T09:00:00+01:00  2026-03-02T12:00:00+01:00  override \(id)",
-                                     "alice   Alice Zhang  2026-03-02T12:00:00+01:00  2026-03-02T20:00:00+01:00  layer 0 (daily)"])
+        #expect(
+            shifts.out.lines == [
+                "PERSON  NAME         START                      END                        SOURCE",
+                "bob     Bob Li       2026-03-02T08:00:00+01:00  2026-03-02T09:00:00+01:00  layer 0 (daily)",
+                "carol   Carol        2026-03-02T09:00:00+01:00  2026-03-02T12:00:00+01:00  override \(id)",
+                "alice   Alice Zhang  2026-03-02T12:00:00+01:00  2026-03-02T20:00:00+01:00  layer 0 (daily)",
+            ])
         let list = await ctl(f.ctlArgs("oncall", "override", "list"))
-        #expect(list.out.lines == ["ID           SCHEDULE  PERSON  COVERING  FROM                       TO                         BY",
-                                   "\(id)  db        carol   alice     2026-03-02T09:00:00+01:00  2026-03-02T12:00:00+01:00  ops"])
+        #expect(
+            list.out.lines == [
+                "ID           SCHEDULE  PERSON  COVERING  FROM                       TO                         BY",
+                "\(id)  db        carol   alice     2026-03-02T09:00:00+01:00  2026-03-02T12:00:00+01:00  ops",
+            ])
         let listJSON = await ctl(f.ctlArgs("oncall", "override", "list", "db", "--json"))
         let stored = try json(#require(listJSON.out.lines.first))
         #expect(stored["id"] as? String == id)
@@ -70,9 +81,12 @@ import Testing
         defer { f.close() }
         let r = await ctl(f.ctlArgs("oncall", "now", "--at", "2026-03-02T21:00:00+01:00"))
         #expect(r.code == 0, "\(r.out.stderr)")
-        #expect(r.out.lines == ["SCHEDULE  PERSON  NAME              SOURCE            UNTIL",
-                                "db        -       (nobody on call)  -                 2026-03-03T08:00:00+01:00",
-                                "web ops   carol   Carol             layer 0 (always)  -"])
+        #expect(
+            r.out.lines == [
+                "SCHEDULE  PERSON  NAME              SOURCE            UNTIL",
+                "db        -       (nobody on call)  -                 2026-03-03T08:00:00+01:00",
+                "web ops   carol   Carol             layer 0 (always)  -",
+            ])
     }
 
     @Test func shiftsAsTableAndJSON() async throws {
@@ -80,9 +94,12 @@ import Testing
         defer { f.close() }
         let r = await ctl(f.ctlArgs("oncall", "shifts", "db", "--from", "2026-03-02", "--to", "2026-03-03"))
         #expect(r.code == 0, "\(r.out.stderr)")
-        #expect(r.out.lines == ["PERSON  NAME         START                      END                        SOURCE",
-                                "bob     Bob Li       2026-03-02T08:00:00+01:00  2026-03-02T09:00:00+01:00  layer 0 (daily)",
-                                "alice   Alice Zhang  2026-03-02T09:00:00+01:00  2026-03-02T20:00:00+01:00  layer 0 (daily)"])
+        #expect(
+            r.out.lines == [
+                "PERSON  NAME         START                      END                        SOURCE",
+                "bob     Bob Li       2026-03-02T08:00:00+01:00  2026-03-02T09:00:00+01:00  layer 0 (daily)",
+                "alice   Alice Zhang  2026-03-02T09:00:00+01:00  2026-03-02T20:00:00+01:00  layer 0 (daily)",
+            ])
         let j = await ctl(f.ctlArgs("oncall", "shifts", "db", "--from", "2026-03-02T00:00:00+01:00", "--to", "2026-03-03", "--json"))
         let rows = try j.out.lines.map(json)
         #expect(rows.count == 2)
@@ -99,8 +116,11 @@ import Testing
         defer { f.close() }
         let r = await ctl(f.ctlArgs("oncall", "gaps", "db", "--days", "1", "--at", OnCallFixture.morning))
         #expect(r.code == 0, "\(r.out.stderr)")
-        #expect(r.out.lines == ["START                      END                        HOURS",
-                                "2026-03-02T20:00:00+01:00  2026-03-03T08:00:00+01:00  12.0"])
+        #expect(
+            r.out.lines == [
+                "START                      END                        HOURS",
+                "2026-03-02T20:00:00+01:00  2026-03-03T08:00:00+01:00  12.0",
+            ])
         let j = await ctl(f.ctlArgs("oncall", "gaps", "db", "--days", "1", "--at", OnCallFixture.morning, "--json"))
         let gap = try json(#require(j.out.lines.first))
         #expect(gap["seconds"] as? Int == 43_200)
@@ -147,8 +167,10 @@ import Testing
         let row = try json(#require(r.out.lines.first))
         #expect(row["overrides_applied"] as? Bool == false)
         #expect((row["on_call"] as? [[String: Any]])?.first?["person"] as? String == "alice")
-        let add = await ctl(f.ctlArgs("oncall", "override", "add", "db", "--person", "bob",
-                                      "--from", "2026-03-02", "--to", "2026-03-03"))
+        let add = await ctl(
+            f.ctlArgs(
+                "oncall", "override", "add", "db", "--person", "bob",
+                "--from", "2026-03-02", "--to", "2026-03-03"))
         #expect(add.code == 3)
         #expect(add.out.stderr.contains("cannot store the override: Redis at 127.0.0.1:1"))
     }

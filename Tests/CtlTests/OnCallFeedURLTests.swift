@@ -15,11 +15,13 @@ import Testing
     }
 
     @Test func printsThePublicURLWithTheToken() async throws {
-        let f = try await TestNamespace(declare: false, extraYAML: OnCallFixture.yaml + """
+        let f = try await TestNamespace(
+            declare: false,
+            extraYAML: OnCallFixture.yaml + """
 
-            gateway: {public_url: "https://klaxon.example.com/"}
-            oncall: {feed_secret_env: FEED_SECRET}
-            """, environment: Self.environment)
+                gateway: {public_url: "https://klaxon.example.com/"}
+                oncall: {feed_secret_env: FEED_SECRET}
+                """, environment: Self.environment)
         defer { f.close() }
         let s = await ctl(f.ctlArgs("oncall", "feed-url", "web ops"), environment: Self.environment)
         #expect(s.code == 0, "\(s.out.stderr)")
@@ -36,11 +38,13 @@ import Testing
     }
 
     @Test func withoutPublicURLTheListenAddress() async throws {
-        let f = try await TestNamespace(declare: false, extraYAML: OnCallFixture.yaml + """
+        let f = try await TestNamespace(
+            declare: false,
+            extraYAML: OnCallFixture.yaml + """
 
-            gateway: {listen: "127.0.0.1:8080"}
-            oncall: {feed_secret_env: FEED_SECRET}
-            """, environment: Self.environment)
+                gateway: {listen: "127.0.0.1:8080"}
+                oncall: {feed_secret_env: FEED_SECRET}
+                """, environment: Self.environment)
         defer { f.close() }
         let r = await ctl(f.ctlArgs("oncall", "feed-url", "db"), environment: Self.environment)
         #expect(r.out.lines == ["http://127.0.0.1:8080/schedules/db.ics?token=\(token("schedule/db"))"])

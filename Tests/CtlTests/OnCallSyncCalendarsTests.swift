@@ -45,13 +45,16 @@ import WorkerKit
     @Test func storesAGoodCalendarAndKeepsItWhenTheNextFetchFails() async throws {
         let calendar = try Calendar()
         defer { calendar.server.stop() }
-        let f = try await TestNamespace(declare: false, extraYAML: (OnCallFixture.yaml + """
+        let f = try await TestNamespace(
+            declare: false,
+            extraYAML: (OnCallFixture.yaml + """
 
-              - name: imported
-                time_zone: UTC
-                layers:
-                  - ical: \(calendar.url)
-            """).replacingOccurrences(of: "people:\n", with: "people:\n  - {id: dave, name: Dave, email: dave@example.com, contact_rules: {default: [email]}}\n"))
+                  - name: imported
+                    time_zone: UTC
+                    layers:
+                      - ical: \(calendar.url)
+                """).replacingOccurrences(
+                    of: "people:\n", with: "people:\n  - {id: dave, name: Dave, email: dave@example.com, contact_rules: {default: [email]}}\n"))
         defer { f.close() }
         let at = "2026-03-10T12:00:00Z"
 
@@ -60,8 +63,9 @@ import WorkerKit
 
         let sync = await ctl(f.ctlArgs("oncall", "sync-calendars"))
         #expect(sync.code == 0, "\(sync.out.stderr)")
-        #expect(sync.out.lines == ["stored imported/0: 1 shifts in the next 60 days"] || sync.out.lines.first?.hasPrefix("stored imported/0") == true,
-                "\(sync.out.lines)")
+        #expect(
+            sync.out.lines == ["stored imported/0: 1 shifts in the next 60 days"] || sync.out.lines.first?.hasPrefix("stored imported/0") == true,
+            "\(sync.out.lines)")
         let now = await ctl(f.ctlArgs("oncall", "now", "imported", "--at", at, "--json"))
         #expect(now.code == 0, "\(now.out.stderr)")
         #expect(now.out.lines.first?.contains("\"person\":\"dave\"") == true, "\(now.out.lines)")
@@ -69,18 +73,22 @@ import WorkerKit
         // The processes' roster reads the same copy.
         let redis = SharedRedis(f.config.redis)
         defer { redis.close() }
-        let cache = RosterCache(config: f.config, store: nil, copies: CalendarCopies(redis: redis, namespace: f.namespace),
-                                logger: Logger(process: "test", minimum: .error), metrics: Metrics(), now: { Timestamps.parse(at)! })
+        let cache = RosterCache(
+            config: f.config, store: nil, copies: CalendarCopies(redis: redis, namespace: f.namespace),
+            logger: Logger(process: "test", minimum: .error), metrics: Metrics(), now: { Timestamps.parse(at)! })
         await cache.refresh()
         #expect(cache.roster.onCall("imported", at: Timestamps.parse(at)!) == ["dave"])
 
         // Google answers HTML for a private link; later the URL is gone.
-        for (status, body, type, reason) in [(200, "<html><body>Sign in</body></html>", "text/html", "libical"), (404, "no", "text/plain", "HTTP 404")] {
+        for (status, body, type, reason) in [
+            (200, "<html><body>Sign in</body></html>", "text/html", "libical"), (404, "no", "text/plain", "HTTP 404"),
+        ] {
             calendar.answer.current.withLock { $0 = (status, body, type) }
             let failed = await ctl(f.ctlArgs("oncall", "sync-calendars", "--json"))
             #expect(failed.code == 1)
-            #expect(failed.out.lines.first?.contains("\"stored\":false") == true && failed.out.lines.first?.contains(reason) == true,
-                    "\(failed.out.lines)")
+            #expect(
+                failed.out.lines.first?.contains("\"stored\":false") == true && failed.out.lines.first?.contains(reason) == true,
+                "\(failed.out.lines)")
             let still = await ctl(f.ctlArgs("oncall", "now", "imported", "--at", at, "--json"))
             #expect(still.code == 0 && still.out.lines.first?.contains("\"person\":\"dave\"") == true, "the last good copy stays: \(still.out.lines)")
         }

@@ -13,8 +13,9 @@ import TestSupport
         defer { fleet.close() }
         let ids = (1...30).map { "k\($0)" }
         for id in ids {
-            try fleet.publish(Codec.encode(Sample.notification(id)), to: fleet.emailDLQ,
-                              headers: Sample.deadLetterHeaders(queue: fleet.emailQueue, reason: "permanent clientError: x"), id: id)
+            try fleet.publish(
+                Codec.encode(Sample.notification(id)), to: fleet.emailDLQ,
+                headers: Sample.deadLetterHeaders(queue: fleet.emailQueue, reason: "permanent clientError: x"), id: id)
         }
         let movedBeforeKill = try await blocking { () throws -> Int in
             let p = Process()

@@ -25,7 +25,9 @@ import WorkerKit
         var testDescription: String { name }
     }
 
-    static func firing(_ id: String, _ fp: String = "fp", after: Int64 = 0) -> Step { Step(alert: FakeFixtures.alert(id, fingerprint: fp), after: after) }
+    static func firing(_ id: String, _ fp: String = "fp", after: Int64 = 0) -> Step {
+        Step(alert: FakeFixtures.alert(id, fingerprint: fp), after: after)
+    }
     static func resolved(_ id: String, _ fp: String = "fp", after: Int64 = 0) -> Step {
         Step(alert: FakeFixtures.alert(id, fingerprint: fp, status: .resolved), after: after)
     }
@@ -34,26 +36,32 @@ import WorkerKit
     static let cases: [Case] = [
         Case(name: "the first alert of a key passes", steps: [firing("a1")], forwarded: [("a1", nil)]),
         Case(name: "a repeat within the window is suppressed", steps: [firing("a1"), firing("a2", after: minute)], forwarded: [("a1", nil)]),
-        Case(name: "after the window the next passes and reports the repeats",
-             steps: [firing("a1"), firing("a2", after: minute), firing("a3", after: minute), firing("a4", after: 4 * minute)],
-             forwarded: [("a1", nil), ("a4", 2)]),
+        Case(
+            name: "after the window the next passes and reports the repeats",
+            steps: [firing("a1"), firing("a2", after: minute), firing("a3", after: minute), firing("a4", after: 4 * minute)],
+            forwarded: [("a1", nil), ("a4", 2)]),
         Case(name: "other keys are independent", steps: [firing("a1", "x"), firing("a2", "y")], forwarded: [("a1", nil), ("a2", nil)]),
-        Case(name: "resolved always passes and reports the repeats", steps: [firing("a1"), firing("a2"), resolved("r1")],
-             forwarded: [("a1", nil), ("r1", 1)]),
+        Case(
+            name: "resolved always passes and reports the repeats", steps: [firing("a1"), firing("a2"), resolved("r1")],
+            forwarded: [("a1", nil), ("r1", 1)]),
         Case(name: "resolved without a window passes", steps: [resolved("r1")], forwarded: [("r1", nil)]),
-        Case(name: "resolved clears the window: the next firing pages at once", steps: [firing("a1"), resolved("r1"), firing("a2")],
-             forwarded: [("a1", nil), ("r1", nil), ("a2", nil)]),
-        Case(name: "the redelivered opener passes again", steps: [firing("a1"), firing("a1", after: minute)], forwarded: [("a1", nil), ("a1", nil)]),
-        Case(name: "a redelivered opener reports the same count again",
-             steps: [firing("a1"), firing("a2"), firing("a3", after: 5 * minute), firing("a3")],
-             forwarded: [("a1", nil), ("a3", 1), ("a3", 1)]),
+        Case(
+            name: "resolved clears the window: the next firing pages at once", steps: [firing("a1"), resolved("r1"), firing("a2")],
+            forwarded: [("a1", nil), ("r1", nil), ("a2", nil)]),
+        Case(
+            name: "the redelivered opener passes again", steps: [firing("a1"), firing("a1", after: minute)], forwarded: [("a1", nil), ("a1", nil)]),
+        Case(
+            name: "a redelivered opener reports the same count again",
+            steps: [firing("a1"), firing("a2"), firing("a3", after: 5 * minute), firing("a3")],
+            forwarded: [("a1", nil), ("a3", 1), ("a3", 1)]),
     ]
 
     @Test(arguments: cases) func decides(_ c: Case) async throws {
         let config = try FakeFixtures.config()
         let broker = InMemoryBroker(topology: Self.topology, retryDelaysMillis: config.delivery.retryDelaysMillis)
         let redis = InMemoryRedis()
-        let definition = DedupWorker.definition(config: config, publisher: broker, redis: redis, logger: FakeWorkerRun.quietLogger, metrics: Metrics())
+        let definition = DedupWorker.definition(
+            config: config, publisher: broker, redis: redis, logger: FakeWorkerRun.quietLogger, metrics: Metrics())
         for step in c.steps {
             redis.clock.advance(millis: step.after)
             try await broker.publish(FakeFixtures.message(Codec.encode(step.alert), to: Self.topology.ingestQueue, id: step.alert.id))
@@ -69,7 +77,8 @@ import WorkerKit
         let config = try FakeFixtures.config()
         let broker = InMemoryBroker(topology: Self.topology, retryDelaysMillis: config.delivery.retryDelaysMillis)
         let redis = InMemoryRedis()
-        let definition = DedupWorker.definition(config: config, publisher: broker, redis: redis, logger: FakeWorkerRun.quietLogger, metrics: Metrics())
+        let definition = DedupWorker.definition(
+            config: config, publisher: broker, redis: redis, logger: FakeWorkerRun.quietLogger, metrics: Metrics())
         for (i, flush) in [false, true, false].enumerated() {
             if flush { redis.run(["SCRIPT", "FLUSH"]) }
             try await broker.publish(FakeFixtures.message(Codec.encode(FakeFixtures.alert("a\(i)")), to: Self.topology.ingestQueue))
@@ -102,8 +111,9 @@ import WorkerKit
     @Test func redisOutageWhileHoldingAndStoppingGivesTheBatchToTheRetryPath() async throws {
         let config = try FakeFixtures.config(extra: "dedup:\n  fail_open: false")
         let broker = InMemoryBroker(topology: Self.topology, retryDelaysMillis: config.delivery.retryDelaysMillis)
-        let definition = DedupWorker.definition(config: config, publisher: broker, redis: RedisOutage(), logger: FakeWorkerRun.quietLogger,
-                                                metrics: Metrics())
+        let definition = DedupWorker.definition(
+            config: config, publisher: broker, redis: RedisOutage(), logger: FakeWorkerRun.quietLogger,
+            metrics: Metrics())
         #expect(definition.readiness() == ["redis"])
         definition.onStopRequested()
         try await broker.publish(FakeFixtures.message(Codec.encode(FakeFixtures.alert("a1")), to: Self.topology.ingestQueue, id: "a1"))
@@ -119,8 +129,9 @@ import WorkerKit
         let config = try FakeFixtures.config()
         let broker = InMemoryBroker(topology: Self.topology, retryDelaysMillis: config.delivery.retryDelaysMillis)
         let outage = BrokerOutage()
-        let definition = DedupWorker.definition(config: config, publisher: outage, redis: InMemoryRedis(), logger: FakeWorkerRun.quietLogger,
-                                                metrics: Metrics())
+        let definition = DedupWorker.definition(
+            config: config, publisher: outage, redis: InMemoryRedis(), logger: FakeWorkerRun.quietLogger,
+            metrics: Metrics())
         try await broker.publish(FakeFixtures.message(Codec.encode(FakeFixtures.alert("a1")), to: Self.topology.ingestQueue, id: "a1"))
         await FakeWorkerRun.drain(definition, config: config, broker: broker, publisher: outage)
 

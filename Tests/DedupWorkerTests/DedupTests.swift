@@ -11,11 +11,14 @@ import TestSupport
 /// klaxon-dedup against the real RabbitMQ and Redis. Every test has its own namespace (queues
 /// and Redis keys) and removes both at the end.
 @Suite(.serialized) struct DedupTests {
-    func makeAlert(_ fingerprint: String, status: AlertStatus = .firing, id: String = UUID().uuidString,
-                   source: String = "alertmanager", labels: [String: String] = ["alertname": "DiskFull"], fields: [String: String] = [:]) -> Alert {
-        Alert(id: id, source: source, integration: "test-am", status: status, fingerprint: fingerprint, title: "Disk full", message: "",
-              severity: "critical", labels: labels, annotations: [:], startsAt: "2026-01-01T00:00:00Z",
-              endsAt: status == .resolved ? "2026-01-01T01:00:00Z" : nil, receivedAt: Timestamps.format(Date()), links: [], fields: fields)
+    func makeAlert(
+        _ fingerprint: String, status: AlertStatus = .firing, id: String = UUID().uuidString,
+        source: String = "alertmanager", labels: [String: String] = ["alertname": "DiskFull"], fields: [String: String] = [:]
+    ) -> Alert {
+        Alert(
+            id: id, source: source, integration: "test-am", status: status, fingerprint: fingerprint, title: "Disk full", message: "",
+            severity: "critical", labels: labels, annotations: [:], startsAt: "2026-01-01T00:00:00Z",
+            endsAt: status == .resolved ? "2026-01-01T01:00:00Z" : nil, receivedAt: Timestamps.format(Date()), links: [], fields: fields)
     }
 
     func startDedup(_ config: KlaxonConfig, healthListen: ListenAddress? = nil) throws -> RunningWorker {
@@ -26,8 +29,10 @@ import TestSupport
 
     /// Runs `body` against one dedup worker in a fresh namespace; cleans up whatever happens.
     /// `dedup` (YAML with a top-level `dedup:`) replaces the test config's 1 s window.
-    func withDedup(dedup: String? = nil, healthListen: ListenAddress? = nil,
-                   _ body: (KlaxonConfig, RunningWorker, AMQPConnection) async throws -> Void) async throws {
+    func withDedup(
+        dedup: String? = nil, healthListen: ListenAddress? = nil,
+        _ body: (KlaxonConfig, RunningWorker, AMQPConnection) async throws -> Void
+    ) async throws {
         let conn = try TestEnvironment.broker()
         defer { conn.close() }
         _ = try TestEnvironment.redis()
@@ -50,7 +55,8 @@ import TestSupport
         var cursor = "0"
         repeat {
             guard case .array(let page)? = try? r.command(["SCAN", cursor, "MATCH", pattern, "COUNT", "1000"]), page.count == 2,
-                  let next = page[0].string, case .array(let keys) = page[1] else { return }
+                let next = page[0].string, case .array(let keys) = page[1]
+            else { return }
             let names = keys.compactMap(\.string)
             if !names.isEmpty { _ = try? r.command(["DEL"] + names) }
             cursor = next
@@ -141,18 +147,20 @@ import TestSupport
     // MARK: Rules
 
     @Test func aRuleKeysGraylogAlertsByAppNamespaceAndPattern() async throws {
-        try await withDedup(dedup: """
-            dedup:
-              window: 1m
-              rules:
-                - name: graylog
-                  match:
-                    - field: source
-                      equals: graylog
-                  key:
-                    labels: [app, namespace]
-                    fields: [pattern]
-            """) { config, worker, conn in
+        try await withDedup(
+            dedup: """
+                dedup:
+                  window: 1m
+                  rules:
+                    - name: graylog
+                      match:
+                        - field: source
+                          equals: graylog
+                      key:
+                        labels: [app, namespace]
+                        fields: [pattern]
+                """
+        ) { config, worker, conn in
             let t = Topology(namespace: config.broker.namespace)
             #expect(config.dedup.rules.count == 1)
             let labels = ["app": "pay", "namespace": "prod"]
@@ -339,7 +347,9 @@ import TestSupport
     @Test func unparseableInputIsDeadLetteredAndTheRestFlows() async throws {
         try await withDedup { config, worker, conn in
             let t = Topology(namespace: config.broker.namespace)
-            try await publish(worker.publisher, [Array("not json".utf8), Codec.encode(makeAlert("fp-" + UUID().uuidString))], to: t.ingestQueue, namespace: t.exchange)
+            try await publish(
+                worker.publisher, [Array("not json".utf8), Codec.encode(makeAlert("fp-" + UUID().uuidString))], to: t.ingestQueue,
+                namespace: t.exchange)
             let dead = try await TestEnvironment.waitForMessages(conn, t.deadLetterQueue(of: t.ingestQueue), count: 1)
             #expect(dead.first?.body == Array("not json".utf8))
             #expect(dead.first?.headers[Topology.Header.deadLetterReason]?.description.contains("unparseable") == true)

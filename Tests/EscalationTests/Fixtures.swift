@@ -112,7 +112,8 @@ enum Fx {
 
     /// Applies events in order, each at its instant; returns the incident and every action.
     static func run(_ start: (Incident, [IncidentAction]), _ events: [(Date, IncidentEvent)], policy: EscalationPolicy)
-        -> (Incident, [IncidentAction]) {
+        -> (Incident, [IncidentAction])
+    {
         var (incident, all) = start
         for (at, event) in events {
             let (next, actions) = transition(incident, event, now: at, policy: policy)

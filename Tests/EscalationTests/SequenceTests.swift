@@ -50,8 +50,12 @@ import Testing
     @Test func acknowledgingStopsPaging() {
         let opened = Incident.open(policy: Self.table, fingerprint: "fp", now: Fx.t0)
         let stepTimer = opened.0.timer!
-        let (acked, actions) = Fx.run(opened, [(Fx.minutes(2), .acknowledge(by: "bob", via: .phoneKey)),
-                                               (Fx.minutes(10), .timerDue(stepTimer))], policy: Self.table)
+        let (acked, actions) = Fx.run(
+            opened,
+            [
+                (Fx.minutes(2), .acknowledge(by: "bob", via: .phoneKey)),
+                (Fx.minutes(10), .timerDue(stepTimer)),
+            ], policy: Self.table)
         #expect(Fx.notifies(actions).count == 1, "only step 0, at open")
         #expect(acked.status == .acknowledged && acked.ack == Acknowledgement(by: "bob", via: .phoneKey, at: Fx.minutes(2)))
         let told = Fx.tells(actions)
@@ -79,8 +83,12 @@ import Testing
 
     @Test func acknowledgingAgainRenewsTheTimeoutWithoutTellingTheTeam() {
         let opened = Incident.open(policy: Self.table, fingerprint: "fp", now: Fx.t0)
-        let (renewed, actions) = Fx.run(opened, [(Fx.minutes(1), .acknowledge(by: "alice", via: .link)),
-                                                 (Fx.minutes(52), .acknowledge(by: "alice", via: .cli))], policy: Self.table)
+        let (renewed, actions) = Fx.run(
+            opened,
+            [
+                (Fx.minutes(1), .acknowledge(by: "alice", via: .link)),
+                (Fx.minutes(52), .acknowledge(by: "alice", via: .cli)),
+            ], policy: Self.table)
         #expect(Fx.tells(actions).count == 1)
         #expect(renewed.timer == IncidentTimer(.ackReminder, at: Fx.minutes(102)))
     }
@@ -101,8 +109,12 @@ import Testing
     @Test func escalateNowJumpsToTheNextStepAndStalesTheOldTimer() {
         let opened = Incident.open(policy: Self.table, fingerprint: "fp", now: Fx.t0)
         let old = opened.0.timer!
-        let (jumped, actions) = Fx.run(opened, [(Fx.minutes(3), .escalateNow(by: "bob", via: .api)),
-                                                (Fx.minutes(10), .timerDue(old))], policy: Self.table)
+        let (jumped, actions) = Fx.run(
+            opened,
+            [
+                (Fx.minutes(3), .escalateNow(by: "bob", via: .api)),
+                (Fx.minutes(10), .timerDue(old)),
+            ], policy: Self.table)
         #expect(Fx.notifies(actions).map(\.step) == [0, 1])
         #expect(jumped.step == 1 && jumped.timer == IncidentTimer(.step, at: Fx.minutes(13)))
         #expect(jumped.timeline.last?.what == .ignored(event: "timerDue(step)", status: .triggered))
@@ -123,21 +135,29 @@ import Testing
         #expect(tell.map(\.message) == [.resolved(by: nil, via: nil)])
         let told = StepResolver.resolve(tell[0], roster: Fx.roster, at: Fx.minutes(12)).deliveries.map(\.recipient)
         #expect(Set(told) == ["team@example.com", "bob@example.com", "carol@example.com"])
-        #expect(incident.timeline.contains { if case .paged(step: 1, loop: 0, recipients: ["email:carol@example.com"], gaps: []) = $0.what { true } else { false } })
+        #expect(
+            incident.timeline.contains {
+                if case .paged(step: 1, loop: 0, recipients: ["email:carol@example.com"], gaps: []) = $0.what { true } else { false }
+            })
     }
 
     @Test func sourceResolvedOnlyRecordedWhenThePolicySaysSo() {
         let policy = Fx.policy("keep-open")
-        let (incident, actions) = Fx.run(Incident.open(policy: policy, fingerprint: "fp", now: Fx.t0),
-                                         [(Fx.minutes(1), .alertResolved)], policy: policy)
+        let (incident, actions) = Fx.run(
+            Incident.open(policy: policy, fingerprint: "fp", now: Fx.t0),
+            [(Fx.minutes(1), .alertResolved)], policy: policy)
         #expect(incident.status == .triggered && incident.sourceResolved)
         #expect(Fx.tells(actions).isEmpty)
     }
 
     @Test func repeatsAttachAreCountedAndShownInTheNextPage() {
         let opened = Incident.open(policy: Self.table, fingerprint: "fp", now: Fx.t0)
-        let (incident, actions) = Fx.run(opened, [(Fx.minutes(1), .alertFiring), (Fx.minutes(2), .alertFiring), (Fx.minutes(3), .alertFiring),
-                                                  (Fx.minutes(10), .timerDue(opened.0.timer!))], policy: Self.table)
+        let (incident, actions) = Fx.run(
+            opened,
+            [
+                (Fx.minutes(1), .alertFiring), (Fx.minutes(2), .alertFiring), (Fx.minutes(3), .alertFiring),
+                (Fx.minutes(10), .timerDue(opened.0.timer!)),
+            ], policy: Self.table)
         #expect(incident.repeats == 3)
         #expect(Fx.notifies(actions).map(\.repeats) == [0, 3], "repeats page nobody; the next step shows them")
     }

@@ -20,8 +20,9 @@ import Testing
             return (opened.0, t0)
         case "exhausted":
             // step 0 → step 1 → (loop 1) step 1 → exhausted
-            let (i, _) = Fx.run(opened, [10, 20, 30].map { (Fx.minutes($0), .timerDue(IncidentTimer(.step, at: Fx.minutes($0)))) },
-                                policy: policy)
+            let (i, _) = Fx.run(
+                opened, [10, 20, 30].map { (Fx.minutes($0), .timerDue(IncidentTimer(.step, at: Fx.minutes($0)))) },
+                policy: policy)
             return (i, Fx.minutes(30))
         case "acknowledged":
             return (Fx.run(opened, [(Fx.minutes(1), .acknowledge(by: "alice", via: .link))], policy: policy).0, Fx.minutes(1))
@@ -54,47 +55,49 @@ import Testing
         }
     }
 
-    static let rows: [(state: String, event: String, status: IncidentStatus, step: Int, loop: Int, actions: String, ignored: Bool)] = [
-        ("triggered", "alertFiring", .triggered, 0, 0, "", false),
-        ("triggered", "alertResolved", .resolved, 0, 0, "cancel tell(resolved)", false),
-        ("triggered", "acknowledge", .acknowledged, 0, 0, "tell(acknowledged) schedule(ackReminder@+50m)", false),
-        ("triggered", "resolve", .resolved, 0, 0, "cancel tell(resolved)", false),
-        ("triggered", "snooze", .snoozed, 0, 0, "schedule(snoozeEnd@+30m)", false),
-        ("triggered", "unsnooze", .triggered, 0, 0, "", true),
-        ("triggered", "escalateNow", .triggered, 1, 0, "notify(s1 l0 r0) schedule(step@+10m)", false),
-        ("triggered", "timerDue", .triggered, 1, 0, "notify(s1 l0 r0) schedule(step@+10m)", false),
-        ("triggered", "staleTimer", .triggered, 0, 0, "", true),
+    static let rows: [(state: String, event: String, status: IncidentStatus, step: Int, loop: Int, actions: String, ignored: Bool)] =
+        [
+            ("triggered", "alertFiring", .triggered, 0, 0, "", false),
+            ("triggered", "alertResolved", .resolved, 0, 0, "cancel tell(resolved)", false),
+            ("triggered", "acknowledge", .acknowledged, 0, 0, "tell(acknowledged) schedule(ackReminder@+50m)", false),
+            ("triggered", "resolve", .resolved, 0, 0, "cancel tell(resolved)", false),
+            ("triggered", "snooze", .snoozed, 0, 0, "schedule(snoozeEnd@+30m)", false),
+            ("triggered", "unsnooze", .triggered, 0, 0, "", true),
+            ("triggered", "escalateNow", .triggered, 1, 0, "notify(s1 l0 r0) schedule(step@+10m)", false),
+            ("triggered", "timerDue", .triggered, 1, 0, "notify(s1 l0 r0) schedule(step@+10m)", false),
+            ("triggered", "staleTimer", .triggered, 0, 0, "", true),
 
-        ("exhausted", "alertFiring", .triggered, 1, 1, "", false),
-        ("exhausted", "alertResolved", .resolved, 1, 1, "tell(resolved)", false),
-        ("exhausted", "acknowledge", .acknowledged, 1, 1, "tell(acknowledged) schedule(ackReminder@+50m)", false),
-        ("exhausted", "resolve", .resolved, 1, 1, "tell(resolved)", false),
-        ("exhausted", "snooze", .snoozed, 1, 1, "schedule(snoozeEnd@+30m)", false),
-        ("exhausted", "unsnooze", .triggered, 1, 1, "", true),
-        ("exhausted", "escalateNow", .triggered, 0, 2, "notify(s0 l2 r0) schedule(step@+10m)", false),
-        ("exhausted", "timerDue", .triggered, 1, 1, "", true),
-        ("exhausted", "staleTimer", .triggered, 1, 1, "", true),
+            ("exhausted", "alertFiring", .triggered, 1, 1, "", false),
+            ("exhausted", "alertResolved", .resolved, 1, 1, "tell(resolved)", false),
+            ("exhausted", "acknowledge", .acknowledged, 1, 1, "tell(acknowledged) schedule(ackReminder@+50m)", false),
+            ("exhausted", "resolve", .resolved, 1, 1, "tell(resolved)", false),
+            ("exhausted", "snooze", .snoozed, 1, 1, "schedule(snoozeEnd@+30m)", false),
+            ("exhausted", "unsnooze", .triggered, 1, 1, "", true),
+            ("exhausted", "escalateNow", .triggered, 0, 2, "notify(s0 l2 r0) schedule(step@+10m)", false),
+            ("exhausted", "timerDue", .triggered, 1, 1, "", true),
+            ("exhausted", "staleTimer", .triggered, 1, 1, "", true),
 
-        ("acknowledged", "alertFiring", .acknowledged, 0, 0, "", false),
-        ("acknowledged", "alertResolved", .resolved, 0, 0, "cancel tell(resolved)", false),
-        ("acknowledged", "acknowledge", .acknowledged, 0, 0, "tell(acknowledged) schedule(ackReminder@+50m)", false),
-        ("acknowledged", "resolve", .resolved, 0, 0, "cancel tell(resolved)", false),
-        ("acknowledged", "snooze", .snoozed, 0, 0, "schedule(snoozeEnd@+30m)", false),
-        ("acknowledged", "unsnooze", .acknowledged, 0, 0, "", true),
-        ("acknowledged", "escalateNow", .triggered, 1, 0, "notify(s1 l0 r0) schedule(step@+10m)", false),
-        ("acknowledged", "timerDue", .acknowledged, 0, 0, "tell(ack_expiring) schedule(ackTimeout@+10m)", false),
-        ("acknowledged", "staleTimer", .acknowledged, 0, 0, "", true),
+            ("acknowledged", "alertFiring", .acknowledged, 0, 0, "", false),
+            ("acknowledged", "alertResolved", .resolved, 0, 0, "cancel tell(resolved)", false),
+            ("acknowledged", "acknowledge", .acknowledged, 0, 0, "tell(acknowledged) schedule(ackReminder@+50m)", false),
+            ("acknowledged", "resolve", .resolved, 0, 0, "cancel tell(resolved)", false),
+            ("acknowledged", "snooze", .snoozed, 0, 0, "schedule(snoozeEnd@+30m)", false),
+            ("acknowledged", "unsnooze", .acknowledged, 0, 0, "", true),
+            ("acknowledged", "escalateNow", .triggered, 1, 0, "notify(s1 l0 r0) schedule(step@+10m)", false),
+            ("acknowledged", "timerDue", .acknowledged, 0, 0, "tell(ack_expiring) schedule(ackTimeout@+10m)", false),
+            ("acknowledged", "staleTimer", .acknowledged, 0, 0, "", true),
 
-        ("snoozed", "alertFiring", .snoozed, 0, 0, "", false),
-        ("snoozed", "alertResolved", .resolved, 0, 0, "cancel tell(resolved)", false),
-        ("snoozed", "acknowledge", .acknowledged, 0, 0, "tell(acknowledged) schedule(ackReminder@+50m)", false),
-        ("snoozed", "resolve", .resolved, 0, 0, "cancel tell(resolved)", false),
-        ("snoozed", "snooze", .snoozed, 0, 0, "schedule(snoozeEnd@+30m)", false),
-        ("snoozed", "unsnooze", .triggered, 0, 0, "notify(s0 l0 r1) schedule(step@+10m)", false),
-        ("snoozed", "escalateNow", .triggered, 1, 0, "notify(s1 l0 r0) schedule(step@+10m)", false),
-        ("snoozed", "timerDue", .triggered, 0, 0, "notify(s0 l0 r1) schedule(step@+10m)", false),
-        ("snoozed", "staleTimer", .snoozed, 0, 0, "", true),
-    ] + ["alertFiring", "alertResolved", "acknowledge", "resolve", "snooze", "unsnooze", "escalateNow", "timerDue", "staleTimer"]
+            ("snoozed", "alertFiring", .snoozed, 0, 0, "", false),
+            ("snoozed", "alertResolved", .resolved, 0, 0, "cancel tell(resolved)", false),
+            ("snoozed", "acknowledge", .acknowledged, 0, 0, "tell(acknowledged) schedule(ackReminder@+50m)", false),
+            ("snoozed", "resolve", .resolved, 0, 0, "cancel tell(resolved)", false),
+            ("snoozed", "snooze", .snoozed, 0, 0, "schedule(snoozeEnd@+30m)", false),
+            ("snoozed", "unsnooze", .triggered, 0, 0, "notify(s0 l0 r1) schedule(step@+10m)", false),
+            ("snoozed", "escalateNow", .triggered, 1, 0, "notify(s1 l0 r0) schedule(step@+10m)", false),
+            ("snoozed", "timerDue", .triggered, 0, 0, "notify(s0 l0 r1) schedule(step@+10m)", false),
+            ("snoozed", "staleTimer", .snoozed, 0, 0, "", true),
+        ]
+        + ["alertFiring", "alertResolved", "acknowledge", "resolve", "snooze", "unsnooze", "escalateNow", "timerDue", "staleTimer"]
         .map { ("resolved", $0, IncidentStatus.resolved, 0, 0, "", true) }
 
     @Test(arguments: rows.indices)

@@ -16,12 +16,14 @@ import TestSupport
         defer { broker.remove() }
         try await broker.start()
 
-        var config = try TestEnvironment.config(namespace: TestEnvironment.namespace(), extra: """
-            router:
-              default:
-                notify:
-                  email: [oncall@example.com]
-            """)
+        var config = try TestEnvironment.config(
+            namespace: TestEnvironment.namespace(),
+            extra: """
+                router:
+                  default:
+                    notify:
+                      email: [oncall@example.com]
+                """)
         config.broker.url = broker.url
         let t = Topology(namespace: config.broker.namespace)
         let metrics = Metrics()
@@ -29,7 +31,9 @@ import TestSupport
         let gateway = GatewayService(config: config, publisher: publisher, logger: Logger(process: "test", minimum: .error), metrics: metrics)
         let port = try gateway.start()
         defer { gateway.stopNow() }
-        let router = try RunningWorker(config: config) { p, logger, m in RouterWorker.definition(config: config, publisher: p, logger: logger, metrics: m) }
+        let router = try RunningWorker(config: config) { p, logger, m in
+            RouterWorker.definition(config: config, publisher: p, logger: logger, metrics: m)
+        }
         try await router.waitUntilConsuming()
         let url = "http://127.0.0.1:\(port)/integrations/alertmanager/\(TestEnvironment.token)"
         let body = try TestEnvironment.sample("alertmanager/am_firing_single_blackbox_probe.json")
@@ -81,8 +85,9 @@ import TestSupport
     }
 
     func makeAlert() -> Alert {
-        Alert(id: UUID().uuidString, source: "alertmanager", integration: "t", status: .firing, fingerprint: "fp", title: "x", message: "",
-              severity: "warning", labels: ["team": "db"], annotations: [:], startsAt: "2026-01-01T00:00:00Z", endsAt: nil,
-              receivedAt: "2026-01-01T00:00:00Z", links: [])
+        Alert(
+            id: UUID().uuidString, source: "alertmanager", integration: "t", status: .firing, fingerprint: "fp", title: "x", message: "",
+            severity: "warning", labels: ["team": "db"], annotations: [:], startsAt: "2026-01-01T00:00:00Z", endsAt: nil,
+            receivedAt: "2026-01-01T00:00:00Z", links: [])
     }
 }

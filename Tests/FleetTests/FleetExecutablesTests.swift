@@ -22,25 +22,28 @@ import TestSupport
     }
 
     func writeConfig(namespace: String, gatewayPort: Int, smtpPort: Int, window: String = "1h") throws -> String {
-        let yaml = TestEnvironment.configYAML(namespace: namespace, extra: """
-            email:
-              host: 127.0.0.1
-              port: \(smtpPort)
-              from: Klaxon <klaxon@example.com>
-              message_id_domain: klaxon.test
-            router:
-              default:
-                notify:
-                  email: [oncall@example.com]
-                  dingtalk: [fleet-dingtalk]
-            chat:
-              robots:
-                - name: fleet-dingtalk
-                  platform: dingtalk
-                  webhook_env: FLEET_DINGTALK_WEBHOOK
-                  secret_env: FLEET_DINGTALK_SECRET
-                  mention_mobiles: ["13800138000"]
-            """).replacingOccurrences(of: "listen: 127.0.0.1:0", with: "listen: 127.0.0.1:\(gatewayPort)")
+        let yaml = TestEnvironment.configYAML(
+            namespace: namespace,
+            extra: """
+                email:
+                  host: 127.0.0.1
+                  port: \(smtpPort)
+                  from: Klaxon <klaxon@example.com>
+                  message_id_domain: klaxon.test
+                router:
+                  default:
+                    notify:
+                      email: [oncall@example.com]
+                      dingtalk: [fleet-dingtalk]
+                chat:
+                  robots:
+                    - name: fleet-dingtalk
+                      platform: dingtalk
+                      webhook_env: FLEET_DINGTALK_WEBHOOK
+                      secret_env: FLEET_DINGTALK_SECRET
+                      mention_mobiles: ["13800138000"]
+                """
+        ).replacingOccurrences(of: "listen: 127.0.0.1:0", with: "listen: 127.0.0.1:\(gatewayPort)")
             .replacingOccurrences(of: "window: 1s", with: "window: \(window)")
         let path = logDir.appendingPathComponent("klaxon-\(namespace).yaml").path
         try yaml.write(toFile: path, atomically: true, encoding: .utf8)
@@ -48,8 +51,9 @@ import TestSupport
     }
 
     func startWorker(_ name: String, config: String, port: Int, chat: ChatSink, args: [String] = []) throws -> ChildProcess {
-        try ChildProcess(try TestEnvironment.binary(name), ["--config", config, "--health-listen", "127.0.0.1:\(port)"] + args,
-                         environment: environment(chat), logDir: logDir)
+        try ChildProcess(
+            try TestEnvironment.binary(name), ["--config", config, "--health-listen", "127.0.0.1:\(port)"] + args,
+            environment: environment(chat), logDir: logDir)
     }
 
     func environment(_ chat: ChatSink) -> [String: String] {
@@ -62,13 +66,15 @@ import TestSupport
         let ns = TestEnvironment.namespace()
         let gatewayPort = freePort()
         let config = try writeConfig(namespace: ns, gatewayPort: gatewayPort, smtpPort: smtpPort)
-        let gateway = try ChildProcess(try TestEnvironment.binary("klaxon-gateway"), ["--config", config], environment: environment(chat), logDir: logDir)
+        let gateway = try ChildProcess(
+            try TestEnvironment.binary("klaxon-gateway"), ["--config", config], environment: environment(chat), logDir: logDir)
         var workers: [String: ChildProcess] = [:]
         var ports: [String: Int] = [:]
         for name in ["klaxon-dedup", "klaxon-router", "klaxon-email", "klaxon-chat"] {
             ports[name] = freePort()
-            workers[name] = try startWorker(name, config: config, port: ports[name]!, chat: chat,
-                                            args: name == "klaxon-chat" ? ["--channel", "dingtalk"] : [])
+            workers[name] = try startWorker(
+                name, config: config, port: ports[name]!, chat: chat,
+                args: name == "klaxon-chat" ? ["--channel", "dingtalk"] : [])
         }
         let fleet = Fleet(gateway: gateway, workers: workers, gatewayPort: gatewayPort, healthPorts: ports, configPath: config, namespace: ns)
         do {
@@ -217,9 +223,11 @@ import TestSupport
 
     @Test func aBadConfigStopsTheProcessWithThePathOfTheBadKey() async throws {
         let path = logDir.appendingPathComponent("bad.yaml").path
-        try "broker:\n  prefetch: lots\nrouter:\n  routes:\n    - name: x\n      match:\n        - label: a\n          regex: '('\n".write(toFile: path, atomically: true, encoding: .utf8)
+        try "broker:\n  prefetch: lots\nrouter:\n  routes:\n    - name: x\n      match:\n        - label: a\n          regex: '('\n".write(
+            toFile: path, atomically: true, encoding: .utf8)
         for name in ["klaxon-gateway", "klaxon-dedup", "klaxon-router", "klaxon-email", "klaxon-chat"] {
-            let p = try ChildProcess(try TestEnvironment.binary(name), ["--config", path] + (name == "klaxon-chat" ? ["--channel", "dingtalk"] : []), logDir: logDir)
+            let p = try ChildProcess(
+                try TestEnvironment.binary(name), ["--config", path] + (name == "klaxon-chat" ? ["--channel", "dingtalk"] : []), logDir: logDir)
             #expect(await p.wait() == 1)
             #expect(p.log.contains("broker.prefetch"), "\(name): \(p.log)")
             #expect(p.log.contains("router.routes[0].match[0].regex"))

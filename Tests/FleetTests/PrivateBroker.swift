@@ -24,10 +24,12 @@ final class PrivateBroker: @unchecked Sendable {
 
     /// Starts the node (again, on the same data after a crash) and waits for AMQP.
     func start() async throws {
-        let env = ["HOME=/var/lib/rabbitmq", "RABBITMQ_NODENAME=\(node)", "RABBITMQ_NODE_IP_ADDRESS=127.0.0.1",
-                   "RABBITMQ_NODE_PORT=\(port)", "RABBITMQ_DIST_PORT=\(distPort)", "RABBITMQ_MNESIA_BASE=\(dir.path)/mnesia",
-                   "RABBITMQ_LOG_BASE=\(dir.path)/log", "RABBITMQ_ENABLED_PLUGINS_FILE=\(dir.path)/enabled_plugins",
-                   "ERL_EPMD_ADDRESS=127.0.0.1", "RABBITMQ_SERVER_ADDITIONAL_ERL_ARGS=-kernel inet_dist_use_interface {127,0,0,1}"]
+        let env = [
+            "HOME=/var/lib/rabbitmq", "RABBITMQ_NODENAME=\(node)", "RABBITMQ_NODE_IP_ADDRESS=127.0.0.1",
+            "RABBITMQ_NODE_PORT=\(port)", "RABBITMQ_DIST_PORT=\(distPort)", "RABBITMQ_MNESIA_BASE=\(dir.path)/mnesia",
+            "RABBITMQ_LOG_BASE=\(dir.path)/log", "RABBITMQ_ENABLED_PLUGINS_FILE=\(dir.path)/enabled_plugins",
+            "ERL_EPMD_ADDRESS=127.0.0.1", "RABBITMQ_SERVER_ADDITIONAL_ERL_ARGS=-kernel inet_dist_use_interface {127,0,0,1}",
+        ]
         launcher = try ChildProcess("/usr/sbin/runuser", ["-u", "rabbitmq", "--", "/usr/bin/env"] + env + ["/usr/lib/rabbitmq/bin/rabbitmq-server"])
         let deadline = Date().addingTimeInterval(90)
         while !acceptsAMQP() {
@@ -52,7 +54,10 @@ final class PrivateBroker: @unchecked Sendable {
         addr.sin_family = sa_family_t(AF_INET)
         addr.sin_addr.s_addr = inet_addr("127.0.0.1")
         addr.sin_port = in_port_t(UInt16(port).bigEndian)
-        let connected = withUnsafePointer(to: &addr) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) } } == 0
+        let connected =
+            withUnsafePointer(to: &addr) {
+                $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
+            } == 0
         guard connected else { return false }
         // A socket connected to itself is not a listener.
         var local = sockaddr_in()
@@ -108,8 +113,8 @@ final class PrivateBroker: @unchecked Sendable {
         var pids: [Int32] = []
         for name in (try? FileManager.default.contentsOfDirectory(atPath: "/proc")) ?? [] {
             guard let pid = Int32(name), pid != getpid(),
-                  let comm = try? String(contentsOfFile: "/proc/\(name)/comm", encoding: .utf8), !comm.hasPrefix("epmd"),
-                  let environ = FileManager.default.contents(atPath: "/proc/\(name)/environ")
+                let comm = try? String(contentsOfFile: "/proc/\(name)/comm", encoding: .utf8), !comm.hasPrefix("epmd"),
+                let environ = FileManager.default.contents(atPath: "/proc/\(name)/environ")
             else { continue }
             if [UInt8](environ).firstRange(of: marker) != nil { pids.append(pid) }
         }

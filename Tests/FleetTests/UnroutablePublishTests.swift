@@ -47,22 +47,27 @@ import TestSupport
     @Test func routerDoesNotAckAnAlertWhoseNotificationWasReturned() async throws {
         let conn = try TestEnvironment.broker()
         defer { conn.close() }
-        let config = try TestEnvironment.config(namespace: TestEnvironment.namespace(), extra: """
-            router:
-              default:
-                notify:
-                  email: [ops@example.com]
-            """)
+        let config = try TestEnvironment.config(
+            namespace: TestEnvironment.namespace(),
+            extra: """
+                router:
+                  default:
+                    notify:
+                      email: [ops@example.com]
+                """)
         defer { TestEnvironment.removeTopology(config) }
-        let router = try RunningWorker(config: config) { p, logger, m in RouterWorker.definition(config: config, publisher: p, logger: logger, metrics: m) }
+        let router = try RunningWorker(config: config) { p, logger, m in
+            RouterWorker.definition(config: config, publisher: p, logger: logger, metrics: m)
+        }
         try await router.waitUntilConsuming()
         let t = Topology(namespace: config.broker.namespace)
         try await Task.sleep(for: .milliseconds(1200))
         try conn.deleteQueue(t.notifyQueue(.email))
 
-        let a = Alert(id: UUID().uuidString, source: "alertmanager", integration: "t", status: .firing, fingerprint: "fp", title: "x",
-                      message: "", severity: "warning", labels: [:], annotations: [:], startsAt: "2026-01-01T00:00:00Z", endsAt: nil,
-                      receivedAt: "2026-01-01T00:00:00Z", links: [])
+        let a = Alert(
+            id: UUID().uuidString, source: "alertmanager", integration: "t", status: .firing, fingerprint: "fp", title: "x",
+            message: "", severity: "warning", labels: [:], annotations: [:], startsAt: "2026-01-01T00:00:00Z", endsAt: nil,
+            receivedAt: "2026-01-01T00:00:00Z", links: [])
         try await publish(router.publisher, [Codec.encode(a)], to: t.routeQueue, namespace: t.exchange)
 
         // Before the fix the router's publish was confirmed into nothing and the alert acked:
@@ -83,7 +88,9 @@ import TestSupport
         while got.count < count && Date() < deadline {
             let conn = try TestEnvironment.broker()
             defer { conn.close() }
-            do { got += try await TestEnvironment.waitForMessages(conn, queue, count: count - got.count, seconds: deadline.timeIntervalSinceNow) } catch let e as AMQPError where e.isNotFound {
+            do {
+                got += try await TestEnvironment.waitForMessages(conn, queue, count: count - got.count, seconds: deadline.timeIntervalSinceNow)
+            } catch let e as AMQPError where e.isNotFound {
                 try await Task.sleep(for: .milliseconds(100))
             }
         }

@@ -102,7 +102,8 @@ import TestSupport
             #expect(r.status == status)
             #expect((r.json["error"] as? String)?.contains(reason) == true, "\(String(decoding: r.body, as: UTF8.self))")
         }
-        let ok = try rawHTTP(port: h.port, "POST", path, headers: ["X-Signature": Self.sign(body, ts: now), "X-Signature-Timestamp": now], body: body)
+        let ok = try rawHTTP(
+            port: h.port, "POST", path, headers: ["X-Signature": Self.sign(body, ts: now), "X-Signature-Timestamp": now], body: body)
         #expect(ok.status == 202, "\(String(decoding: ok.body, as: UTF8.self))")
         let got = try await TestEnvironment.waitForMessages(try TestEnvironment.broker(), Topology(namespace: h.namespace).ingestQueue, count: 1)
         #expect(try got.map { try Codec.decode(Alert.self, from: $0.body).integration } == ["signed-ts"])
@@ -111,7 +112,8 @@ import TestSupport
 
     /// Unit checks of the verification, with an injected clock.
     @Test func skewBoundaryWithInjectedClock() throws {
-        let config = try ConfigLoader.parse("""
+        let config = try ConfigLoader.parse(
+            """
             integrations:
               - name: s
                 kind: webhook
@@ -128,7 +130,9 @@ import TestSupport
 /// `basic_auth:` and `hmac:` config errors name their path.
 struct GatewayAuthConfigTests {
     static func issues(_ entry: String, environment: [String: String] = GatewayHarness.secrets) -> [String] {
-        let yaml = "integrations:\n  - name: x\n    kind: grafana\n    token_env: TEST_TOKEN\n" + entry.split(separator: "\n").map { "    " + $0 }.joined(separator: "\n")
+        let yaml =
+            "integrations:\n  - name: x\n    kind: grafana\n    token_env: TEST_TOKEN\n"
+            + entry.split(separator: "\n").map { "    " + $0 }.joined(separator: "\n")
         do {
             _ = try ConfigLoader.parse(yaml, environment: environment)
             return []
@@ -139,7 +143,10 @@ struct GatewayAuthConfigTests {
 
     @Test(arguments: [
         ("basic_auth: {username_env: GW_USER}", "integrations[0].basic_auth.password_env: missing (required)"),
-        ("basic_auth: {username_env: NOPE, password_env: GW_PASSWORD}", "integrations[0].basic_auth.username_env: environment variable NOPE is not set"),
+        (
+            "basic_auth: {username_env: NOPE, password_env: GW_PASSWORD}",
+            "integrations[0].basic_auth.username_env: environment variable NOPE is not set"
+        ),
         ("basic_auth: {username_env: GW_USER, password_env: GW_PASSWORD, realm: x}", "integrations[0].basic_auth.realm: unknown key"),
         ("basic_auth: yes", "integrations[0].basic_auth: expected a mapping"),
         ("hmac: {header: X-Sig}", "integrations[0].hmac.secret_env: missing (required)"),
@@ -155,7 +162,8 @@ struct GatewayAuthConfigTests {
     }
 
     @Test func bothChecksTogether() throws {
-        let c = try ConfigLoader.parse("""
+        let c = try ConfigLoader.parse(
+            """
             integrations:
               - name: both
                 kind: grafana
@@ -163,7 +171,10 @@ struct GatewayAuthConfigTests {
                 basic_auth: {username_env: GW_USER, password_env: GW_PASSWORD}
                 hmac: {secret_env: GW_HMAC}
             """, environment: GatewayHarness.secrets)
-        #expect(c.integrations[0].auth == IntegrationAuth(basic: .init(username: "grafana", password: "pa:ss wörd"),
-                                                          hmac: .init(secret: "hmac-secret-0123456789")))
+        #expect(
+            c.integrations[0].auth
+                == IntegrationAuth(
+                    basic: .init(username: "grafana", password: "pa:ss wörd"),
+                    hmac: .init(secret: "hmac-secret-0123456789")))
     }
 }

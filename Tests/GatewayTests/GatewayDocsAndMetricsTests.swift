@@ -20,7 +20,9 @@ import TestSupport
         let doc = try #require(try JSONSerialization.jsonObject(with: r.body) as? [String: Any])
         let paths = try #require(doc["paths"] as? [String: Any])
         for kind in IntegrationKind.allCases { #expect(paths["/integrations/\(kind.rawValue)/{token}"] != nil, "\(kind)") }
-        for p in ["/healthz", "/readyz", "/metrics", "/openapi.json", "/schedules/{name}.ics", "/people/{id}.ics"] { #expect(paths[p] != nil, "\(p)") }
+        for p in ["/healthz", "/readyz", "/metrics", "/openapi.json", "/schedules/{name}.ics", "/people/{id}.ics"] {
+            #expect(paths[p] != nil, "\(p)")
+        }
         let wrong = try await http("POST", "\(h.base)/openapi.json")
         #expect(wrong.status == 405)
         #expect(wrong.headers["allow"] == "GET, HEAD")
@@ -31,10 +33,12 @@ import TestSupport
         _ = try TestEnvironment.broker()
         let h = try GatewayHarness()
         let text = String(decoding: try await http("GET", "\(h.base)/metrics").body, as: UTF8.self)
-        for (name, type) in [("klaxon_gateway_alerts_accepted_total", "counter"), ("klaxon_gateway_requests_rejected_total", "counter"),
-                             ("klaxon_gateway_requests_in_flight", "gauge"), ("klaxon_gateway_publish_seconds", "histogram"),
-                             ("klaxon_publish_confirm_seconds", "histogram"), ("klaxon_gateway_connections_timed_out_total", "counter"),
-                             ("klaxon_gateway_feeds_served_total", "counter")] {
+        for (name, type) in [
+            ("klaxon_gateway_alerts_accepted_total", "counter"), ("klaxon_gateway_requests_rejected_total", "counter"),
+            ("klaxon_gateway_requests_in_flight", "gauge"), ("klaxon_gateway_publish_seconds", "histogram"),
+            ("klaxon_publish_confirm_seconds", "histogram"), ("klaxon_gateway_connections_timed_out_total", "counter"),
+            ("klaxon_gateway_feeds_served_total", "counter"),
+        ] {
             #expect(text.contains("# TYPE \(name) \(type)\n"), "\(name) missing")
         }
         #expect(text.contains("klaxon_gateway_alerts_accepted_total{integration=\"test-am\",source=\"alertmanager\"} 0"))

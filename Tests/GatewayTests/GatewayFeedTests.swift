@@ -58,16 +58,19 @@ import YAMLConfig
         _ = try TestEnvironment.broker()
         _ = try TestEnvironment.redis()
         let extra = Self.oncall + (secret ? "\noncall: {feed_secret_env: FEED_SECRET}" : "")
-        let config = try ConfigLoader.parse(TestEnvironment.configYAML(namespace: TestEnvironment.namespace(), extra: extra),
-                                            environment: ["TEST_TOKEN": TestEnvironment.token, "FEED_SECRET": Self.secret])
+        let config = try ConfigLoader.parse(
+            TestEnvironment.configYAML(namespace: TestEnvironment.namespace(), extra: extra),
+            environment: ["TEST_TOKEN": TestEnvironment.token, "FEED_SECRET": Self.secret])
         let metrics = Metrics()
         let logger = Logger(process: "test", minimum: .error)
         let redis = SharedRedis(config.redis)
-        let cache = RosterCache(config: config, store: OverrideStore(redis: redis, namespace: config.broker.namespace),
-                                logger: logger, metrics: metrics, now: { Self.now })
+        let cache = RosterCache(
+            config: config, store: OverrideStore(redis: redis, namespace: config.broker.namespace),
+            logger: logger, metrics: metrics, now: { Self.now })
         let publisher = try GatewayService.makePublisher(config: config, metrics: metrics)
-        let gateway = GatewayService(config: config, publisher: publisher, logger: logger, metrics: metrics,
-                                     roster: { cache.roster }, now: { Self.now })
+        let gateway = GatewayService(
+            config: config, publisher: publisher, logger: logger, metrics: metrics,
+            roster: { cache.roster }, now: { Self.now })
         return Running(gateway: gateway, publisher: publisher, config: config, cache: cache, redis: redis, port: try gateway.start())
     }
 
@@ -93,8 +96,9 @@ import YAMLConfig
     @Test func aGoodTokenGetsTheFinalShiftsWithRunTimeOverrides() async throws {
         let g = try start()
         // A run-time override in Redis, as `klaxonctl oncall override add` stores it.
-        let o = StoredOverride(id: "ov-0000feed", schedule: "db", person: "carol", covering: "alice",
-                               from: Self.now, to: Self.now.addingTimeInterval(7200), createdBy: "test", createdAt: Self.now)
+        let o = StoredOverride(
+            id: "ov-0000feed", schedule: "db", person: "carol", covering: "alice",
+            from: Self.now, to: Self.now.addingTimeInterval(7200), createdBy: "test", createdAt: Self.now)
         try await OverrideStore(redis: g.redis, namespace: g.config.broker.namespace).add(o)
         await g.cache.refresh()
         let (from, to) = CalendarFeed.window(now: Self.now)

@@ -78,7 +78,9 @@ import TestSupport
         #expect(ok.status == 202)
         // A 4xx is a lost alert: fields the gateway does not need never cause one, whatever
         // their type or value (docs/contracts.md, "What the gateway accepts").
-        for lenient in [#"{"alerts": [{"labels": "oops"}]}"#, #"{"version": 3, "groupKey": null, "alerts": [{"status": "maybe", "labels": {"n": 1}}]}"#] {
+        for lenient in [
+            #"{"alerts": [{"labels": "oops"}]}"#, #"{"version": 3, "groupKey": null, "alerts": [{"status": "maybe", "labels": {"n": 1}}]}"#,
+        ] {
             let r = try await http("POST", url, body: Data(lenient.utf8))
             #expect(r.status == 202, "\(lenient) → \(r.status) \(String(decoding: r.body, as: UTF8.self))")
         }

@@ -125,9 +125,11 @@ import TestSupport
     @Test func garbageRequestsNeverCrashTheGateway() async throws {
         _ = try TestEnvironment.broker()
         let h = try GatewayHarness()
-        let junk = ["\r\n\r\n", "GARBAGE\r\n\r\n", "POST / HTTP/9.9\r\n\r\n", "GET /" + String(repeating: "a", count: 70000) + " HTTP/1.1\r\n\r\n",
-                    Self.request + "Content-Length: -5\r\n\r\n", Self.request + "Content-Length: abc\r\n\r\n",
-                    Self.request + "Content-Length: 3\r\n\r\n\u{0}\u{1}\u{2}"]
+        let junk = [
+            "\r\n\r\n", "GARBAGE\r\n\r\n", "POST / HTTP/9.9\r\n\r\n", "GET /" + String(repeating: "a", count: 70000) + " HTTP/1.1\r\n\r\n",
+            Self.request + "Content-Length: -5\r\n\r\n", Self.request + "Content-Length: abc\r\n\r\n",
+            Self.request + "Content-Length: 3\r\n\r\n\u{0}\u{1}\u{2}",
+        ]
         for j in junk {
             if let c = RawClient(port: h.port) {
                 c.send(j)

@@ -14,14 +14,21 @@ import TestSupport
     final class Parking: Sendable {
         let parked = Mutex<[HTTPResponder]>([])
         var count: Int { parked.withLock { $0.count } }
-        func releaseAll() { for r in parked.withLock({ p in defer { p.removeAll() }; return p }) { r(.json(200, Array(#"{"ok":true}"#.utf8))) } }
+        func releaseAll() {
+            for r in parked.withLock({ p in
+                defer { p.removeAll() }; return p
+            }) { r(.json(200, Array(#"{"ok":true}"#.utf8))) }
+        }
     }
 
     final class Events: Sendable { let seen = Mutex<[HTTPServer.Event]>([]) }
 
     static func server(_ parking: Parking, events: Events? = nil) throws -> HTTPServer {
-        try HTTPServer(.init(host: "127.0.0.1", port: 0, threads: 2, maxConnections: 16, idleTimeoutSeconds: 30,
-                             onEvent: { e in events?.seen.withLock { $0.append(e) } })) { req, respond in
+        try HTTPServer(
+            .init(
+                host: "127.0.0.1", port: 0, threads: 2, maxConnections: 16, idleTimeoutSeconds: 30,
+                onEvent: { e in events?.seen.withLock { $0.append(e) } })
+        ) { req, respond in
             if req.path == "/park" { parking.parked.withLock { $0.append(respond) } } else { respond(.json(200, Array("{}".utf8))) }
         }
     }
@@ -35,7 +42,9 @@ import TestSupport
         #expect(await eventually(seconds: 10) { parking.count == 1 })
 
         let cut = Mutex<Int?>(nil)
-        let t = Thread { let n = server.shutdown(drainSeconds: 30); cut.withLock { $0 = n } }
+        let t = Thread {
+            let n = server.shutdown(drainSeconds: 30); cut.withLock { $0 = n }
+        }
         t.start()
         // New connections are refused once the listening socket is closed…
         #expect(await eventually(seconds: 10) { RawClient(port: port) == nil })
@@ -76,10 +85,15 @@ import TestSupport
         // A first request proves the connection is accepted; the second is sent, then stop().
         #expect(client.send("GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n"))
         #expect(client.readResponse()?.status == 200)
-        #expect(client.send("POST /integrations/alertmanager/\(TestEnvironment.token) HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: \(body.utf8.count)\r\n\r\n\(body)"))
+        #expect(
+            client.send(
+                "POST /integrations/alertmanager/\(TestEnvironment.token) HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: \(body.utf8.count)\r\n\r\n\(body)"
+            ))
         let stopped = Mutex(false)
         let gw = h.gateway
-        let t = Thread { gw.stop(); stopped.withLock { $0 = true } }
+        let t = Thread {
+            gw.stop(); stopped.withLock { $0 = true }
+        }
         t.start()
         let r = try #require(client.readResponse())
         #expect(r.status == 202, "\(r.body)")

@@ -30,7 +30,8 @@ enum Fx {
     /// `body` (VEVENTs, VTIMEZONEs, calendar properties; one per line, indentation ignored)
     /// inside a VCALENDAR, with CRLF line ends as RFC 5545 wants.
     static func calendar(_ body: String) -> String {
-        let lines = ["BEGIN:VCALENDAR", "VERSION:2.0", "PRODID:-//Klaxon tests//EN"]
+        let lines =
+            ["BEGIN:VCALENDAR", "VERSION:2.0", "PRODID:-//Klaxon tests//EN"]
             + body.split(separator: "\n").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
             + ["END:VCALENDAR"]
         return lines.joined(separator: "\r\n") + "\r\n"
@@ -43,8 +44,10 @@ enum Fx {
     }
 
     /// Imports `calendar(body)` over `[from, to)`.
-    static func importing(_ body: String, from: String = "2026-01-01T00:00:00Z", to: String = "2027-01-01T00:00:00Z",
-                          zone: String = "UTC") throws(ICalError) -> ICalImport.Result {
+    static func importing(
+        _ body: String, from: String = "2026-01-01T00:00:00Z", to: String = "2027-01-01T00:00:00Z",
+        zone: String = "UTC"
+    ) throws(ICalError) -> ICalImport.Result {
         try ICalImport.shifts(ics: calendar(body), from: utc(from), to: utc(to), people: people, defaultZone: Fx.zone(zone))
     }
 }

@@ -12,9 +12,11 @@ import TimeKit
     /// Berlin daily rotation across the spring change, plus an override that adds Erin.
     static func schedule(_ name: String) -> Schedule {
         let rotation = Rotation(people: ["alice", "bob", "erin"], startDate: LocalDate(2026, 3, 27), handoff: LocalTime(9), frequency: .daily)
-        return Schedule(name: name, timeZone: Fx.zone("Europe/Berlin"), layers: [.rotation(rotation)], overrides: [
-            .add(id: "ov-1", "carol", from: Fx.utc("2026-03-29T12:00:00Z"), to: Fx.utc("2026-03-29T18:30:00Z")),
-        ])
+        return Schedule(
+            name: name, timeZone: Fx.zone("Europe/Berlin"), layers: [.rotation(rotation)],
+            overrides: [
+                .add(id: "ov-1", "carol", from: Fx.utc("2026-03-29T12:00:00Z"), to: Fx.utc("2026-03-29T18:30:00Z"))
+            ])
     }
 
     static let from = Fx.utc("2026-03-27T08:00:00Z")

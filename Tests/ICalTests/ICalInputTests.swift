@@ -22,8 +22,9 @@ import TimeKit
     @Test(arguments: invalid)
     func invalidInputThrows(_ row: (String, String)) {
         do {
-            let result = try ICalImport.shifts(ics: row.0, from: Fx.utc("2026-01-01T00:00:00Z"), to: Fx.utc("2027-01-01T00:00:00Z"),
-                                               people: Fx.people, defaultZone: Fx.zone("UTC"))
+            let result = try ICalImport.shifts(
+                ics: row.0, from: Fx.utc("2026-01-01T00:00:00Z"), to: Fx.utc("2027-01-01T00:00:00Z"),
+                people: Fx.people, defaultZone: Fx.zone("UTC"))
             Issue.record("no error for \(row.0.debugDescription): \(result)")
         } catch {
             #expect(error.description == row.1)
@@ -34,53 +35,64 @@ import TimeKit
 
     /// (calendar body, expected shifts, expected warnings, why)
     static let warned: [(String, [String], [String], String)] = [
-        ("""
-         BEGIN:VEVENT
-         UID:bad-start
-         SUMMARY:alice
-         DTSTART:notatime
-         DTEND:20260501T100000Z
-         END:VEVENT
-         BEGIN:VEVENT
-         UID:good
-         SUMMARY:bob
-         DTSTART:20260502T090000Z
-         DTEND:20260502T100000Z
-         END:VEVENT
-         """, ["bob 2026-05-02T09:00:00Z 2026-05-02T10:00:00Z"], [
-            "libical: Can't parse as DATE-TIME value in DTSTART property. Removing entire property: notatime",
-            "event bad-start: no DTSTART, skipped",
-         ], "a malformed DTSTART skips its event only"),
-        ("""
-         BEGIN:VEVENT
-         UID:bad-rule
-         SUMMARY:alice
-         DTSTART:20260501T090000Z
-         DTEND:20260501T100000Z
-         RRULE:FREQ=SOMETIMES;COUNT=3
-         END:VEVENT
-         """, ["alice 2026-05-01T09:00:00Z 2026-05-01T10:00:00Z"], [
-            "libical: Can't parse as RECUR value in RRULE property. Removing entire property: FREQ=SOMETIMES;COUNT=3",
-         ], "a malformed RRULE leaves DTSTART"),
-        ("""
-         X-WR-TIMEZONE:Atlantis/Capital
-         BEGIN:VEVENT
-         UID:floating
-         SUMMARY:alice
-         DTSTART:20260501T090000
-         DTEND:20260501T100000
-         END:VEVENT
-         """, ["alice 2026-05-01T07:00:00Z 2026-05-01T08:00:00Z"], [
-            "X-WR-TIMEZONE \"Atlantis/Capital\" is not a known zone; floating times use Europe/Berlin",
-         ], "an unknown X-WR-TIMEZONE falls back to the default zone"),
-        ("""
-         BEGIN:VEVENT
-         UID:zero
-         SUMMARY:alice
-         DTSTART:20260501T090000Z
-         END:VEVENT
-         """, [], ["event zero \"alice\": occurrences that do not end after they start, skipped"],
-         "a date-time event without DTEND or DURATION takes no time"),
+        (
+            """
+            BEGIN:VEVENT
+            UID:bad-start
+            SUMMARY:alice
+            DTSTART:notatime
+            DTEND:20260501T100000Z
+            END:VEVENT
+            BEGIN:VEVENT
+            UID:good
+            SUMMARY:bob
+            DTSTART:20260502T090000Z
+            DTEND:20260502T100000Z
+            END:VEVENT
+            """, ["bob 2026-05-02T09:00:00Z 2026-05-02T10:00:00Z"],
+            [
+                "libical: Can't parse as DATE-TIME value in DTSTART property. Removing entire property: notatime",
+                "event bad-start: no DTSTART, skipped",
+            ], "a malformed DTSTART skips its event only"
+        ),
+        (
+            """
+            BEGIN:VEVENT
+            UID:bad-rule
+            SUMMARY:alice
+            DTSTART:20260501T090000Z
+            DTEND:20260501T100000Z
+            RRULE:FREQ=SOMETIMES;COUNT=3
+            END:VEVENT
+            """, ["alice 2026-05-01T09:00:00Z 2026-05-01T10:00:00Z"],
+            [
+                "libical: Can't parse as RECUR value in RRULE property. Removing entire property: FREQ=SOMETIMES;COUNT=3"
+            ], "a malformed RRULE leaves DTSTART"
+        ),
+        (
+            """
+            X-WR-TIMEZONE:Atlantis/Capital
+            BEGIN:VEVENT
+            UID:floating
+            SUMMARY:alice
+            DTSTART:20260501T090000
+            DTEND:20260501T100000
+            END:VEVENT
+            """, ["alice 2026-05-01T07:00:00Z 2026-05-01T08:00:00Z"],
+            [
+                "X-WR-TIMEZONE \"Atlantis/Capital\" is not a known zone; floating times use Europe/Berlin"
+            ], "an unknown X-WR-TIMEZONE falls back to the default zone"
+        ),
+        (
+            """
+            BEGIN:VEVENT
+            UID:zero
+            SUMMARY:alice
+            DTSTART:20260501T090000Z
+            END:VEVENT
+            """, [], ["event zero \"alice\": occurrences that do not end after they start, skipped"],
+            "a date-time event without DTEND or DURATION takes no time"
+        ),
     ]
 
     @Test(arguments: warned)
@@ -92,13 +104,16 @@ import TimeKit
 
     /// Several VCALENDARs in one text (libical wraps them in an XROOT) all count.
     @Test func severalCalendars() throws {
-        let text = Fx.calendar("BEGIN:VEVENT\nUID:a\nSUMMARY:alice\nDTSTART:20260501T090000Z\nDURATION:PT1H\nEND:VEVENT")
+        let text =
+            Fx.calendar("BEGIN:VEVENT\nUID:a\nSUMMARY:alice\nDTSTART:20260501T090000Z\nDURATION:PT1H\nEND:VEVENT")
             + Fx.calendar("BEGIN:VEVENT\nUID:b\nSUMMARY:bob\nDTSTART:20260501T100000Z\nDURATION:PT1H\nEND:VEVENT")
-        let result = try ICalImport.shifts(ics: text, from: Fx.utc("2026-01-01T00:00:00Z"), to: Fx.utc("2027-01-01T00:00:00Z"),
-                                           people: Fx.people, defaultZone: Fx.zone("UTC"))
-        #expect(Fx.plain(result.shifts) == [
-            "alice 2026-05-01T09:00:00Z 2026-05-01T10:00:00Z",
-            "bob 2026-05-01T10:00:00Z 2026-05-01T11:00:00Z",
-        ])
+        let result = try ICalImport.shifts(
+            ics: text, from: Fx.utc("2026-01-01T00:00:00Z"), to: Fx.utc("2027-01-01T00:00:00Z"),
+            people: Fx.people, defaultZone: Fx.zone("UTC"))
+        #expect(
+            Fx.plain(result.shifts) == [
+                "alice 2026-05-01T09:00:00Z 2026-05-01T10:00:00Z",
+                "bob 2026-05-01T10:00:00Z 2026-05-01T11:00:00Z",
+            ])
     }
 }

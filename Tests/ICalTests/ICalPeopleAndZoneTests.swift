@@ -23,7 +23,8 @@ import TimeKit
 
     @Test(arguments: naming)
     func eventNamesItsPerson(_ row: (String, String?, String)) throws {
-        let result = try Fx.importing("""
+        let result = try Fx.importing(
+            """
             BEGIN:VEVENT
             UID:who
             \(row.0)
@@ -64,7 +65,8 @@ import TimeKit
 
     @Test(arguments: zones)
     func zoneNameResolves(_ row: (String, String, String)) throws {
-        let result = try Fx.importing("""
+        let result = try Fx.importing(
+            """
             BEGIN:VEVENT
             UID:tz
             SUMMARY:alice

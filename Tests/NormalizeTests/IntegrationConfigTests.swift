@@ -39,7 +39,10 @@ import Testing
 
     @Test func formattedWebhookRawValue() {
         #expect(IntegrationKind(rawValue: "formatted-webhook") == .formattedWebhook)
-        #expect(IntegrationKind.allCases.map(\.rawValue) == ["alertmanager", "grafana", "skywalking", "graylog", "zabbix", "webhook", "formatted-webhook"])
+        #expect(
+            IntegrationKind.allCases.map(\.rawValue) == [
+                "alertmanager", "grafana", "skywalking", "graylog", "zabbix", "webhook", "formatted-webhook",
+            ])
     }
 
     @Test func messagePattern() throws {
@@ -68,12 +71,19 @@ import Testing
     }
 
     @Test func fullMapping() throws {
-        let c = try Self.read(kind: "webhook", [("mapping", Self.map([
-            ("title", Self.s("data.alert.name")), ("message", Self.s("data.alert.text")), ("severity", Self.s("data.level")),
-            ("status", Self.s("data.status")), ("fingerprint", Self.s("items[0].id")),
-            ("labels", Self.map([("app", Self.s("data.labels.app")), ("env", Self.s("meta.env"))])),
-            ("resolved_values", Self.list([Self.s("CLEARED"), Self.s("ok")])),
-        ]))])
+        let c = try Self.read(
+            kind: "webhook",
+            [
+                (
+                    "mapping",
+                    Self.map([
+                        ("title", Self.s("data.alert.name")), ("message", Self.s("data.alert.text")), ("severity", Self.s("data.level")),
+                        ("status", Self.s("data.status")), ("fingerprint", Self.s("items[0].id")),
+                        ("labels", Self.map([("app", Self.s("data.labels.app")), ("env", Self.s("meta.env"))])),
+                        ("resolved_values", Self.list([Self.s("CLEARED"), Self.s("ok")])),
+                    ])
+                )
+            ])
         let m = try #require(c.options.webhookMapping)
         #expect(m.title == (try JSONPath("data.alert.name")))
         #expect(m.fingerprint?.description == "$.items[0].id")
@@ -88,10 +98,17 @@ import Testing
     }
 
     @Test func mappingErrorsNameTheirPath() {
-        let issues = Self.issues(kind: "webhook", [("mapping", Self.map([
-            ("title", Self.s("a..b")), ("titel", Self.s("x")), ("status", Self.map([])),
-            ("labels", Self.map([("app", Self.s("x[y]"))])), ("resolved_values", Self.list([])),
-        ]))])
+        let issues = Self.issues(
+            kind: "webhook",
+            [
+                (
+                    "mapping",
+                    Self.map([
+                        ("title", Self.s("a..b")), ("titel", Self.s("x")), ("status", Self.map([])),
+                        ("labels", Self.map([("app", Self.s("x[y]"))])), ("resolved_values", Self.list([])),
+                    ])
+                )
+            ])
         let byPath = Dictionary(issues.map { ($0.path, $0.message) }, uniquingKeysWith: { a, _ in a })
         #expect(byPath["integrations[0].mapping.title"]?.hasPrefix("invalid JSON path: empty key") == true)
         #expect(byPath["integrations[0].mapping.titel"] == "unknown key")

@@ -74,20 +74,25 @@ import Testing
         Case(.alertmanager, #"{"status": "weird", "alerts": [{\#(am)}]}"#, [.status(.firing), .field("originalStatus", "weird")]),
         Case(.alertmanager, #"{"alerts": [{"status": "pending", \#(am)}]}"#, [.status(.firing), .field("originalStatus", "pending"), .endsAt(nil)]),
         Case(.alertmanager, #"{"alerts": [{"status": 3, \#(am)}]}"#, [.status(.firing), .field("originalStatus", "3")]),
-        Case(.alertmanager, #"{"alerts": [{"status": " RESOLVED ", \#(am)}]}"#, [.status(.resolved), .field("originalStatus", nil), .endsAt(Want.receivedAt)]),
+        Case(
+            .alertmanager, #"{"alerts": [{"status": " RESOLVED ", \#(am)}]}"#,
+            [.status(.resolved), .field("originalStatus", nil), .endsAt(Want.receivedAt)]),
         Case(.alertmanager, #"{"status": "resolved", "alerts": [{"status": null, \#(am)}]}"#, [.status(.resolved)]),
         Case(.alertmanager, #"{"status": "resolved", "alerts": [{"status": ["x"], \#(am)}]}"#, [.status(.resolved), .field("originalStatus", nil)]),
         Case(.alertmanager, #"{"status": 1, "alerts": [{\#(am)}]}"#, [.status(.firing), .field("originalStatus", "1")]),
         // Labels and annotations: numbers and booleans as text, null and nested values dropped.
-        Case(.alertmanager, #"{"alerts": [{"labels": {"alertname": "A", "port": 9100, "up": false, "ratio": 0.5, "gone": null, "nested": {"a": 1}}}]}"#,
-             [.label("port", "9100"), .label("up", "false"), .label("ratio", "0.5"), .label("gone", nil), .label("nested", nil), .labelCount(4)]),
+        Case(
+            .alertmanager,
+            #"{"alerts": [{"labels": {"alertname": "A", "port": 9100, "up": false, "ratio": 0.5, "gone": null, "nested": {"a": 1}}}]}"#,
+            [.label("port", "9100"), .label("up", "false"), .label("ratio", "0.5"), .label("gone", nil), .label("nested", nil), .labelCount(4)]),
         Case(.alertmanager, #"{"alerts": [{"labels": {"alertname": 42, "severity": true}}]}"#, [.title("42"), .severity("true")]),
         Case(.alertmanager, #"{"alerts": [{"labels": "oops"}]}"#, [.labelCount(0), .title("Alert from test-integration"), .severity("unknown")]),
         Case(.alertmanager, #"{"alerts": [{"labels": null}]}"#, [.labelCount(0)]),
         Case(.alertmanager, #"{"alerts": [{}]}"#, [.labelCount(0), .fingerprint(Fingerprint.ofLabels([:]))]),
         Case(.alertmanager, #"{"commonAnnotations": 3, "alerts": [{\#(am), "annotations": ["x"]}]}"#, [.message(""), .title("A")]),
-        Case(.alertmanager, #"{"alerts": [{\#(am), "annotations": {"summary": 5, "description": false, "runbook_url": 1}}]}"#,
-             [.title("5"), .message("false"), .link("Runbook", "1"), .annotation("summary", "5")]),
+        Case(
+            .alertmanager, #"{"alerts": [{\#(am), "annotations": {"summary": 5, "description": false, "runbook_url": 1}}]}"#,
+            [.title("5"), .message("false"), .link("Runbook", "1"), .annotation("summary", "5")]),
         // Times: anything that is not an RFC 3339 string is the receive time.
         Case(.alertmanager, #"{"alerts": [{\#(am), "startsAt": 17}]}"#, [.startsAt(Want.receivedAt)]),
         Case(.alertmanager, #"{"alerts": [{\#(am), "startsAt": "yesterday"}]}"#, [.startsAt(Want.receivedAt)]),
@@ -108,18 +113,25 @@ import Testing
         Case(.grafana, #"{"alerts": [{\#(am), "status": "alerting"}]}"#, [.status(.firing), .field("originalStatus", "alerting")]),
         Case(.grafana, #"{"alerts": [{\#(am), "values": [1, 2]}]}"#, [.field("values", nil)]),
         Case(.grafana, #"{"alerts": [{\#(am), "values": "B=1"}]}"#, [.field("values", nil)]),
-        Case(.grafana, #"{"alerts": [{\#(am), "values": {"A": null, "B": true, "C": {"x": 1}}}]}"#, [.field("values", "B=true"), .field("values.C", nil)]),
-        Case(.grafana, #"{"alerts": [{\#(am), "silenceURL": 1, "dashboardURL": null, "panelURL": [], "imageURL": ""}]}"#,
-             [.link("Silence", nil), .link("Dashboard", nil), .link("Panel", nil), .link("Image", nil)]),
-        Case(.grafana, #"{"alerts": [{\#(am), "valueString": 3, "ruleUID": false, "orgId": null}]}"#,
-             [.field("valueString", "3"), .field("ruleUID", "false"), .field("orgId", nil)]),
+        Case(
+            .grafana, #"{"alerts": [{\#(am), "values": {"A": null, "B": true, "C": {"x": 1}}}]}"#,
+            [.field("values", "B=true"), .field("values.C", nil)]),
+        Case(
+            .grafana, #"{"alerts": [{\#(am), "silenceURL": 1, "dashboardURL": null, "panelURL": [], "imageURL": ""}]}"#,
+            [.link("Silence", nil), .link("Dashboard", nil), .link("Panel", nil), .link("Image", nil)]),
+        Case(
+            .grafana, #"{"alerts": [{\#(am), "valueString": 3, "ruleUID": false, "orgId": null}]}"#,
+            [.field("valueString", "3"), .field("ruleUID", "false"), .field("orgId", nil)]),
         // Legacy (pre-8) bodies.
-        Case(.grafana, #"{"ruleId": 7, "ruleName": 8, "title": 9, "state": null, "evalMatches": null}"#,
-             [.title("9"), .status(.firing), .field("ruleId", "7"), .label("alertname", "8"), .field("evalMatches", nil)]),
-        Case(.grafana, #"{"ruleName": "r", "state": " OK ", "evalMatches": [1, {"metric": "m", "value": 3}, "x"]}"#,
-             [.status(.resolved), .field("evalMatches", "m=3"), .title("r")]),
-        Case(.grafana, #"{"ruleName": "r", "evalMatches": {}, "tags": {"severity": 2, "x": null}, "ruleUrl": 5, "imageUrl": []}"#,
-             [.severity("2"), .label("x", nil), .link("Rule", nil), .link("Image", nil)]),
+        Case(
+            .grafana, #"{"ruleId": 7, "ruleName": 8, "title": 9, "state": null, "evalMatches": null}"#,
+            [.title("9"), .status(.firing), .field("ruleId", "7"), .label("alertname", "8"), .field("evalMatches", nil)]),
+        Case(
+            .grafana, #"{"ruleName": "r", "state": " OK ", "evalMatches": [1, {"metric": "m", "value": 3}, "x"]}"#,
+            [.status(.resolved), .field("evalMatches", "m=3"), .title("r")]),
+        Case(
+            .grafana, #"{"ruleName": "r", "evalMatches": {}, "tags": {"severity": 2, "x": null}, "ruleUrl": 5, "imageUrl": []}"#,
+            [.severity("2"), .label("x", nil), .link("Rule", nil), .link("Image", nil)]),
         Case(.grafana, #"{"ruleName": "r", "tags": "a,b", "message": {"x": 1}, "state": 0}"#, [.labelCount(1), .message(""), .field("state", "0")]),
     ]
 
@@ -138,9 +150,13 @@ import Testing
         Case(.skywalking, #"[{"name": "s", "recoveryTime": "x"}]"#, [.status(.resolved), .endsAt(Want.receivedAt)]),
         Case(.skywalking, #"[{"name": "s", "recoveryTime": null}]"#, [.status(.firing)]),
         Case(.skywalking, #"[{"name": "s", "tags": "oops"}]"#, [.labelCount(0)]),
-        Case(.skywalking, #"[{"name": "s", "tags": [{"key": "level", "value": 3}, {"key": null}, 7]}]"#, [.label("level", "3"), .severity("3"), .labelCount(1)]),
+        Case(
+            .skywalking, #"[{"name": "s", "tags": [{"key": "level", "value": 3}, {"key": null}, 7]}]"#,
+            [.label("level", "3"), .severity("3"), .labelCount(1)]),
         Case(.skywalking, #"[{"name": "s", "tags": {"level": true, "n": null}}]"#, [.label("level", "true"), .labelCount(1)]),
-        Case(.skywalking, #"[{"name": "s", "uuid": 42, "alarmMessage": 7, "expression": {}}]"#, [.fingerprint("42"), .title("7"), .message("7"), .field("expression", nil)]),
+        Case(
+            .skywalking, #"[{"name": "s", "uuid": 42, "alarmMessage": 7, "expression": {}}]"#,
+            [.fingerprint("42"), .title("7"), .message("7"), .field("expression", nil)]),
     ]
 
     static let graylog: [Case] = [
@@ -152,19 +168,26 @@ import Testing
         Case(.graylog, #"{"event": {"fields": "str", "group_by_fields": [1]}}"#, [.labelCount(0)]),
         Case(.graylog, #"{"event": {}, "backlog": null}"#, [.field("backlogSize", nil), .title("Graylog event")]),
         Case(.graylog, #"{"event": {}, "backlog": [7, {"message": "second"}]}"#, [.field("backlogSize", "2"), .field("backlogMessage", nil)]),
-        Case(.graylog, #"{"event": {"message": 5}, "backlog": [{"message": 6, "fields": {"app": 1, "gl2_x": "y"}}]}"#,
-             [.field("eventMessage", "5"), .field("backlogMessage", "6"), .label("app", "1"), .label("gl2_x", nil)]),
+        Case(
+            .graylog, #"{"event": {"message": 5}, "backlog": [{"message": 6, "fields": {"app": 1, "gl2_x": "y"}}]}"#,
+            [.field("eventMessage", "5"), .field("backlogMessage", "6"), .label("app", "1"), .label("gl2_x", nil)]),
         Case(.graylog, #"{"event": {"timestamp": 1700000000}}"#, [.startsAt(Want.receivedAt)]),
         Case(.graylog, #"{"event": {"timestamp": "2026-01-01T00:00:00.000Z"}}"#, [.startsAt("2026-01-01T00:00:00.000Z")]),
-        Case(.graylog, #"{"event_definition_title": 5, "event_definition_description": {}, "remediation_steps": 3, "event": {}}"#,
-             [.title("5"), .annotation("description", nil), .annotation("remediation_steps", "3")]),
-        Case(.graylog, #"{"event_definition_id": 9, "event": {"key_tuple": "x", "key": null, "id": true}}"#,
-             [.field("eventDefinitionId", "9"), .field("key", nil), .field("eventId", "true"),
-              .fingerprint(Fingerprint.ofLabels(["event_definition_id": "9", "key": ""]))]),
+        Case(
+            .graylog, #"{"event_definition_title": 5, "event_definition_description": {}, "remediation_steps": 3, "event": {}}"#,
+            [.title("5"), .annotation("description", nil), .annotation("remediation_steps", "3")]),
+        Case(
+            .graylog, #"{"event_definition_id": 9, "event": {"key_tuple": "x", "key": null, "id": true}}"#,
+            [
+                .field("eventDefinitionId", "9"), .field("key", nil), .field("eventId", "true"),
+                .fingerprint(Fingerprint.ofLabels(["event_definition_id": "9", "key": ""])),
+            ]),
     ]
 
     static let zabbix: [Case] = [
-        Case(.zabbix, #"{"EVENT.ID": 12, "EVENT.VALUE": 0, "EVENT.NAME": "Disk"}"#, [.status(.resolved), .fingerprint("12"), .field("EVENT.VALUE", "0")]),
+        Case(
+            .zabbix, #"{"EVENT.ID": 12, "EVENT.VALUE": 0, "EVENT.NAME": "Disk"}"#,
+            [.status(.resolved), .fingerprint("12"), .field("EVENT.VALUE", "0")]),
         Case(.zabbix, #"{"EVENT.SEVERITY": 4, "EVENT.NAME": true}"#, [.severity("high"), .title("true")]),
         Case(.zabbix, #"{"EVENT.NAME": "x", "tags": null}"#, [.labelCount(0), .field("tags", nil)]),
         Case(.zabbix, #"{"EVENT.NAME": "x", "tags": {"a": "b"}}"#, [.labelCount(0)]),
@@ -187,10 +210,15 @@ import Testing
         Case(.webhook, #"{"message": {"a": 1}, "severity": []}"#, [.title("Alert from test-integration"), .message(""), .severity("unknown")]),
         Case(.webhook, #"{"title": "T", "url": 7}"#, [.link("Details", nil)]),
         Case(.webhook, #"{}"#, [.title("Alert from test-integration")]),
-        Case(.webhook, #"{"t": "T", "s": {"x": 1}, "f": true, "l": {"app": [1]}}"#, options: NormalizeOptions(webhookMapping: mapping),
-             [.status(.firing), .fingerprint("true"), .labelCount(0)]),
-        Case(.webhook, #"{"t": null, "s": "ok", "f": {}, "l": {"app": 3}}"#, options: NormalizeOptions(webhookMapping: mapping),
-             [.status(.resolved), .title("Alert from test-integration"), .fingerprint(Fingerprint.hash("Alert from test-integration")), .label("app", "3")]),
+        Case(
+            .webhook, #"{"t": "T", "s": {"x": 1}, "f": true, "l": {"app": [1]}}"#, options: NormalizeOptions(webhookMapping: mapping),
+            [.status(.firing), .fingerprint("true"), .labelCount(0)]),
+        Case(
+            .webhook, #"{"t": null, "s": "ok", "f": {}, "l": {"app": 3}}"#, options: NormalizeOptions(webhookMapping: mapping),
+            [
+                .status(.resolved), .title("Alert from test-integration"), .fingerprint(Fingerprint.hash("Alert from test-integration")),
+                .label("app", "3"),
+            ]),
         Case(.webhook, #""just text""#, options: NormalizeOptions(webhookMapping: mapping), [.title("Alert from test-integration")]),
     ]
 

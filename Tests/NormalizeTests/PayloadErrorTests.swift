@@ -37,7 +37,10 @@ import Testing
 
     @Test func toleratedVariations() throws {
         // Nulls where objects or strings are expected read as absent; numbers as label text.
-        let am = try Fixture.normalize(json: #"{"alerts": [{"labels": {"alertname": "X", "n": 3, "z": null}, "annotations": null, "fingerprint": null, "truncatedAlerts": 1e300}], "truncatedAlerts": 1e300}"#, kind: .alertmanager)
+        let am = try Fixture.normalize(
+            json:
+                #"{"alerts": [{"labels": {"alertname": "X", "n": 3, "z": null}, "annotations": null, "fingerprint": null, "truncatedAlerts": 1e300}], "truncatedAlerts": 1e300}"#,
+            kind: .alertmanager)
         #expect(am[0].labels == ["alertname": "X", "n": "3"])
         #expect(am[0].fingerprint == Fingerprint.ofLabels(["alertname": "X", "n": "3"]))
         #expect(am[0].fields["truncatedAlerts"] != nil, "a huge count does not trap")
@@ -61,16 +64,17 @@ import Testing
 }
 
 @Suite struct UsableURLTests {
-    @Test(arguments: [
-        ("http://prom/graph", "http://prom/graph"),
-        ("  http://prom/graph\t", "http://prom/graph"),
-        ("", nil),
-        ("   ", nil),
-        ("http://:9093", nil),
-        (" https://:9093/", nil),
-        (#"http://x/?a=1\u0026b=2"#, "http://x/?a=1&b=2"),
-        ("http://x/磁盘", "http://x/磁盘"),
-    ] as [(String, String?)])
+    @Test(
+        arguments: [
+            ("http://prom/graph", "http://prom/graph"),
+            ("  http://prom/graph\t", "http://prom/graph"),
+            ("", nil),
+            ("   ", nil),
+            ("http://:9093", nil),
+            (" https://:9093/", nil),
+            (#"http://x/?a=1\u0026b=2"#, "http://x/?a=1&b=2"),
+            ("http://x/磁盘", "http://x/磁盘"),
+        ] as [(String, String?)])
     func trimsAndRejectsUnknownHosts(input: String, expected: String?) {
         #expect(AlertmanagerNormalizer.usableURL(input) == expected)
     }

@@ -25,7 +25,9 @@ struct SampleCase: Sendable, CustomTestStringConvertible {
         var title: String
 
         static func firing(_ fingerprint: String, _ title: String) -> Expected { Expected(status: .firing, fingerprint: fingerprint, title: title) }
-        static func resolved(_ fingerprint: String, _ title: String) -> Expected { Expected(status: .resolved, fingerprint: fingerprint, title: title) }
+        static func resolved(_ fingerprint: String, _ title: String) -> Expected {
+            Expected(status: .resolved, fingerprint: fingerprint, title: title)
+        }
     }
 
     static var all: [SampleCase] { alertmanager + grafana + skywalking + graylog + zabbix + generic + malformed }

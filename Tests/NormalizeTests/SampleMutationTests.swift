@@ -26,14 +26,16 @@ import Testing
     }
 
     /// Keys added at random beside the existing ones: fields the sources know, and one nobody does.
-    static let extraKeys = ["status", "labels", "annotations", "startsAt", "endsAt", "fingerprint", "groupKey", "version",
-                            "receiver", "externalURL", "truncatedAlerts", "values", "name", "scope", "startTime", "recoveryTime",
-                            "tags", "priority", "fields", "backlog", "title", "message", "state", "alert_uid", "EVENT.VALUE", "x"]
+    static let extraKeys = [
+        "status", "labels", "annotations", "startsAt", "endsAt", "fingerprint", "groupKey", "version",
+        "receiver", "externalURL", "truncatedAlerts", "values", "name", "scope", "startTime", "recoveryTime",
+        "tags", "priority", "fields", "backlog", "title", "message", "state", "alert_uid", "EVENT.VALUE", "x",
+    ]
 
     /// The kinds of replacement value, one per mutation.
     static func replacement(_ rng: inout Rng) -> JSONValue? {
         switch Int.random(in: 0..<8, using: &rng) {
-        case 0: nil // remove
+        case 0: nil  // remove
         case 1: .null
         case 2: .number([0, 1, -5, 2.5, 1e20, 1_700_000_000_000][Int.random(in: 0..<6, using: &rng)])
         case 3: .bool(Bool.random(using: &rng))
@@ -52,12 +54,13 @@ import Testing
     struct Location: CustomStringConvertible {
         var steps: [Step]
         var description: String {
-            "$" + steps.map { step in
-                switch step {
-                case .key(let k): ".\(k)"
-                case .index(let i): "[\(i)]"
-                }
-            }.joined()
+            "$"
+                + steps.map { step in
+                    switch step {
+                    case .key(let k): ".\(k)"
+                    case .index(let i): "[\(i)]"
+                    }
+                }.joined()
         }
         func appending(_ step: Step) -> Location { Location(steps: steps + [step]) }
     }
@@ -129,10 +132,12 @@ import Testing
         let original = try Self.body(c)
         let required = Self.required(c, body: original)
         let places = Self.locations(original, required: required)
-        let objects = [Location(steps: [])] + places.filter { loc in
-            if case .object = Self.lookup(original, loc) { return true }
-            return false
-        }
+        let objects =
+            [Location(steps: [])]
+            + places.filter { loc in
+                if case .object = Self.lookup(original, loc) { return true }
+                return false
+            }
         var rng = Rng(state: 0x5EED_1100 &+ UInt64(c.file.utf8.count))
         for round in 0..<300 {
             var body = original

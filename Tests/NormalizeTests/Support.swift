@@ -64,27 +64,34 @@ enum Fixture {
 
     static func context(timeZone: TimeZone = .gmt, options: NormalizeOptions = NormalizeOptions()) -> NormalizeContext {
         let ids = IDCounter()
-        return NormalizeContext(integration: "test-integration", receivedAt: receivedAt, timeZone: timeZone,
-                                options: options, makeID: { ids.next() })
+        return NormalizeContext(
+            integration: "test-integration", receivedAt: receivedAt, timeZone: timeZone,
+            options: options, makeID: { ids.next() })
     }
 
     /// Parses and normalizes a sample file.
-    static func normalize(_ file: String, kind: IntegrationKind, timeZone: TimeZone = .gmt,
-                          options: NormalizeOptions = NormalizeOptions()) throws -> [Alert] {
+    static func normalize(
+        _ file: String, kind: IntegrationKind, timeZone: TimeZone = .gmt,
+        options: NormalizeOptions = NormalizeOptions()
+    ) throws -> [Alert] {
         let body = try JSONParsing.parse(try Samples.bytes(file))
         return try Normalizer.normalize(body, kind: kind, context: context(timeZone: timeZone, options: options))
     }
 
     /// Parses and normalizes an inline JSON text.
-    static func normalize(json: String, kind: IntegrationKind, timeZone: TimeZone = .gmt,
-                          options: NormalizeOptions = NormalizeOptions()) throws(PayloadError) -> [Alert] {
+    static func normalize(
+        json: String, kind: IntegrationKind, timeZone: TimeZone = .gmt,
+        options: NormalizeOptions = NormalizeOptions()
+    ) throws(PayloadError) -> [Alert] {
         let body = try JSONParsing.parse(Array(json.utf8))
         return try Normalizer.normalize(body, kind: kind, context: context(timeZone: timeZone, options: options))
     }
 
     /// The `PayloadError` normalizing `json` throws; records an issue when it does not throw.
-    static func payloadError(json: String, kind: IntegrationKind, options: NormalizeOptions = NormalizeOptions(),
-                             sourceLocation: SourceLocation = #_sourceLocation) -> PayloadError? {
+    static func payloadError(
+        json: String, kind: IntegrationKind, options: NormalizeOptions = NormalizeOptions(),
+        sourceLocation: SourceLocation = #_sourceLocation
+    ) -> PayloadError? {
         do {
             let alerts = try normalize(json: json, kind: kind, options: options)
             Issue.record("expected a PayloadError, got \(alerts.count) alert(s)", sourceLocation: sourceLocation)

@@ -10,9 +10,9 @@ import Testing
         labels: [.init(name: "app", path: try! JSONPath("data.labels.app")), .init(name: "missing", path: try! JSONPath("nope.x"))])
 
     static let body = #"""
-    {"data": {"alert": {"name": "Queue backlog", "text": "orders queue > 10k"}, "level": "P1", "status": "firing",
-              "items": [{"id": 123}], "labels": {"app": "orders"}}, "url": "https://app.example/alerts/123"}
-    """#
+        {"data": {"alert": {"name": "Queue backlog", "text": "orders queue > 10k"}, "level": "P1", "status": "firing",
+                  "items": [{"id": 123}], "labels": {"app": "orders"}}, "url": "https://app.example/alerts/123"}
+        """#
 
     @Test func mappedFields() throws {
         let a = try Fixture.normalize(json: Self.body, kind: .webhook, options: NormalizeOptions(webhookMapping: Self.mapping))
@@ -44,13 +44,15 @@ import Testing
 
     @Test func rootArrayWithMapping() throws {
         let m = WebhookMapping(title: try JSONPath("[0].title"))
-        let a = try Fixture.normalize(json: #"[{"title": "first"}, {"title": "second"}]"#, kind: .webhook, options: NormalizeOptions(webhookMapping: m))
+        let a = try Fixture.normalize(
+            json: #"[{"title": "first"}, {"title": "second"}]"#, kind: .webhook, options: NormalizeOptions(webhookMapping: m))
         #expect(a.count == 1 && a[0].title == "first")
     }
 
     @Test func mappedValueOfWrongKindReadsAsAbsent() throws {
-        let a = try Fixture.normalize(json: #"{"data": {"alert": {"name": {"en": "x"}, "text": "disk full"}, "level": true}}"#,
-                                      kind: .webhook, options: NormalizeOptions(webhookMapping: Self.mapping))
+        let a = try Fixture.normalize(
+            json: #"{"data": {"alert": {"name": {"en": "x"}, "text": "disk full"}, "level": true}}"#,
+            kind: .webhook, options: NormalizeOptions(webhookMapping: Self.mapping))
         #expect(a[0].title == "disk full" && a[0].severity == "true")
     }
 

@@ -4,36 +4,48 @@ import Testing
 
 extension SampleCase {
     static let zabbix: [SampleCase] = [
-        SampleCase(file: "zabbix/constructed_zabbix_oncall_script_problem.json", kind: .zabbix, expected: .alerts([
-            .firing("4827", "Problem: High CPU utilization (over 90% for 5m) ONCALL_GROUP: 4827"),
-        ], facts: { a in
-            #expect(a[0].message.hasPrefix("Problem started at 08:30:12 on 2026.01.02\nProblem name: High CPU"))
-            #expect(a[0].fields["state"] == "alerting" && a[0].fields["alert_uid"] == "4827")
-            #expect(a[0].startsAt == Fixture.receivedAtText)
-        })),
-        SampleCase(file: "zabbix/constructed_zabbix_oncall_script_resolved.json", kind: .zabbix, expected: .alerts([
-            .resolved("4827", "Resolved in 12m 3s: High CPU utilization (over 90% for 5m) ONCALL_GROUP: 4827"),
-        ], facts: { a in
-            #expect(a[0].endsAt == Fixture.receivedAtText)
-        })),
-        SampleCase(file: "zabbix/zabbix_flat_problem_event_status_1.json", kind: .zabbix, expected: .alerts([
-            .firing("TEST-001", "Camera offline test"),
-        ], facts: { a in
-            #expect(a[0].severity == "disaster")
-            #expect(a[0].labels == ["host": "Test Camera"])
-            #expect(a[0].startsAt == "2026-01-02T08:30:00Z")
-            #expect(a[0].fields["host_ip"] == "192.168.1.100" && a[0].fields["event_status"] == "1")
-        })),
+        SampleCase(
+            file: "zabbix/constructed_zabbix_oncall_script_problem.json", kind: .zabbix,
+            expected: .alerts(
+                [
+                    .firing("4827", "Problem: High CPU utilization (over 90% for 5m) ONCALL_GROUP: 4827")
+                ],
+                facts: { a in
+                    #expect(a[0].message.hasPrefix("Problem started at 08:30:12 on 2026.01.02\nProblem name: High CPU"))
+                    #expect(a[0].fields["state"] == "alerting" && a[0].fields["alert_uid"] == "4827")
+                    #expect(a[0].startsAt == Fixture.receivedAtText)
+                })),
+        SampleCase(
+            file: "zabbix/constructed_zabbix_oncall_script_resolved.json", kind: .zabbix,
+            expected: .alerts(
+                [
+                    .resolved("4827", "Resolved in 12m 3s: High CPU utilization (over 90% for 5m) ONCALL_GROUP: 4827")
+                ],
+                facts: { a in
+                    #expect(a[0].endsAt == Fixture.receivedAtText)
+                })),
+        SampleCase(
+            file: "zabbix/zabbix_flat_problem_event_status_1.json", kind: .zabbix,
+            expected: .alerts(
+                [
+                    .firing("TEST-001", "Camera offline test")
+                ],
+                facts: { a in
+                    #expect(a[0].severity == "disaster")
+                    #expect(a[0].labels == ["host": "Test Camera"])
+                    #expect(a[0].startsAt == "2026-01-02T08:30:00Z")
+                    #expect(a[0].fields["host_ip"] == "192.168.1.100" && a[0].fields["event_status"] == "1")
+                })),
     ]
 }
 
 @Suite struct ZabbixTests {
     static let macroStyle = #"""
-    {"EVENT.ID": "9001", "EVENT.VALUE": "1", "EVENT.SEVERITY": "High", "EVENT.NAME": "Disk full on db-1",
-     "HOST.NAME": "db-1", "EVENT.DATE": "2026.01.02", "EVENT.TIME": "16:30:12", "TRIGGER.STATUS": "PROBLEM",
-     "EVENT.TAGSJSON": "[{\"tag\":\"service\",\"value\":\"mysql\"},{\"tag\":\"team\",\"value\":\"dba\"}]",
-     "alert_message": "Free space below 5%", "url": "https://zabbix.example/tr_events.php?eventid=9001"}
-    """#
+        {"EVENT.ID": "9001", "EVENT.VALUE": "1", "EVENT.SEVERITY": "High", "EVENT.NAME": "Disk full on db-1",
+         "HOST.NAME": "db-1", "EVENT.DATE": "2026.01.02", "EVENT.TIME": "16:30:12", "TRIGGER.STATUS": "PROBLEM",
+         "EVENT.TAGSJSON": "[{\"tag\":\"service\",\"value\":\"mysql\"},{\"tag\":\"team\",\"value\":\"dba\"}]",
+         "alert_message": "Free space below 5%", "url": "https://zabbix.example/tr_events.php?eventid=9001"}
+        """#
 
     @Test func macroNamedKeysTagsAndLocalDate() throws {
         let a = try Fixture.normalize(json: Self.macroStyle, kind: .zabbix, timeZone: Fixture.shanghai)

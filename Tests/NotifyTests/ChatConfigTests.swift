@@ -5,8 +5,10 @@ import YAMLConfig
 /// The chat and templates sections: every mistake is an error with its path.
 @Suite("Chat and template config")
 struct ChatConfigTests {
-    static let env = ["DT_URL": "https://oapi.dingtalk.com/robot/send?access_token=abc", "DT_SECRET": "SECxyz",
-                      "WC_URL": "https://qyapi.weixin.qq.com/cgi-bin/webhook/send?key=k"]
+    static let env = [
+        "DT_URL": "https://oapi.dingtalk.com/robot/send?access_token=abc", "DT_SECRET": "SECxyz",
+        "WC_URL": "https://qyapi.weixin.qq.com/cgi-bin/webhook/send?key=k",
+    ]
 
     func issues(_ yaml: String) -> [String] {
         do {
@@ -63,12 +65,23 @@ struct ChatConfigTests {
     }
 
     @Test(arguments: [
-        ("text: \"{{alert.title}} {{alert.startsAt | time: timeZone}}\"", "text: \"{{#alert}}never closed\"",
-         "templates.short.dingtalk.text (line 5): template does not compile: unclosed section"),
-        ("title: \"{{alert.title}}\"", "title: \"{{alert.title | shout}}\"", "templates.short.dingtalk.title (line 4): template does not compile: unknown helper 'shout'"),
-        ("dingtalk: [ops]", "dingtalk: [nobody]", "router.routes[0].notify.dingtalk[0]: no robot named \"nobody\" in chat.robots; dingtalk robots: ops"),
+        (
+            "text: \"{{alert.title}} {{alert.startsAt | time: timeZone}}\"", "text: \"{{#alert}}never closed\"",
+            "templates.short.dingtalk.text (line 5): template does not compile: unclosed section"
+        ),
+        (
+            "title: \"{{alert.title}}\"", "title: \"{{alert.title | shout}}\"",
+            "templates.short.dingtalk.title (line 4): template does not compile: unknown helper 'shout'"
+        ),
+        (
+            "dingtalk: [ops]", "dingtalk: [nobody]",
+            "router.routes[0].notify.dingtalk[0]: no robot named \"nobody\" in chat.robots; dingtalk robots: ops"
+        ),
         ("wecom: [wc]", "wecom: [ops]", "router.routes[0].notify.wecom[0]: robot \"ops\" is a dingtalk robot, not wecom"),
-        ("      template: short\n      mention", "      template: long\n      mention", "router.routes[0].template (line 29): no template set named \"long\" in templates (defined: short)"),
+        (
+            "      template: short\n      mention", "      template: long\n      mention",
+            "router.routes[0].template (line 29): no template set named \"long\" in templates (defined: short)"
+        ),
         ("budget: [20/3s]", "budget: [twenty]", "chat.robots[0].budget[0]: expected messages/window such as 20/1m or 5/1s, got \"twenty\""),
         ("\"13800138000\"", "\"call-me\"", "chat.robots[0].mention_mobiles[0]: not a phone number: \"call-me\" (digits, optionally a leading +)"),
         ("secret_env: DT_SECRET", "secret_env: DT_URL", "chat.robots[0].secret_env (line 15): a DingTalk signing secret starts with SEC"),

@@ -8,8 +8,10 @@ import TestSupport
 /// recompute signatures as the platforms do and check body shape, mentions and sizes.
 @Suite("Chat robots against the fake platforms")
 struct ChatRobotTests {
-    static func notification(_ id: String = "c-1", channel: Channel, robot: String, title: String = "High CPU on db-1",
-                             message: String = "CPU above 90% for 10m", severity: String = "critical") -> AlertNotification {
+    static func notification(
+        _ id: String = "c-1", channel: Channel, robot: String, title: String = "High CPU on db-1",
+        message: String = "CPU above 90% for 10m", severity: String = "critical"
+    ) -> AlertNotification {
         var n = Fixtures.notification(id: id, title: title)
         n.channel = channel.rawValue
         n.recipients = [robot]
@@ -18,7 +20,9 @@ struct ChatRobotTests {
         return n
     }
 
-    func deliver(_ n: [AlertNotification], robot: RobotConfig, now: @escaping @Sendable () -> Date = { Date() }) async throws(DeliveryError) -> ChatMessage {
+    func deliver(_ n: [AlertNotification], robot: RobotConfig, now: @escaping @Sendable () -> Date = { Date() }) async throws(DeliveryError)
+        -> ChatMessage
+    {
         let platform = RobotPlatforms.platform(robot.platform)
         let composer = ChatComposer(platform: platform, templates: MessageTemplates(timeZones: ["prod-am": "Asia/Shanghai"]))
         let sender = ChatSender(platform: platform, threads: 1, timeoutMillis: 5000, now: now)
@@ -39,8 +43,9 @@ struct ChatRobotTests {
     @Test func dingTalkSignedMarkdownWithMentions() async throws {
         let sink = try await ChatSink.start()
         defer { sink.stop() }
-        let robot = RobotConfig(name: "ops", platform: .dingtalk, webhook: sink.dingTalkURL, secret: ChatSink.dingTalkSecret,
-                                mentionMobiles: ["13800138000"], atAllSeverities: ["critical"])
+        let robot = RobotConfig(
+            name: "ops", platform: .dingtalk, webhook: sink.dingTalkURL, secret: ChatSink.dingTalkSecret,
+            mentionMobiles: ["13800138000"], atAllSeverities: ["critical"])
         _ = try await deliver([Self.notification(channel: .dingtalk, robot: "ops")], robot: robot)
         let r = try #require(try await sink.requests().first)
         #expect(r["verdict"] as? String == "ok", "\(r)")
@@ -125,9 +130,11 @@ struct ChatRobotTests {
         let sink = try await ChatSink.start()
         defer { sink.stop() }
         let huge = String(repeating: "磁盘告警 диск 🔥 ", count: 2000)  // ~44 KB of multi-byte text
-        for robot in [RobotConfig(name: "w", platform: .wecom, webhook: sink.weComURL),
-                      RobotConfig(name: "d", platform: .dingtalk, webhook: sink.dingTalkURL, secret: ChatSink.dingTalkSecret),
-                      RobotConfig(name: "f", platform: .feishu, webhook: sink.feishuURL, secret: ChatSink.feishuSecret)] {
+        for robot in [
+            RobotConfig(name: "w", platform: .wecom, webhook: sink.weComURL),
+            RobotConfig(name: "d", platform: .dingtalk, webhook: sink.dingTalkURL, secret: ChatSink.dingTalkSecret),
+            RobotConfig(name: "f", platform: .feishu, webhook: sink.feishuURL, secret: ChatSink.feishuSecret),
+        ] {
             let m = try await deliver([Self.notification(channel: robot.platform, robot: robot.name, message: huge)], robot: robot)
             #expect(m.text.contains("… and "), "\(robot.platform) text should say what was cut")
         }

@@ -23,8 +23,9 @@ struct ChatUnitTests {
 
     @Test func composerMentionsWhatTheRouterResolvedAndFallsBackToTheRobotForVersionOne() {
         let composer = ChatComposer(platform: RobotPlatforms.platform(.dingtalk), templates: MessageTemplates())
-        let robot = RobotConfig(name: "ops", platform: .dingtalk, webhook: "http://127.0.0.1:1/x", mentionMobiles: ["13800138000"],
-                                atAllSeverities: ["critical"])
+        let robot = RobotConfig(
+            name: "ops", platform: .dingtalk, webhook: "http://127.0.0.1:1/x", mentionMobiles: ["13800138000"],
+            atAllSeverities: ["critical"])
         var resolved = Fixtures.notification(id: "v2", title: "t")
         resolved.mentions = ["13900139000"]
         resolved.atAll = false
@@ -58,7 +59,8 @@ struct ChatUnitTests {
     static let answers: [Answer] = [
         Answer(channel: .dingtalk, status: 200, body: #"{"errcode":0,"errmsg":"ok"}"#, kind: nil, reason: nil),
         Answer(channel: .dingtalk, status: 200, body: #"{"errcode":130101,"errmsg":"send too fast"}"#, kind: .transient, reason: .rateLimited),
-        Answer(channel: .dingtalk, status: 200, body: #"{"errcode":310000,"errmsg":"keywords not in content"}"#, kind: .permanent, reason: .authError),
+        Answer(
+            channel: .dingtalk, status: 200, body: #"{"errcode":310000,"errmsg":"keywords not in content"}"#, kind: .permanent, reason: .authError),
         Answer(channel: .dingtalk, status: 200, body: #"{"errcode":-1,"errmsg":"system busy"}"#, kind: .transient, reason: .serverError),
         Answer(channel: .dingtalk, status: 200, body: #"{"errcode":40035,"errmsg":"bad"}"#, kind: .permanent, reason: .vendorCode),
         Answer(channel: .wecom, status: 200, body: #"{"errcode":45009,"errmsg":"api freq out of limit"}"#, kind: .transient, reason: .rateLimited),

@@ -12,9 +12,11 @@ struct EmailContentTests {
     @Test func textBodyHasTheFactsInOrder() throws {
         let c = EmailContent.render(Fixtures.notification(status: .resolved, suppressedRepeats: 4))
         let t = c.text
-        for needle in ["Severity:", "critical", "Status:", "resolved", "alertmanager (integration prod-am)",
-                       "2026-01-02 08:30:12", "(2026-01-02T08:30:12Z)", "Ended:", "2026-01-02 09:00:00",
-                       "repeated 4 times", "https://grafana.example.com/d/x?a=1&b=2", "n-0001"] {
+        for needle in [
+            "Severity:", "critical", "Status:", "resolved", "alertmanager (integration prod-am)",
+            "2026-01-02 08:30:12", "(2026-01-02T08:30:12Z)", "Ended:", "2026-01-02 09:00:00",
+            "repeated 4 times", "https://grafana.example.com/d/x?a=1&b=2", "n-0001",
+        ] {
             #expect(t.contains(needle), "text body lacks \(needle)")
         }
         let a = try #require(t.range(of: "alertname = HighCPU")), i = try #require(t.range(of: "instance = db-1:9100")),

@@ -35,8 +35,10 @@ struct EmailDeliveryTests {
         defer { sink.stop() }
         let notifier = try EmailNotifier(config: Fixtures.emailConfig(port: sink.port))
 
-        try await notifier.send(Fixtures.notification(id: "n-zh", title: Fixtures.chineseTitle,
-                                                      recipients: ["oncall@example.com", "Lead 主管 <lead@example.com>"]))
+        try await notifier.send(
+            Fixtures.notification(
+                id: "n-zh", title: Fixtures.chineseTitle,
+                recipients: ["oncall@example.com", "Lead 主管 <lead@example.com>"]))
         try await notifier.send(Fixtures.notification(id: "n-ru", status: .resolved, title: Fixtures.russianTitle))
 
         let first = try await sink.message(1)
@@ -60,8 +62,9 @@ struct EmailDeliveryTests {
         let (cert, key) = try TestCertificate.selfSigned(in: dir)
         let sink = try await MailSink.start(["--starttls", "--cert", cert, "--key", key, "--auth", "alice:\(Self.password)"])
         defer { sink.stop() }
-        let notifier = try EmailNotifier(config: Fixtures.emailConfig(
-            port: sink.port, security: .starttls, username: "alice", password: Self.password))
+        let notifier = try EmailNotifier(
+            config: Fixtures.emailConfig(
+                port: sink.port, security: .starttls, username: "alice", password: Self.password))
         try await notifier.send(Fixtures.notification(title: Fixtures.russianTitle))
         let m = try await sink.message(1)
         #expect(m.tls == "yes")
@@ -75,8 +78,9 @@ struct EmailDeliveryTests {
         let (cert, key) = try TestCertificate.selfSigned(in: dir)
         let sink = try await MailSink.start(["--tls", "--cert", cert, "--key", key, "--auth", "alice:\(Self.password)"])
         defer { sink.stop() }
-        let notifier = try EmailNotifier(config: Fixtures.emailConfig(
-            port: sink.port, security: .tls, username: "alice", password: Self.password))
+        let notifier = try EmailNotifier(
+            config: Fixtures.emailConfig(
+                port: sink.port, security: .tls, username: "alice", password: Self.password))
         for i in 1...3 { try await notifier.send(Fixtures.notification(id: "n-\(i)")) }  // reuses connections
         for i in 1...3 {
             let m = try await sink.message(i)
@@ -90,8 +94,9 @@ struct EmailDeliveryTests {
         let (cert, key) = try TestCertificate.selfSigned(in: dir)
         let sink = try await MailSink.start(["--starttls", "--cert", cert, "--key", key, "--auth", "alice:right-password"])
         defer { sink.stop() }
-        let notifier = try EmailNotifier(config: Fixtures.emailConfig(
-            port: sink.port, security: .starttls, username: "alice", password: Self.password))
+        let notifier = try EmailNotifier(
+            config: Fixtures.emailConfig(
+                port: sink.port, security: .starttls, username: "alice", password: Self.password))
         let e = await deliveryError { try await notifier.send(Fixtures.notification()) }
         #expect(e?.kind == .permanent && e?.reason == .authError, "got \(String(describing: e))")
         #expect(e?.detail.contains("535") == true && e?.detail.contains("alice") == true)
@@ -122,8 +127,9 @@ struct EmailDeliveryTests {
 
     @Test func serverDownIsTransientNetworkError() async throws {
         let port = freePort()
-        let notifier = try EmailNotifier(config: Fixtures.emailConfig(
-            port: port, security: .starttls, username: "alice", password: Self.password))
+        let notifier = try EmailNotifier(
+            config: Fixtures.emailConfig(
+                port: port, security: .starttls, username: "alice", password: Self.password))
         let e = await deliveryError { try await notifier.send(Fixtures.notification()) }
         #expect(e?.kind == .transient && e?.reason == .network, "got \(String(describing: e))")
         #expect(e?.detail.contains("127.0.0.1:\(port)") == true)
@@ -145,8 +151,9 @@ struct EmailDeliveryTests {
     @Test func startTLSRequiredButNotOfferedIsPermanent() async throws {
         let sink = try await MailSink.start()
         defer { sink.stop() }
-        let notifier = try EmailNotifier(config: Fixtures.emailConfig(
-            port: sink.port, security: .starttls, username: "alice", password: Self.password))
+        let notifier = try EmailNotifier(
+            config: Fixtures.emailConfig(
+                port: sink.port, security: .starttls, username: "alice", password: Self.password))
         let e = await deliveryError { try await notifier.send(Fixtures.notification()) }
         #expect(e?.kind == .permanent && e?.reason == .clientError, "got \(String(describing: e))")
         #expect(e?.detail.contains("STARTTLS") == true)

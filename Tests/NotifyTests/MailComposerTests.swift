@@ -65,7 +65,9 @@ struct MailComposerTests {
         // Stable: the same notification (a redelivery) gets the same id.
         #expect(try compose(Fixtures.notification(id: "n-1")).0.messageID == firing.messageID)
         // Same subject apart from the status tag.
-        #expect(f.header("Subject")!.replacingOccurrences(of: "[FIRING]", with: "") == z.header("Subject")!.replacingOccurrences(of: "[RESOLVED]", with: ""))
+        #expect(
+            f.header("Subject")!.replacingOccurrences(of: "[FIRING]", with: "")
+                == z.header("Subject")!.replacingOccurrences(of: "[RESOLVED]", with: ""))
     }
 
     @Test func incidentIsFingerprintPlusStartTime() {

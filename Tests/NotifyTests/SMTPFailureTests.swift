@@ -35,8 +35,9 @@ struct SMTPFailureTests {
 
     @Test(arguments: table)
     func classify(_ row: Row) {
-        let f = SMTPFailure(curlCode: row.curl, smtpCode: row.smtp, curlText: "curl says so", command: "RCPT TO:<x@y>",
-                            reply: row.reply, server: "smtp.example.com:587", username: "alice", timeoutMillis: 5000)
+        let f = SMTPFailure(
+            curlCode: row.curl, smtpCode: row.smtp, curlText: "curl says so", command: "RCPT TO:<x@y>",
+            reply: row.reply, server: "smtp.example.com:587", username: "alice", timeoutMillis: 5000)
         let e = f.classify()
         #expect(e.kind == row.kind && e.reason == row.reason, "\(row): got \(e)")
         #expect(e.detail.contains("smtp.example.com:587"))

@@ -9,8 +9,10 @@ import TimeKit
 @Suite struct ConsistencyTests {
     static let zones = ["Europe/Berlin", "America/New_York", "Asia/Shanghai", "Australia/Lord_Howe", "UTC"]
     static let pool: [PersonID] = ["a", "b", "c", "d", "e", "f"]
-    static let frequencies: [Rotation.Frequency] = [.hourly, .daily, .weekly, .days(2), .days(5), .hours(2), .hours(3), .hours(8),
-                                                    .hours(12), .hours(5), .hours(7), .hours(36)]
+    static let frequencies: [Rotation.Frequency] = [
+        .hourly, .daily, .weekly, .days(2), .days(5), .hours(2), .hours(3), .hours(8),
+        .hours(12), .hours(5), .hours(7), .hours(36),
+    ]
     static let base = Fx.utc("2026-01-01T00:00:00Z").timeIntervalSince1970
 
     static func pick<T>(_ xs: [T], _ rng: inout Fx.Rng) -> T { xs[Int.random(in: 0..<xs.count, using: &rng)] }
@@ -20,7 +22,8 @@ import TimeKit
     }
 
     static func randomLayer(_ rng: inout Fx.Rng) -> Layer {
-        let exclude = Set((0..<Int.random(in: 0...3, using: &rng)).map { _ in LocalDate(daysSinceEpoch: 20_454 + Int.random(in: 60...130, using: &rng)) })
+        let exclude = Set(
+            (0..<Int.random(in: 0...3, using: &rng)).map { _ in LocalDate(daysSinceEpoch: 20_454 + Int.random(in: 60...130, using: &rng)) })
         if Int.random(in: 0..<10, using: &rng) < 3 {
             let shifts = (0..<Int.random(in: 0...8, using: &rng)).map { _ in
                 let start = instant(day: 60...130, &rng)
@@ -31,16 +34,19 @@ import TimeKit
         var restriction: Restriction?
         if Bool.random(using: &rng) {
             let days = Set(Weekday.allCases.filter { _ in Bool.random(using: &rng) })
-            let window = Bool.random(using: &rng)
-                ? Restriction.Window(from: LocalTime(Int.random(in: 0...23, using: &rng), pick([0, 30], &rng)),
-                                     to: LocalTime(Int.random(in: 0...23, using: &rng), pick([0, 30], &rng)))
+            let window =
+                Bool.random(using: &rng)
+                ? Restriction.Window(
+                    from: LocalTime(Int.random(in: 0...23, using: &rng), pick([0, 30], &rng)),
+                    to: LocalTime(Int.random(in: 0...23, using: &rng), pick([0, 30], &rng)))
                 : nil
             restriction = Restriction(days: days, window: window)
         }
         let people = (0..<Int.random(in: 1...4, using: &rng)).map { _ in pick(pool, &rng) }
-        let rotation = Rotation(people: people, startDate: LocalDate(daysSinceEpoch: 20_454 + Int.random(in: 0...120, using: &rng)),
-                                handoff: LocalTime(Int.random(in: 0...23, using: &rng), pick([0, 30], &rng)),
-                                frequency: pick(frequencies, &rng), restriction: restriction)
+        let rotation = Rotation(
+            people: people, startDate: LocalDate(daysSinceEpoch: 20_454 + Int.random(in: 0...120, using: &rng)),
+            handoff: LocalTime(Int.random(in: 0...23, using: &rng), pick([0, 30], &rng)),
+            frequency: pick(frequencies, &rng), restriction: restriction)
         return .rotation(rotation, excludeDates: exclude)
     }
 

@@ -6,11 +6,15 @@ import TimeKit
 /// OnCall's own fixtures, beside the shared ones (`TestSupport`'s `Fx`).
 extension Fx {
     /// A schedule of one rotation layer.
-    static func rotation(_ people: [PersonID], _ zone: String, start: String, at handoff: String, _ frequency: Rotation.Frequency,
-                         restriction: Restriction? = nil) -> Schedule {
-        Schedule(name: "test", timeZone: Self.zone(zone), layers: [
-            .rotation(Rotation(people: people, startDate: date(start), handoff: time(handoff), frequency: frequency, restriction: restriction))
-        ])
+    static func rotation(
+        _ people: [PersonID], _ zone: String, start: String, at handoff: String, _ frequency: Rotation.Frequency,
+        restriction: Restriction? = nil
+    ) -> Schedule {
+        Schedule(
+            name: "test", timeZone: Self.zone(zone),
+            layers: [
+                .rotation(Rotation(people: people, startDate: date(start), handoff: time(handoff), frequency: frequency, restriction: restriction))
+            ])
     }
 
     /// `(person, start, end, source)` of shifts, with instants as UTC text, for readable failures.

@@ -41,110 +41,140 @@ struct LookupCase: Sendable, CustomTestStringConvertible {
     static let l0 = Shift.Source.layer(0)
 
     static let timelines: [TimelineCase] = [
-        TimelineCase(name: "Berlin daily 09:00 across spring-forward: 09:00 local before and after, 23 h shift",
-                     schedule: Fx.rotation(["a", "b", "c", "d"], "Europe/Berlin", start: "2026-03-27", at: "09:00", .daily),
-                     from: "2026-03-27T08:00:00Z", to: "2026-03-31T07:00:00Z", expected: [
-                        ("a", "2026-03-27T08:00:00Z", "2026-03-28T08:00:00Z", l0),
-                        ("b", "2026-03-28T08:00:00Z", "2026-03-29T07:00:00Z", l0),
-                        ("c", "2026-03-29T07:00:00Z", "2026-03-30T07:00:00Z", l0),
-                        ("d", "2026-03-30T07:00:00Z", "2026-03-31T07:00:00Z", l0),
-                     ]),
-        TimelineCase(name: "Berlin daily 09:00 across fall-back: 25 h shift",
-                     schedule: Fx.rotation(["a", "b", "c"], "Europe/Berlin", start: "2026-10-23", at: "09:00", .daily),
-                     from: "2026-10-23T07:00:00Z", to: "2026-10-26T08:00:00Z", expected: [
-                        ("a", "2026-10-23T07:00:00Z", "2026-10-24T07:00:00Z", l0),
-                        ("b", "2026-10-24T07:00:00Z", "2026-10-25T08:00:00Z", l0),
-                        ("c", "2026-10-25T08:00:00Z", "2026-10-26T08:00:00Z", l0),
-                     ]),
-        TimelineCase(name: "New York daily 09:00 across both changes",
-                     schedule: Fx.rotation(["a", "b", "c"], "America/New_York", start: "2026-03-07", at: "09:00", .daily),
-                     from: "2026-03-07T14:00:00Z", to: "2026-03-10T13:00:00Z", expected: [
-                        ("a", "2026-03-07T14:00:00Z", "2026-03-08T13:00:00Z", l0),
-                        ("b", "2026-03-08T13:00:00Z", "2026-03-09T13:00:00Z", l0),
-                        ("c", "2026-03-09T13:00:00Z", "2026-03-10T13:00:00Z", l0),
-                     ]),
-        TimelineCase(name: "New York daily 09:00 across fall-back",
-                     schedule: Fx.rotation(["a", "b"], "America/New_York", start: "2026-10-31", at: "09:00", .daily),
-                     from: "2026-10-31T13:00:00Z", to: "2026-11-02T14:00:00Z", expected: [
-                        ("a", "2026-10-31T13:00:00Z", "2026-11-01T14:00:00Z", l0),
-                        ("b", "2026-11-01T14:00:00Z", "2026-11-02T14:00:00Z", l0),
-                     ]),
-        TimelineCase(name: "Berlin 02:30 hand-off: 03:30 local on spring-forward day",
-                     schedule: Fx.rotation(["a", "b", "c"], "Europe/Berlin", start: "2026-03-28", at: "02:30", .daily),
-                     from: "2026-03-28T01:30:00Z", to: "2026-03-31T00:30:00Z", expected: [
-                        ("a", "2026-03-28T01:30:00Z", "2026-03-29T01:30:00Z", l0),
-                        ("b", "2026-03-29T01:30:00Z", "2026-03-30T00:30:00Z", l0),
-                        ("c", "2026-03-30T00:30:00Z", "2026-03-31T00:30:00Z", l0),
-                     ]),
-        TimelineCase(name: "Berlin 02:30 hand-off: first 02:30 on fall-back day",
-                     schedule: Fx.rotation(["a", "b", "c"], "Europe/Berlin", start: "2026-10-24", at: "02:30", .daily),
-                     from: "2026-10-24T00:30:00Z", to: "2026-10-27T01:30:00Z", expected: [
-                        ("a", "2026-10-24T00:30:00Z", "2026-10-25T00:30:00Z", l0),
-                        ("b", "2026-10-25T00:30:00Z", "2026-10-26T01:30:00Z", l0),
-                        ("c", "2026-10-26T01:30:00Z", "2026-10-27T01:30:00Z", l0),
-                     ]),
-        TimelineCase(name: "New York 02:30 on spring-forward day → 03:30 EDT; 01:30 on fall-back → first (EDT)",
-                     schedule: Fx.rotation(["a", "b"], "America/New_York", start: "2026-03-07", at: "02:30", .daily),
-                     from: "2026-03-07T07:30:00Z", to: "2026-03-09T06:30:00Z", expected: [
-                        ("a", "2026-03-07T07:30:00Z", "2026-03-08T07:30:00Z", l0),
-                        ("b", "2026-03-08T07:30:00Z", "2026-03-09T06:30:00Z", l0),
-                     ]),
-        TimelineCase(name: "New York 01:30 on fall-back day → first 01:30 (EDT)",
-                     schedule: Fx.rotation(["a", "b"], "America/New_York", start: "2026-10-31", at: "01:30", .daily),
-                     from: "2026-10-31T05:30:00Z", to: "2026-11-02T06:30:00Z", expected: [
-                        ("a", "2026-10-31T05:30:00Z", "2026-11-01T05:30:00Z", l0),
-                        ("b", "2026-11-01T05:30:00Z", "2026-11-02T06:30:00Z", l0),
-                     ]),
-        TimelineCase(name: "Shanghai 02:30 on the Berlin change days: 24 h shifts",
-                     schedule: Fx.rotation(["a", "b", "c"], "Asia/Shanghai", start: "2026-03-28", at: "02:30", .daily),
-                     from: "2026-03-27T18:30:00Z", to: "2026-03-30T18:30:00Z", expected: [
-                        ("a", "2026-03-27T18:30:00Z", "2026-03-28T18:30:00Z", l0),
-                        ("b", "2026-03-28T18:30:00Z", "2026-03-29T18:30:00Z", l0),
-                        ("c", "2026-03-29T18:30:00Z", "2026-03-30T18:30:00Z", l0),
-                     ]),
-        TimelineCase(name: "Shanghai 09:00 on the fall-back day",
-                     schedule: Fx.rotation(["a", "b"], "Asia/Shanghai", start: "2026-10-24", at: "09:00", .daily),
-                     from: "2026-10-24T01:00:00Z", to: "2026-10-26T01:00:00Z", expected: [
-                        ("a", "2026-10-24T01:00:00Z", "2026-10-25T01:00:00Z", l0),
-                        ("b", "2026-10-25T01:00:00Z", "2026-10-26T01:00:00Z", l0),
-                     ]),
-        TimelineCase(name: "Repeated person: consecutive shifts merge",
-                     schedule: Fx.rotation(["a", "a", "b"], "UTC", start: "2026-01-01", at: "08:00", .daily),
-                     from: "2026-01-01T00:00:00Z", to: "2026-01-05T08:00:00Z", expected: [
-                        ("a", "2026-01-01T08:00:00Z", "2026-01-03T08:00:00Z", l0),
-                        ("b", "2026-01-03T08:00:00Z", "2026-01-04T08:00:00Z", l0),
-                        ("a", "2026-01-04T08:00:00Z", "2026-01-05T08:00:00Z", l0),
-                     ]),
-        TimelineCase(name: "Every 12 hours in Berlin stays on 09:00/21:00 (the night shift is 11 h)",
-                     schedule: Fx.rotation(["a", "b"], "Europe/Berlin", start: "2026-03-28", at: "09:00", .hours(12)),
-                     from: "2026-03-28T08:00:00Z", to: "2026-03-29T19:00:00Z", expected: [
-                        ("a", "2026-03-28T08:00:00Z", "2026-03-28T20:00:00Z", l0),
-                        ("b", "2026-03-28T20:00:00Z", "2026-03-29T07:00:00Z", l0),
-                        ("a", "2026-03-29T07:00:00Z", "2026-03-29T19:00:00Z", l0),
-                     ]),
-        TimelineCase(name: "Hourly in Berlin on spring-forward: the 02:00 label is skipped (c loses that turn)",
-                     schedule: Fx.rotation(["a", "b", "c"], "Europe/Berlin", start: "2026-03-29", at: "00:00", .hourly),
-                     from: "2026-03-28T23:00:00Z", to: "2026-03-29T03:00:00Z", expected: [
-                        ("a", "2026-03-28T23:00:00Z", "2026-03-29T00:00:00Z", l0),
-                        ("b", "2026-03-29T00:00:00Z", "2026-03-29T01:00:00Z", l0),
-                        ("a", "2026-03-29T01:00:00Z", "2026-03-29T02:00:00Z", l0),
-                        ("b", "2026-03-29T02:00:00Z", "2026-03-29T03:00:00Z", l0),
-                     ]),
-        TimelineCase(name: "Hourly in Berlin on fall-back: the repeated 02:00 hour is one 2 h shift",
-                     schedule: Fx.rotation(["a", "b", "c"], "Europe/Berlin", start: "2026-10-25", at: "00:00", .hourly),
-                     from: "2026-10-24T22:00:00Z", to: "2026-10-25T03:00:00Z", expected: [
-                        ("a", "2026-10-24T22:00:00Z", "2026-10-24T23:00:00Z", l0),
-                        ("b", "2026-10-24T23:00:00Z", "2026-10-25T00:00:00Z", l0),
-                        ("c", "2026-10-25T00:00:00Z", "2026-10-25T02:00:00Z", l0),
-                        ("a", "2026-10-25T02:00:00Z", "2026-10-25T03:00:00Z", l0),
-                     ]),
-        TimelineCase(name: "Every 5 hours counts elapsed time across spring-forward (wall labels move)",
-                     schedule: Fx.rotation(["a", "b"], "Europe/Berlin", start: "2026-03-28", at: "20:00", .hours(5)),
-                     from: "2026-03-28T19:00:00Z", to: "2026-03-29T09:00:00Z", expected: [
-                        ("a", "2026-03-28T19:00:00Z", "2026-03-29T00:00:00Z", l0),
-                        ("b", "2026-03-29T00:00:00Z", "2026-03-29T05:00:00Z", l0),
-                        ("a", "2026-03-29T05:00:00Z", "2026-03-29T09:00:00Z", l0),
-                     ]),
+        TimelineCase(
+            name: "Berlin daily 09:00 across spring-forward: 09:00 local before and after, 23 h shift",
+            schedule: Fx.rotation(["a", "b", "c", "d"], "Europe/Berlin", start: "2026-03-27", at: "09:00", .daily),
+            from: "2026-03-27T08:00:00Z", to: "2026-03-31T07:00:00Z",
+            expected: [
+                ("a", "2026-03-27T08:00:00Z", "2026-03-28T08:00:00Z", l0),
+                ("b", "2026-03-28T08:00:00Z", "2026-03-29T07:00:00Z", l0),
+                ("c", "2026-03-29T07:00:00Z", "2026-03-30T07:00:00Z", l0),
+                ("d", "2026-03-30T07:00:00Z", "2026-03-31T07:00:00Z", l0),
+            ]),
+        TimelineCase(
+            name: "Berlin daily 09:00 across fall-back: 25 h shift",
+            schedule: Fx.rotation(["a", "b", "c"], "Europe/Berlin", start: "2026-10-23", at: "09:00", .daily),
+            from: "2026-10-23T07:00:00Z", to: "2026-10-26T08:00:00Z",
+            expected: [
+                ("a", "2026-10-23T07:00:00Z", "2026-10-24T07:00:00Z", l0),
+                ("b", "2026-10-24T07:00:00Z", "2026-10-25T08:00:00Z", l0),
+                ("c", "2026-10-25T08:00:00Z", "2026-10-26T08:00:00Z", l0),
+            ]),
+        TimelineCase(
+            name: "New York daily 09:00 across both changes",
+            schedule: Fx.rotation(["a", "b", "c"], "America/New_York", start: "2026-03-07", at: "09:00", .daily),
+            from: "2026-03-07T14:00:00Z", to: "2026-03-10T13:00:00Z",
+            expected: [
+                ("a", "2026-03-07T14:00:00Z", "2026-03-08T13:00:00Z", l0),
+                ("b", "2026-03-08T13:00:00Z", "2026-03-09T13:00:00Z", l0),
+                ("c", "2026-03-09T13:00:00Z", "2026-03-10T13:00:00Z", l0),
+            ]),
+        TimelineCase(
+            name: "New York daily 09:00 across fall-back",
+            schedule: Fx.rotation(["a", "b"], "America/New_York", start: "2026-10-31", at: "09:00", .daily),
+            from: "2026-10-31T13:00:00Z", to: "2026-11-02T14:00:00Z",
+            expected: [
+                ("a", "2026-10-31T13:00:00Z", "2026-11-01T14:00:00Z", l0),
+                ("b", "2026-11-01T14:00:00Z", "2026-11-02T14:00:00Z", l0),
+            ]),
+        TimelineCase(
+            name: "Berlin 02:30 hand-off: 03:30 local on spring-forward day",
+            schedule: Fx.rotation(["a", "b", "c"], "Europe/Berlin", start: "2026-03-28", at: "02:30", .daily),
+            from: "2026-03-28T01:30:00Z", to: "2026-03-31T00:30:00Z",
+            expected: [
+                ("a", "2026-03-28T01:30:00Z", "2026-03-29T01:30:00Z", l0),
+                ("b", "2026-03-29T01:30:00Z", "2026-03-30T00:30:00Z", l0),
+                ("c", "2026-03-30T00:30:00Z", "2026-03-31T00:30:00Z", l0),
+            ]),
+        TimelineCase(
+            name: "Berlin 02:30 hand-off: first 02:30 on fall-back day",
+            schedule: Fx.rotation(["a", "b", "c"], "Europe/Berlin", start: "2026-10-24", at: "02:30", .daily),
+            from: "2026-10-24T00:30:00Z", to: "2026-10-27T01:30:00Z",
+            expected: [
+                ("a", "2026-10-24T00:30:00Z", "2026-10-25T00:30:00Z", l0),
+                ("b", "2026-10-25T00:30:00Z", "2026-10-26T01:30:00Z", l0),
+                ("c", "2026-10-26T01:30:00Z", "2026-10-27T01:30:00Z", l0),
+            ]),
+        TimelineCase(
+            name: "New York 02:30 on spring-forward day → 03:30 EDT; 01:30 on fall-back → first (EDT)",
+            schedule: Fx.rotation(["a", "b"], "America/New_York", start: "2026-03-07", at: "02:30", .daily),
+            from: "2026-03-07T07:30:00Z", to: "2026-03-09T06:30:00Z",
+            expected: [
+                ("a", "2026-03-07T07:30:00Z", "2026-03-08T07:30:00Z", l0),
+                ("b", "2026-03-08T07:30:00Z", "2026-03-09T06:30:00Z", l0),
+            ]),
+        TimelineCase(
+            name: "New York 01:30 on fall-back day → first 01:30 (EDT)",
+            schedule: Fx.rotation(["a", "b"], "America/New_York", start: "2026-10-31", at: "01:30", .daily),
+            from: "2026-10-31T05:30:00Z", to: "2026-11-02T06:30:00Z",
+            expected: [
+                ("a", "2026-10-31T05:30:00Z", "2026-11-01T05:30:00Z", l0),
+                ("b", "2026-11-01T05:30:00Z", "2026-11-02T06:30:00Z", l0),
+            ]),
+        TimelineCase(
+            name: "Shanghai 02:30 on the Berlin change days: 24 h shifts",
+            schedule: Fx.rotation(["a", "b", "c"], "Asia/Shanghai", start: "2026-03-28", at: "02:30", .daily),
+            from: "2026-03-27T18:30:00Z", to: "2026-03-30T18:30:00Z",
+            expected: [
+                ("a", "2026-03-27T18:30:00Z", "2026-03-28T18:30:00Z", l0),
+                ("b", "2026-03-28T18:30:00Z", "2026-03-29T18:30:00Z", l0),
+                ("c", "2026-03-29T18:30:00Z", "2026-03-30T18:30:00Z", l0),
+            ]),
+        TimelineCase(
+            name: "Shanghai 09:00 on the fall-back day",
+            schedule: Fx.rotation(["a", "b"], "Asia/Shanghai", start: "2026-10-24", at: "09:00", .daily),
+            from: "2026-10-24T01:00:00Z", to: "2026-10-26T01:00:00Z",
+            expected: [
+                ("a", "2026-10-24T01:00:00Z", "2026-10-25T01:00:00Z", l0),
+                ("b", "2026-10-25T01:00:00Z", "2026-10-26T01:00:00Z", l0),
+            ]),
+        TimelineCase(
+            name: "Repeated person: consecutive shifts merge",
+            schedule: Fx.rotation(["a", "a", "b"], "UTC", start: "2026-01-01", at: "08:00", .daily),
+            from: "2026-01-01T00:00:00Z", to: "2026-01-05T08:00:00Z",
+            expected: [
+                ("a", "2026-01-01T08:00:00Z", "2026-01-03T08:00:00Z", l0),
+                ("b", "2026-01-03T08:00:00Z", "2026-01-04T08:00:00Z", l0),
+                ("a", "2026-01-04T08:00:00Z", "2026-01-05T08:00:00Z", l0),
+            ]),
+        TimelineCase(
+            name: "Every 12 hours in Berlin stays on 09:00/21:00 (the night shift is 11 h)",
+            schedule: Fx.rotation(["a", "b"], "Europe/Berlin", start: "2026-03-28", at: "09:00", .hours(12)),
+            from: "2026-03-28T08:00:00Z", to: "2026-03-29T19:00:00Z",
+            expected: [
+                ("a", "2026-03-28T08:00:00Z", "2026-03-28T20:00:00Z", l0),
+                ("b", "2026-03-28T20:00:00Z", "2026-03-29T07:00:00Z", l0),
+                ("a", "2026-03-29T07:00:00Z", "2026-03-29T19:00:00Z", l0),
+            ]),
+        TimelineCase(
+            name: "Hourly in Berlin on spring-forward: the 02:00 label is skipped (c loses that turn)",
+            schedule: Fx.rotation(["a", "b", "c"], "Europe/Berlin", start: "2026-03-29", at: "00:00", .hourly),
+            from: "2026-03-28T23:00:00Z", to: "2026-03-29T03:00:00Z",
+            expected: [
+                ("a", "2026-03-28T23:00:00Z", "2026-03-29T00:00:00Z", l0),
+                ("b", "2026-03-29T00:00:00Z", "2026-03-29T01:00:00Z", l0),
+                ("a", "2026-03-29T01:00:00Z", "2026-03-29T02:00:00Z", l0),
+                ("b", "2026-03-29T02:00:00Z", "2026-03-29T03:00:00Z", l0),
+            ]),
+        TimelineCase(
+            name: "Hourly in Berlin on fall-back: the repeated 02:00 hour is one 2 h shift",
+            schedule: Fx.rotation(["a", "b", "c"], "Europe/Berlin", start: "2026-10-25", at: "00:00", .hourly),
+            from: "2026-10-24T22:00:00Z", to: "2026-10-25T03:00:00Z",
+            expected: [
+                ("a", "2026-10-24T22:00:00Z", "2026-10-24T23:00:00Z", l0),
+                ("b", "2026-10-24T23:00:00Z", "2026-10-25T00:00:00Z", l0),
+                ("c", "2026-10-25T00:00:00Z", "2026-10-25T02:00:00Z", l0),
+                ("a", "2026-10-25T02:00:00Z", "2026-10-25T03:00:00Z", l0),
+            ]),
+        TimelineCase(
+            name: "Every 5 hours counts elapsed time across spring-forward (wall labels move)",
+            schedule: Fx.rotation(["a", "b"], "Europe/Berlin", start: "2026-03-28", at: "20:00", .hours(5)),
+            from: "2026-03-28T19:00:00Z", to: "2026-03-29T09:00:00Z",
+            expected: [
+                ("a", "2026-03-28T19:00:00Z", "2026-03-29T00:00:00Z", l0),
+                ("b", "2026-03-29T00:00:00Z", "2026-03-29T05:00:00Z", l0),
+                ("a", "2026-03-29T05:00:00Z", "2026-03-29T09:00:00Z", l0),
+            ]),
     ]
 
     @Test(arguments: timelines)

@@ -15,19 +15,26 @@ import TimeKit
         let start = Fx.date("2026-01-05")
         let base = Fx.utc("2026-01-01T00:00:00Z")
         let fixed = (0..<104).map { w in
-            FixedShift(w % 2 == 0 ? "f1" : "f2", from: base.addingTimeInterval(Double(w) * 7 * 86_400 + 3600 * 30),
-                       to: base.addingTimeInterval(Double(w) * 7 * 86_400 + 3600 * 40))
+            FixedShift(
+                w % 2 == 0 ? "f1" : "f2", from: base.addingTimeInterval(Double(w) * 7 * 86_400 + 3600 * 30),
+                to: base.addingTimeInterval(Double(w) * 7 * 86_400 + 3600 * 40))
         }
         let layers: [Layer] = [
             .rotation(Rotation(people: ["a", "b", "c", "d"], startDate: start, handoff: Fx.time("09:00"), frequency: .weekly)),
-            .rotation(Rotation(people: ["e", "f"], startDate: start, handoff: Fx.time("09:00"), frequency: .daily,
-                               restriction: Restriction(days: Weekday.workdays, window: .init(from: Fx.time("20:00"), to: Fx.time("08:00")))),
-                      excludeDates: [Fx.date("2026-05-01"), Fx.date("2026-12-25"), Fx.date("2027-05-01"), Fx.date("2027-12-25")]),
-            .rotation(Rotation(people: ["g", "h", "i"], startDate: start, handoff: Fx.time("08:00"), frequency: .hours(12),
-                               restriction: Restriction(days: Weekday.weekend))),
+            .rotation(
+                Rotation(
+                    people: ["e", "f"], startDate: start, handoff: Fx.time("09:00"), frequency: .daily,
+                    restriction: Restriction(days: Weekday.workdays, window: .init(from: Fx.time("20:00"), to: Fx.time("08:00")))),
+                excludeDates: [Fx.date("2026-05-01"), Fx.date("2026-12-25"), Fx.date("2027-05-01"), Fx.date("2027-12-25")]),
+            .rotation(
+                Rotation(
+                    people: ["g", "h", "i"], startDate: start, handoff: Fx.time("08:00"), frequency: .hours(12),
+                    restriction: Restriction(days: Weekday.weekend))),
             .fixed(fixed),
-            .rotation(Rotation(people: ["j", "k"], startDate: start, handoff: Fx.time("02:30"), frequency: .days(3),
-                               restriction: Restriction(window: .init(from: Fx.time("12:00"), to: Fx.time("13:00"))))),
+            .rotation(
+                Rotation(
+                    people: ["j", "k"], startDate: start, handoff: Fx.time("02:30"), frequency: .days(3),
+                    restriction: Restriction(window: .init(from: Fx.time("12:00"), to: Fx.time("13:00"))))),
         ]
         let people: [PersonID] = ["a", "b", "c", "d", "e", "f", "x", "y"]
         let overrides = (0..<(730 * 3)).map { i -> Override in

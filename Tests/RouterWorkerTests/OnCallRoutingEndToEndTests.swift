@@ -18,47 +18,51 @@ import YAMLConfig
 /// against the real RabbitMQ and Redis.
 @Suite(.serialized) struct OnCallRoutingEndToEndTests {
     func config(_ ns: String, smtpPort: Int, chat: ChatSink) throws -> KlaxonConfig {
-        try ConfigLoader.parse(TestEnvironment.configYAML(namespace: ns, extra: """
-            email:
-              host: 127.0.0.1
-              port: \(smtpPort)
-              from: Klaxon <klaxon@example.com>
-            chat:
-              robots:
-                - {name: ops, platform: dingtalk, webhook_env: DT_URL, secret_env: DT_SECRET}
-            people:
-              - id: alice
-                name: Alice
-                email: alice@example.com
-                phone: "+8613800138000"
-                dingtalk: {robot: ops}
-                contact_rules:
-                  default: [email]
-              - id: bob
-                name: Bob
-                email: bob@example.com
-                dingtalk: {robot: ops, mobile: "13900139000"}
-                contact_rules:
-                  default: [email]
-            schedules:
-              - name: db
-                time_zone: Asia/Shanghai
-                layers:
-                  - rotation: {people: [alice], start: 2026-01-01, handoff: "09:00", every: 1d}
-            router:
-              default:
-                notify:
-                  schedules: [db]
-                  dingtalk: [ops]
-                fallback:
-                  email: [fallback@example.com]
-            """), environment: ["TEST_TOKEN": TestEnvironment.token, "DT_URL": chat.dingTalkURL, "DT_SECRET": ChatSink.dingTalkSecret])
+        try ConfigLoader.parse(
+            TestEnvironment.configYAML(
+                namespace: ns,
+                extra: """
+                    email:
+                      host: 127.0.0.1
+                      port: \(smtpPort)
+                      from: Klaxon <klaxon@example.com>
+                    chat:
+                      robots:
+                        - {name: ops, platform: dingtalk, webhook_env: DT_URL, secret_env: DT_SECRET}
+                    people:
+                      - id: alice
+                        name: Alice
+                        email: alice@example.com
+                        phone: "+8613800138000"
+                        dingtalk: {robot: ops}
+                        contact_rules:
+                          default: [email]
+                      - id: bob
+                        name: Bob
+                        email: bob@example.com
+                        dingtalk: {robot: ops, mobile: "13900139000"}
+                        contact_rules:
+                          default: [email]
+                    schedules:
+                      - name: db
+                        time_zone: Asia/Shanghai
+                        layers:
+                          - rotation: {people: [alice], start: 2026-01-01, handoff: "09:00", every: 1d}
+                    router:
+                      default:
+                        notify:
+                          schedules: [db]
+                          dingtalk: [ops]
+                        fallback:
+                          email: [fallback@example.com]
+                    """), environment: ["TEST_TOKEN": TestEnvironment.token, "DT_URL": chat.dingTalkURL, "DT_SECRET": ChatSink.dingTalkSecret])
     }
 
     func alert(_ title: String) -> Alert {
-        Alert(id: UUID().uuidString, source: "alertmanager", integration: "test-am", status: .firing, fingerprint: "fp-\(title)",
-              title: title, message: "", severity: "critical", labels: ["team": "db"], annotations: [:], startsAt: "2026-01-01T00:00:00Z",
-              endsAt: nil, receivedAt: Timestamps.format(Date()), links: [])
+        Alert(
+            id: UUID().uuidString, source: "alertmanager", integration: "test-am", status: .firing, fingerprint: "fp-\(title)",
+            title: title, message: "", severity: "critical", labels: ["team": "db"], annotations: [:], startsAt: "2026-01-01T00:00:00Z",
+            endsAt: nil, receivedAt: Timestamps.format(Date()), links: [])
     }
 
     @Test func anAlertReachesWhoeverIsOnCallAndAfterAnOverrideTheOverride() async throws {
@@ -78,13 +82,15 @@ import YAMLConfig
             RouterWorker.definition(config: config, publisher: p, logger: logger, metrics: m, roster: { roster.roster })
         }
         let email = try RunningWorker(config: config) { _, logger, m in
-            ChannelWorker.definition(channel: .email, config: config, redis: SharedRedis(config.redis), concurrency: 2, logger: logger,
-                                     metrics: m, deliver: ChannelWorker.deliver(with: try EmailNotifier(config: config.email)))
+            ChannelWorker.definition(
+                channel: .email, config: config, redis: SharedRedis(config.redis), concurrency: 2, logger: logger,
+                metrics: m, deliver: ChannelWorker.deliver(with: try EmailNotifier(config: config.email)))
         }
         let robot = try RunningWorker(config: config) { _, logger, m in
             let r = SharedRedis(config.redis)
-            return ChatWorker.definition(channel: .dingtalk, config: config, redis: r,
-                                         parts: ChatWorker.parts(channel: .dingtalk, config: config, redis: r, logger: logger), logger: logger, metrics: m)
+            return ChatWorker.definition(
+                channel: .dingtalk, config: config, redis: r,
+                parts: ChatWorker.parts(channel: .dingtalk, config: config, redis: r, logger: logger), logger: logger, metrics: m)
         }
         for w in [router, email, robot] { try await w.waitUntilConsuming() }
         let t = Topology(namespace: ns)
@@ -97,8 +103,10 @@ import YAMLConfig
         #expect(firstRobot.first?.mobiles == ["13800138000"] && firstRobot.first?.text.contains("@13800138000") == true, "\(firstRobot)")
 
         // Bob covers Alice for the next hour, stored in Redis as klaxonctl does.
-        try await store.add(StoredOverride(id: "ov-test", schedule: "db", person: "bob", covering: "alice", from: Date().addingTimeInterval(-60),
-                                           to: Date().addingTimeInterval(3600), createdBy: "test", createdAt: Date()))
+        try await store.add(
+            StoredOverride(
+                id: "ov-test", schedule: "db", person: "bob", covering: "alice", from: Date().addingTimeInterval(-60),
+                to: Date().addingTimeInterval(3600), createdBy: "test", createdAt: Date()))
         await roster.refresh()
         try await publish(router.publisher, [Codec.encode(alert("Second page"))], to: t.routeQueue, namespace: t.exchange)
         let both = try await mail.waitForMessages(2)

@@ -9,19 +9,21 @@ import TestSupport
 @Suite(.serialized) struct RouterTests {
     @Test func oneNotificationPerRecipientOnTheChannelQueue() async throws {
         let conn = try TestEnvironment.broker()
-        let config = try TestEnvironment.config(namespace: TestEnvironment.namespace(), extra: """
-            router:
-              routes:
-                - name: db
-                  match:
-                    - label: team
-                      equals: database
-                  notify:
-                    email: [dba@example.com, lead@example.com]
-              default:
-                notify:
-                  email: [ops@example.com]
-            """)
+        let config = try TestEnvironment.config(
+            namespace: TestEnvironment.namespace(),
+            extra: """
+                router:
+                  routes:
+                    - name: db
+                      match:
+                        - label: team
+                          equals: database
+                      notify:
+                        email: [dba@example.com, lead@example.com]
+                  default:
+                    notify:
+                      email: [ops@example.com]
+                """)
         defer { TestEnvironment.removeTopology(config) }
         let worker = try RunningWorker(config: config) { p, logger, metrics in
             RouterWorker.definition(config: config, publisher: p, logger: logger, metrics: metrics)
@@ -39,8 +41,9 @@ import TestSupport
     }
 
     func alert(_ labels: [String: String]) -> Alert {
-        Alert(id: UUID().uuidString, source: "alertmanager", integration: "t", status: .firing, fingerprint: Fingerprint.ofLabels(labels),
-              title: "x", message: "", severity: "warning", labels: labels, annotations: [:], startsAt: "2026-01-01T00:00:00Z",
-              endsAt: nil, receivedAt: "2026-01-01T00:00:00Z", links: [])
+        Alert(
+            id: UUID().uuidString, source: "alertmanager", integration: "t", status: .firing, fingerprint: Fingerprint.ofLabels(labels),
+            title: "x", message: "", severity: "warning", labels: labels, annotations: [:], startsAt: "2026-01-01T00:00:00Z",
+            endsAt: nil, receivedAt: "2026-01-01T00:00:00Z", links: [])
     }
 }

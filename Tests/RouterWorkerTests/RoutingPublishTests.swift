@@ -58,10 +58,12 @@ import WorkerKit
     }
 
     static let cases: [Case] = [
-        Case(name: "team route: each recipient of each channel", labels: ["team": "database", "severity": "critical"],
-             expected: ["email dba@example.com database", "email oncall@example.com database", "dingtalk ops-bot database"]),
-        Case(name: "continue: the next matching route adds its own", labels: ["severity": "page"],
-             expected: ["email oncall@example.com critical", "wecom wecom-bot critical-chat"]),
+        Case(
+            name: "team route: each recipient of each channel", labels: ["team": "database", "severity": "critical"],
+            expected: ["email dba@example.com database", "email oncall@example.com database", "dingtalk ops-bot database"]),
+        Case(
+            name: "continue: the next matching route adds its own", labels: ["severity": "page"],
+            expected: ["email oncall@example.com critical", "wecom wecom-bot critical-chat"]),
         Case(name: "no route matches: the default", labels: ["severity": "warning"], expected: ["email ops@example.com default"]),
     ]
 

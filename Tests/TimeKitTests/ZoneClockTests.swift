@@ -47,8 +47,10 @@ import TimeKit
 
     /// The transition table gives the offsets Foundation gives, at random instants 1901–2199 and
     /// a second either side of every transition of the 2020s.
-    @Test(arguments: ["Europe/Berlin", "America/New_York", "Asia/Shanghai", "Europe/Moscow", "Australia/Lord_Howe",
-                      "America/Santiago", "America/Sao_Paulo", "Asia/Kolkata", "Pacific/Apia", "Africa/Casablanca"])
+    @Test(arguments: [
+        "Europe/Berlin", "America/New_York", "Asia/Shanghai", "Europe/Moscow", "Australia/Lord_Howe",
+        "America/Santiago", "America/Sao_Paulo", "Asia/Kolkata", "Pacific/Apia", "Africa/Casablanca",
+    ])
     func offsetsMatchFoundation(_ id: String) {
         let tz = Fx.zone(id)
         let clock = ZoneClock(timeZone: tz)
@@ -107,8 +109,10 @@ import TimeKit
     }
 
     /// (text, parses)
-    @Test(arguments: [("2026-02-28", true), ("2026-02-29", false), ("2028-02-29", true), ("2026-13-01", false),
-                      ("2026-1-01", false), ("26-01-01", false), ("2026-04-31", false), ("2026-04-30", true)])
+    @Test(arguments: [
+        ("2026-02-28", true), ("2026-02-29", false), ("2028-02-29", true), ("2026-13-01", false),
+        ("2026-1-01", false), ("26-01-01", false), ("2026-04-31", false), ("2026-04-30", true),
+    ])
     func localDateParsing(_ row: (String, Bool)) {
         #expect((LocalDate(row.0) != nil) == row.1, "\(row.0)")
         if row.1 { #expect(LocalDate(row.0)!.description == row.0) }

@@ -26,23 +26,31 @@ import WorkerKit
 
     static let cases: [Case] = [
         Case(name: "success: ack, nothing republished", result: .success(()), attempt: nil, endsIn: nil),
-        Case(name: "transient, first try: shortest delay queue as attempt 2", result: .failure(.transient(.network, "down")), attempt: nil,
-             endsIn: topology.delayQueue(of: queue, delayMillis: 10_000), endsAsAttempt: 2),
-        Case(name: "transient, attempt 2: next delay as attempt 3", result: .failure(.transient(.timeout, "slow")), attempt: 2,
-             endsIn: topology.delayQueue(of: queue, delayMillis: 60_000), endsAsAttempt: 3),
-        Case(name: "transient, delays used up: dead letter", result: .failure(.transient(.network, "down")), attempt: 3,
-             endsIn: topology.deadLetterQueue(of: queue), endsAsAttempt: 3, reasonContains: "gave up after 3 attempts"),
-        Case(name: "permanent: dead letter at once with the reason", result: .failure(.permanent(.clientError, "HTTP 400")), attempt: nil,
-             endsIn: topology.deadLetterQueue(of: queue), endsAsAttempt: 1, reasonContains: "permanent clientError: HTTP 400"),
-        Case(name: "in progress elsewhere: shortest delay, attempt kept", result: .failure(.transient(.inProgress, "held")), attempt: 2,
-             endsIn: topology.delayQueue(of: queue, delayMillis: 10_000), endsAsAttempt: 2),
+        Case(
+            name: "transient, first try: shortest delay queue as attempt 2", result: .failure(.transient(.network, "down")), attempt: nil,
+            endsIn: topology.delayQueue(of: queue, delayMillis: 10_000), endsAsAttempt: 2),
+        Case(
+            name: "transient, attempt 2: next delay as attempt 3", result: .failure(.transient(.timeout, "slow")), attempt: 2,
+            endsIn: topology.delayQueue(of: queue, delayMillis: 60_000), endsAsAttempt: 3),
+        Case(
+            name: "transient, delays used up: dead letter", result: .failure(.transient(.network, "down")), attempt: 3,
+            endsIn: topology.deadLetterQueue(of: queue), endsAsAttempt: 3, reasonContains: "gave up after 3 attempts"),
+        Case(
+            name: "permanent: dead letter at once with the reason", result: .failure(.permanent(.clientError, "HTTP 400")), attempt: nil,
+            endsIn: topology.deadLetterQueue(of: queue), endsAsAttempt: 1, reasonContains: "permanent clientError: HTTP 400"),
+        Case(
+            name: "in progress elsewhere: shortest delay, attempt kept", result: .failure(.transient(.inProgress, "held")), attempt: 2,
+            endsIn: topology.delayQueue(of: queue, delayMillis: 10_000), endsAsAttempt: 2),
     ]
 
-    static func loop(_ broker: InMemoryBroker, publisher: (any MessagePublishing)? = nil,
-                     result: @escaping @Sendable (Delivery) -> Result<Void, DeliveryError>) -> ConsumeLoop {
-        ConsumeLoop(.init(queue: queue, topology: topology, retry: RetryPolicy(delaysMillis: delays), batchSize: 8, concurrency: 2),
-                    consumer: broker.consumer(of: queue), publisher: publisher ?? broker, logger: FakeWorkerRun.quietLogger, metrics: Metrics(),
-                    handler: { batch in batch.map(result) })
+    static func loop(
+        _ broker: InMemoryBroker, publisher: (any MessagePublishing)? = nil,
+        result: @escaping @Sendable (Delivery) -> Result<Void, DeliveryError>
+    ) -> ConsumeLoop {
+        ConsumeLoop(
+            .init(queue: queue, topology: topology, retry: RetryPolicy(delaysMillis: delays), batchSize: 8, concurrency: 2),
+            consumer: broker.consumer(of: queue), publisher: publisher ?? broker, logger: FakeWorkerRun.quietLogger, metrics: Metrics(),
+            handler: { batch in batch.map(result) })
     }
 
     @Test(arguments: cases) func settlesAfterTheSideEffect(_ c: Case) async throws {

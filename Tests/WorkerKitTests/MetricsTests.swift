@@ -21,7 +21,10 @@ import WorkerKit
         _ = m.histogram("klaxon_plain_seconds", "No labels.", buckets: [0.1])
         _ = m.histogram("klaxon_by_channel_seconds", "Labelled.", buckets: [0.1], series: [["channel": "email"]])
         let text = m.render()
-        #expect(text.contains("klaxon_plain_seconds_bucket{le=\"0.1\"} 0\nklaxon_plain_seconds_bucket{le=\"+Inf\"} 0\nklaxon_plain_seconds_sum 0\nklaxon_plain_seconds_count 0\n"))
+        #expect(
+            text.contains(
+                "klaxon_plain_seconds_bucket{le=\"0.1\"} 0\nklaxon_plain_seconds_bucket{le=\"+Inf\"} 0\nklaxon_plain_seconds_sum 0\nklaxon_plain_seconds_count 0\n"
+            ))
         #expect(text.contains("klaxon_by_channel_seconds_bucket{channel=\"email\",le=\"+Inf\"} 0\n"))
         #expect(text.contains("klaxon_by_channel_seconds_count{channel=\"email\"} 0\n"))
         #expect(!text.contains("klaxon_by_channel_seconds_count 0"))

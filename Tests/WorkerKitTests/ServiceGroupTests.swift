@@ -1,7 +1,7 @@
 import AlertCore
 import Foundation
 #if canImport(FoundationNetworking)
-import FoundationNetworking
+    import FoundationNetworking
 #endif
 import Synchronization
 import Testing
@@ -64,31 +64,41 @@ final class Journal: Sendable {
 
     @Test func shutdownStopsServicesLastFirstEachAfterTheNextReturned() async throws {
         let j = Journal()
-        let group = try ServiceGroup(services: ["publisher", "timers", "consumer"].map { FakeService($0, journal: j) }, logger: logger, metrics: Metrics())
+        let group = try ServiceGroup(
+            services: ["publisher", "timers", "consumer"].map { FakeService($0, journal: j) }, logger: logger, metrics: Metrics())
         async let run: Void = group.run()
         // Every service starts at once: all three run before any is asked to stop.
         while j.all.count < 3 { try await Task.sleep(for: .milliseconds(5)) }
         #expect(j.all.allSatisfy { $0.hasSuffix("started") }, "\(j.all)")
         group.shutdown()
         try await run
-        #expect(j.stops == ["consumer asked to stop", "consumer returned", "timers asked to stop", "timers returned",
-                            "publisher asked to stop", "publisher returned"])
+        #expect(
+            j.stops == [
+                "consumer asked to stop", "consumer returned", "timers asked to stop", "timers returned",
+                "publisher asked to stop", "publisher returned",
+            ])
     }
 
     @Test func aServiceThatEndsStopsTheOthers() async throws {
         let j = Journal()
-        let group = try ServiceGroup(services: [FakeService("publisher", journal: j), FakeService("oneshot", journal: j, endsAlone: true),
-                                                FakeService("consumer", journal: j)], logger: logger, metrics: Metrics())
+        let group = try ServiceGroup(
+            services: [
+                FakeService("publisher", journal: j), FakeService("oneshot", journal: j, endsAlone: true),
+                FakeService("consumer", journal: j),
+            ], logger: logger, metrics: Metrics())
         try await group.run()
         #expect(j.stops == ["oneshot returned", "consumer asked to stop", "consumer returned", "publisher asked to stop", "publisher returned"])
     }
 
     @Test func aFailureEndsTheRunWithItsErrorAfterStoppingTheRest() async throws {
         let j = Journal()
-        let group = try ServiceGroup(services: [FakeService("publisher", journal: j), FakeService("consumer", journal: j, failWith: "broker gone")],
-                                     logger: logger, metrics: Metrics())
+        let group = try ServiceGroup(
+            services: [FakeService("publisher", journal: j), FakeService("consumer", journal: j, failWith: "broker gone")],
+            logger: logger, metrics: Metrics())
         await #expect(throws: ServiceError.self) { try await group.run() }
-        do { try await ServiceGroup(services: [FakeService("x", journal: Journal(), failWith: "boom")], logger: logger, metrics: Metrics()).run() } catch {
+        do {
+            try await ServiceGroup(services: [FakeService("x", journal: Journal(), failWith: "boom")], logger: logger, metrics: Metrics()).run()
+        } catch {
             #expect("\(error)" == "x: boom")
         }
         #expect(j.stops == ["consumer failed", "publisher asked to stop", "publisher returned"])
@@ -96,8 +106,9 @@ final class Journal: Sendable {
 
     @Test func readinessListsWhatIsNotReadyOnTheHealthPort() async throws {
         let j = Journal()
-        let group = try ServiceGroup(services: [FakeService("publisher", journal: j), FakeService("consumer", journal: j, ready: false)],
-                                     logger: logger, metrics: Metrics(), healthListen: ListenAddress("127.0.0.1:0"))
+        let group = try ServiceGroup(
+            services: [FakeService("publisher", journal: j), FakeService("consumer", journal: j, ready: false)],
+            logger: logger, metrics: Metrics(), healthListen: ListenAddress("127.0.0.1:0"))
         let port = try #require(group.healthPort)
         async let run: Void = group.run()
         let ready = try await get("http://127.0.0.1:\(port)/readyz")

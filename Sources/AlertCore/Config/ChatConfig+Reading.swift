@@ -36,7 +36,9 @@ extension ChatConfig {
         if list.isEmpty { m.report(key, "list at least one limit such as 20/1m") }
         var out: [RateLimit] = []
         for (i, s) in list.enumerated() {
-            if let l = RateLimit(s) { out.append(l) } else {
+            if let l = RateLimit(s) {
+                out.append(l)
+            } else {
                 m.diagnostics.report("\(m.pathOf(key))[\(i)]", "expected messages/window such as 20/1m or 5/1s, got \"\(s)\"")
             }
         }
@@ -47,10 +49,14 @@ extension ChatConfig {
         let name = r.requiredString("name") ?? ""
         var platform: Channel?
         if let p = r.string("platform") {
-            if let ch = Channel(rawValue: p), ch.isChat { platform = ch } else {
+            if let ch = Channel(rawValue: p), ch.isChat {
+                platform = ch
+            } else {
                 r.report("platform", "expected one of \(Channel.chat.map(\.rawValue).joined(separator: ", ")), got \"\(p)\"")
             }
-        } else { r.report("platform", "missing (required)") }
+        } else {
+            r.report("platform", "missing (required)")
+        }
         let webhook = r.secret("webhook_env", environment: environment, required: true) ?? ""
         if !webhook.isEmpty, !(webhook.hasPrefix("https://") || webhook.hasPrefix("http://")) || URLComponents(string: webhook)?.host == nil {
             // Never echo the value: it holds the robot's token.
@@ -75,7 +81,8 @@ extension ChatConfig {
         var maxBytes: Int?
         if r.keys.contains("max_bytes") { maxBytes = r.int("max_bytes", default: 4096, range: 256...1_000_000) }
         guard let platform, !name.isEmpty else { return nil }
-        return RobotConfig(name: name, platform: platform, webhook: webhook, secret: secret, mentionMobiles: mobiles,
-                           atAllSeverities: atAll, template: template, budget: budget, maxBytes: maxBytes)
+        return RobotConfig(
+            name: name, platform: platform, webhook: webhook, secret: secret, mentionMobiles: mobiles,
+            atAllSeverities: atAll, template: template, budget: budget, maxBytes: maxBytes)
     }
 }

@@ -15,7 +15,8 @@ public struct RateLimit: Sendable, Equatable, CustomStringConvertible {
     public init?(_ text: String) {
         let parts = text.split(separator: "/", omittingEmptySubsequences: false)
         guard parts.count == 2, let n = Int(parts[0].trimmingCharacters(in: .whitespaces)), n >= 1,
-              let ms = parseDurationMillis(parts[1].trimmingCharacters(in: .whitespaces)), ms >= 100 else { return nil }
+            let ms = parseDurationMillis(parts[1].trimmingCharacters(in: .whitespaces)), ms >= 100
+        else { return nil }
         messages = n
         windowMillis = ms
     }
@@ -50,8 +51,10 @@ public struct RobotConfig: Sendable, Equatable {
     /// Longest message text in UTF-8 bytes; `nil`: the platform's limit.
     public var maxBytes: Int?
 
-    public init(name: String, platform: Channel, webhook: String, secret: String? = nil, mentionMobiles: [String] = [],
-                atAllSeverities: [String] = [], template: String? = nil, budget: [RateLimit] = [], maxBytes: Int? = nil) {
+    public init(
+        name: String, platform: Channel, webhook: String, secret: String? = nil, mentionMobiles: [String] = [],
+        atAllSeverities: [String] = [], template: String? = nil, budget: [RateLimit] = [], maxBytes: Int? = nil
+    ) {
         self.name = name
         self.platform = platform
         self.webhook = webhook
@@ -77,8 +80,10 @@ public struct ChatConfig: Sendable {
     /// Threads (and keep-alive connections) for HTTP requests.
     public var httpThreads: Int
 
-    public init(robots: [RobotConfig] = [], budgets: [Channel: [RateLimit]] = [:], timeoutMillis: Int64 = 10_000,
-                maxPending: Int = 200, httpThreads: Int = 4) {
+    public init(
+        robots: [RobotConfig] = [], budgets: [Channel: [RateLimit]] = [:], timeoutMillis: Int64 = 10_000,
+        maxPending: Int = 200, httpThreads: Int = 4
+    ) {
         self.robots = robots
         self.budgets = budgets
         self.timeoutMillis = timeoutMillis

@@ -45,7 +45,9 @@ public struct DedupConfig: Sendable {
         c.failOpen = m.bool("fail_open", default: c.failOpen)
         c.repeatsTTLMillis = m.duration("repeats_ttl", default: c.repeatsTTLMillis, min: 1000)
         if c.repeatsTTLMillis < c.windowMillis {
-            m.report("repeats_ttl", "must be at least the window (\(formatDurationMillis(c.windowMillis))), or repeats are forgotten before they can be reported")
+            m.report(
+                "repeats_ttl",
+                "must be at least the window (\(formatDurationMillis(c.windowMillis))), or repeats are forgotten before they can be reported")
         }
         var names: Set<String> = ["default"]
         for r in m.mappings("rules") {
@@ -67,7 +69,9 @@ public struct DedupConfig: Sendable {
         let matchers = RouterConfig.readMatchers(r)
         let window = r.duration("window", default: defaultWindow, min: 1000)
         if window > repeatsTTL {
-            r.report("window", "longer than dedup.repeats_ttl (\(formatDurationMillis(repeatsTTL))): repeats would be forgotten before they can be reported")
+            r.report(
+                "window",
+                "longer than dedup.repeats_ttl (\(formatDurationMillis(repeatsTTL))): repeats would be forgotten before they can be reported")
         }
         var key: DedupRule.Key? = nil
         if !r.keys.contains("key") {

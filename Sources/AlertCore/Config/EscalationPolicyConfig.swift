@@ -73,12 +73,14 @@ enum EscalationPolicyConfig {
         let team = p.node("team") == nil ? nil : readTargets(p, key: "team", known: known)
         if let team, team.isEmpty { p.report("team", "name at least one robot, address, person or schedule, or remove team") }
         guard !name.isEmpty, let zone, !steps.isEmpty, steps.count == stepReaders.count, repeatFrom < steps.count,
-              let exhausted, !exhausted.isEmpty, ackTimeout != 0 else { return nil }
+            let exhausted, !exhausted.isEmpty, ackTimeout != 0
+        else { return nil }
         // A reminder at or before the acknowledgement itself is no reminder.
         let effectiveReminder = ackTimeout.map { reminder < $0 ? reminder : 0 } ?? reminder
-        return EscalationPolicy(name: name, timeZone: zone, steps: steps, repeatCount: repeatCount, repeatFrom: repeatFrom,
-                                ackTimeoutMillis: ackTimeout, ackReminderBeforeMillis: effectiveReminder,
-                                resolveOnSourceResolved: resolveOnSource, exhausted: exhausted, team: team)
+        return EscalationPolicy(
+            name: name, timeZone: zone, steps: steps, repeatCount: repeatCount, repeatFrom: repeatFrom,
+            ackTimeoutMillis: ackTimeout, ackReminderBeforeMillis: effectiveReminder,
+            resolveOnSourceResolved: resolveOnSource, exhausted: exhausted, team: team)
     }
 
     /// One step, or nil when it has a problem (reported).

@@ -20,9 +20,10 @@ public struct GatewayConfig: Sendable, Equatable {
     public var publicURL: String? = nil
 
     static func read(_ m: MappingReader?) -> GatewayConfig {
-        var c = GatewayConfig(listen: ListenAddress(host: "0.0.0.0", port: 8080), maxBodyBytes: 1 << 20, maxJSONDepth: 32,
-                              maxAlertsPerRequest: 1000, idleTimeoutSeconds: 30, maxConnections: 1024,
-                              publishTimeoutMillis: 10_000, threads: 2, shutdownTimeoutMillis: 15_000)
+        var c = GatewayConfig(
+            listen: ListenAddress(host: "0.0.0.0", port: 8080), maxBodyBytes: 1 << 20, maxJSONDepth: 32,
+            maxAlertsPerRequest: 1000, idleTimeoutSeconds: 30, maxConnections: 1024,
+            publishTimeoutMillis: 10_000, threads: 2, shutdownTimeoutMillis: 15_000)
         guard let m else { return c }
         if let s = m.string("listen") {
             if let a = ListenAddress(s) { c.listen = a } else { m.report("listen", "expected host:port, got \"\(s)\"") }
@@ -36,7 +37,9 @@ public struct GatewayConfig: Sendable, Equatable {
         c.threads = m.int("threads", default: c.threads, range: 1...64)
         c.shutdownTimeoutMillis = m.duration("shutdown_timeout", default: c.shutdownTimeoutMillis, min: 0)
         if let u = m.string("public_url") {
-            if isHTTPURL(u) { c.publicURL = u } else {
+            if isHTTPURL(u) {
+                c.publicURL = u
+            } else {
                 m.report("public_url", "expected an http:// or https:// URL such as https://klaxon.example.com, got \"\(u)\"")
             }
         }
@@ -47,7 +50,8 @@ public struct GatewayConfig: Sendable, Equatable {
     /// An absolute http(s) URL with a host, without a query or fragment.
     static func isHTTPURL(_ text: String) -> Bool {
         guard let u = URLComponents(string: text), let scheme = u.scheme?.lowercased(), scheme == "http" || scheme == "https",
-              let host = u.host, !host.isEmpty, u.query == nil, u.fragment == nil else { return false }
+            let host = u.host, !host.isEmpty, u.query == nil, u.fragment == nil
+        else { return false }
         return true
     }
 }

@@ -34,8 +34,10 @@ public struct IntegrationConfig: Sendable, Equatable {
     /// Checks beyond the URL token (basic auth, HMAC header); empty by default.
     public var auth: IntegrationAuth
 
-    public init(name: String, kind: IntegrationKind, token: String, timeZone: TimeZone = .gmt,
-                options: NormalizeOptions = NormalizeOptions(), auth: IntegrationAuth = IntegrationAuth()) {
+    public init(
+        name: String, kind: IntegrationKind, token: String, timeZone: TimeZone = .gmt,
+        options: NormalizeOptions = NormalizeOptions(), auth: IntegrationAuth = IntegrationAuth()
+    ) {
         self.name = name
         self.kind = kind
         self.token = token
@@ -57,10 +59,14 @@ public struct IntegrationConfig: Sendable, Equatable {
             if !name.isEmpty && !names.insert(name).inserted { m.report("name", "duplicate integration name \"\(name)\"") }
             var kind: IntegrationKind?
             if let k = m.string("kind") {
-                if let parsed = IntegrationKind(rawValue: k) { kind = parsed } else {
+                if let parsed = IntegrationKind(rawValue: k) {
+                    kind = parsed
+                } else {
                     m.report("kind", "expected one of \(IntegrationKind.allCases.map(\.rawValue).joined(separator: ", ")), got \"\(k)\"")
                 }
-            } else { m.report("kind", "missing (required)") }
+            } else {
+                m.report("kind", "missing (required)")
+            }
             let token = m.secret("token_env", environment: environment, required: true) ?? ""
             if !token.isEmpty && token.count < 16 { m.report("token_env", "the token must be at least 16 characters") }
             var tz = TimeZone.gmt

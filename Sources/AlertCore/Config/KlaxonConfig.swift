@@ -36,8 +36,9 @@ public struct KlaxonConfig: Sendable {
         // People before schedules (rotations name people), both before routes (which name both).
         let people = PeopleConfig.read(top, robots: robots)
         let schedules = SchedulesConfig.read(top, people: Set(people.map(\.id)))
-        var known = KnownNames(robots: robots, templateSets: Set(templates.sets.keys), people: Set(people.map(\.id.rawValue)),
-                               schedules: Set(schedules.map(\.name)))
+        var known = KnownNames(
+            robots: robots, templateSets: Set(templates.sets.keys), people: Set(people.map(\.id.rawValue)),
+            schedules: Set(schedules.map(\.name)))
         // Policies after people, schedules and robots (their steps name them), before routes (which name policies).
         let policies = EscalationPolicyConfig.read(top, known: known)
         known.policies = Set(policies.map(\.name))
@@ -75,8 +76,9 @@ public struct BrokerConfig: Sendable, Equatable {
     public var heartbeatSeconds: Int
 
     static func read(_ m: MappingReader?, environment: [String: String]) -> BrokerConfig {
-        var c = BrokerConfig(url: "amqp://guest:guest@127.0.0.1:5672/", namespace: "klaxon", queueType: .quorum,
-                             prefetch: 200, confirmWindow: 512, heartbeatSeconds: 30)
+        var c = BrokerConfig(
+            url: "amqp://guest:guest@127.0.0.1:5672/", namespace: "klaxon", queueType: .quorum,
+            prefetch: 200, confirmWindow: 512, heartbeatSeconds: 30)
         guard let m else { return c }
         if let url = m.string("url") { c.url = url }
         if m.node("url_env") != nil, let url = m.secret("url_env", environment: environment, required: false) { c.url = url }
@@ -84,7 +86,9 @@ public struct BrokerConfig: Sendable, Equatable {
         if let ns = m.string("namespace") {
             if ns.isEmpty || ns.contains(where: { !($0.isLetter || $0.isNumber || "-_.".contains($0)) }) {
                 m.report("namespace", "use letters, digits, '-', '_' and '.' only")
-            } else { c.namespace = ns }
+            } else {
+                c.namespace = ns
+            }
         }
         c.queueType = m.oneOf("queue_type", default: c.queueType)
         c.prefetch = m.int("prefetch", default: c.prefetch, range: 1...65535)
@@ -157,16 +161,19 @@ public struct EmailConfig: Sendable, Equatable {
     public var verifyTLS: Bool
 
     static func read(_ m: MappingReader?, environment: [String: String]) -> EmailConfig {
-        var c = EmailConfig(host: "127.0.0.1", port: 25, security: .none, username: nil, password: nil,
-                            from: "Klaxon <klaxon@localhost>", messageIDDomain: "klaxon.local", timeoutMillis: 30_000,
-                            concurrency: 4, verifyTLS: true)
+        var c = EmailConfig(
+            host: "127.0.0.1", port: 25, security: .none, username: nil, password: nil,
+            from: "Klaxon <klaxon@localhost>", messageIDDomain: "klaxon.local", timeoutMillis: 30_000,
+            concurrency: 4, verifyTLS: true)
         guard let m else { return c }
         if let h = m.string("host") { c.host = h }
         c.port = m.int("port", default: c.port, range: 1...65535)
         c.security = m.oneOf("security", default: c.security)
         if m.node("username_env") != nil { c.username = m.secret("username_env", environment: environment, required: false) }
         if m.node("password_env") != nil { c.password = m.secret("password_env", environment: environment, required: false) }
-        if c.password != nil && c.security == .none { m.report("security", "AUTH over plain SMTP would send the password in clear; use starttls or tls") }
+        if c.password != nil && c.security == .none {
+            m.report("security", "AUTH over plain SMTP would send the password in clear; use starttls or tls")
+        }
         if let f = m.string("from") {
             if f.contains("@") { c.from = f } else { m.report("from", "expected an address such as Klaxon <klaxon@example.com>") }
         }
@@ -197,7 +204,9 @@ public struct DeliveryConfig: Sendable, Equatable {
         if let list = m.stringList("retry_delays") {
             var delays: [Int64] = []
             for (i, s) in list.enumerated() {
-                if let ms = parseDurationMillis(s), ms >= 100 { delays.append(ms) } else {
+                if let ms = parseDurationMillis(s), ms >= 100 {
+                    delays.append(ms)
+                } else {
                     m.diagnostics.report("\(m.pathOf("retry_delays"))[\(i)]", "expected a duration such as 10s or 5m, got \"\(s)\"")
                 }
             }

@@ -27,8 +27,9 @@ enum PeopleConfig {
         let list = top.mappings("people")
         for p in list {
             let id = p.requiredString("id") ?? ""
-            var person = Person(id: PersonID(id), name: p.string("name") ?? id, email: p.string("email"), phone: p.string("phone"),
-                                timeZone: p.string("time_zone") ?? "UTC", language: p.string("language") ?? "en-US")
+            var person = Person(
+                id: PersonID(id), name: p.string("name") ?? id, email: p.string("email"), phone: p.string("phone"),
+                timeZone: p.string("time_zone") ?? "UTC", language: p.string("language") ?? "en-US")
             readChat(p, into: &person, robots: robots)
             if let rules = p.mapping("contact_rules") {
                 for urgency in Urgency.allCases {
@@ -47,8 +48,9 @@ enum PeopleConfig {
             for urgency in Urgency.allCases {
                 for (j, step) in (person.contactRules[urgency] ?? []).enumerated()
                 where Person.channels.contains(step.channel) && Channel(rawValue: step.channel) == nil {
-                    top.diagnostics.report("\(top.pathOf("people"))[\(i)].contact_rules.\(urgency.rawValue)[\(j)]",
-                                           "Klaxon has no \(step.channel) channel yet (channels: \(Channel.allCases.map(\.rawValue).joined(separator: ", ")))")
+                    top.diagnostics.report(
+                        "\(top.pathOf("people"))[\(i)].contact_rules.\(urgency.rawValue)[\(j)]",
+                        "Klaxon has no \(step.channel) channel yet (channels: \(Channel.allCases.map(\.rawValue).joined(separator: ", ")))")
                 }
             }
         }
@@ -62,9 +64,12 @@ enum PeopleConfig {
             let robot = m.requiredString("robot")
             if let robot, !robot.isEmpty, robots[robot] != channel {
                 let same = robots.filter { $0.value == channel }.keys.sorted()
-                m.report("robot", robots[robot] == nil
-                    ? "no robot named \"\(robot)\" in chat.robots" + (same.isEmpty ? "" : "; \(channel.rawValue) robots: \(same.joined(separator: ", "))")
-                    : "robot \"\(robot)\" is a \(robots[robot]!.rawValue) robot, not \(channel.rawValue)")
+                m.report(
+                    "robot",
+                    robots[robot] == nil
+                        ? "no robot named \"\(robot)\" in chat.robots"
+                            + (same.isEmpty ? "" : "; \(channel.rawValue) robots: \(same.joined(separator: ", "))")
+                        : "robot \"\(robot)\" is a \(robots[robot]!.rawValue) robot, not \(channel.rawValue)")
             }
             switch channel {
             case .dingtalk:

@@ -62,7 +62,9 @@ enum SchedulesConfig {
             if !name.isEmpty && !names.insert(name).inserted { s.report("name", "duplicate schedule name \"\(name)\"") }
             let zoneName = s.requiredString("time_zone") ?? "UTC"
             let zone = TimeZone(identifier: zoneName) ?? .gmt
-            if TimeZone(identifier: zoneName) == nil { s.report("time_zone", "unknown time zone \"\(zoneName)\" (use an IANA name like Europe/Berlin)") }
+            if TimeZone(identifier: zoneName) == nil {
+                s.report("time_zone", "unknown time zone \"\(zoneName)\" (use an IANA name like Europe/Berlin)")
+            }
             var layers: [ScheduleConfig.LayerSource] = []
             let layerReaders = s.mappings("layers")
             if layerReaders.isEmpty { s.report("layers", "a schedule needs at least one layer") }
@@ -78,13 +80,14 @@ enum SchedulesConfig {
 
     static func readLayer(_ l: MappingReader, people: Set<PersonID>) -> ScheduleConfig.LayerSource? {
         let name = l.string("name") ?? ""
-        let exclude = Set((l.stringList("exclude_dates") ?? []).enumerated().compactMap { i, text -> LocalDate? in
-            guard let d = LocalDate(text) else {
-                l.diagnostics.report("\(l.pathOf("exclude_dates"))[\(i)]", "expected a date such as 2026-10-01, got \"\(text)\"")
-                return nil
-            }
-            return d
-        })
+        let exclude = Set(
+            (l.stringList("exclude_dates") ?? []).enumerated().compactMap { i, text -> LocalDate? in
+                guard let d = LocalDate(text) else {
+                    l.diagnostics.report("\(l.pathOf("exclude_dates"))[\(i)]", "expected a date such as 2026-10-01, got \"\(text)\"")
+                    return nil
+                }
+                return d
+            })
         let kinds = ["rotation", "shifts", "ical"].filter { l.keys.contains($0) }
         defer { l.finish() }
         guard kinds.count == 1 else {
@@ -98,7 +101,8 @@ enum SchedulesConfig {
         case "shifts":
             let shifts = l.mappings("shifts").compactMap { m -> FixedShift? in
                 defer { m.finish() }
-                guard let p = readPerson(m, key: "person", people: people), let start = readInstant(m, "start"), let end = readInstant(m, "end") else { return nil }
+                guard let p = readPerson(m, key: "person", people: people), let start = readInstant(m, "start"), let end = readInstant(m, "end")
+                else { return nil }
                 if end <= start { m.report("end", "must be after start"); return nil }
                 return FixedShift(p, from: start, to: end)
             }
@@ -152,18 +156,24 @@ enum SchedulesConfig {
     }
 
     static func readRestriction(_ r: MappingReader) -> Restriction? {
-        let dayNames: [String: Weekday] = ["mon": .monday, "tue": .tuesday, "wed": .wednesday, "thu": .thursday, "fri": .friday,
-                                           "sat": .saturday, "sun": .sunday]
+        let dayNames: [String: Weekday] = [
+            "mon": .monday, "tue": .tuesday, "wed": .wednesday, "thu": .thursday, "fri": .friday,
+            "sat": .saturday, "sun": .sunday,
+        ]
         var days: Set<Weekday> = []
         for (i, d) in (r.stringList("days") ?? []).enumerated() {
-            if let w = dayNames[d.lowercased().prefix(3).description] { days.insert(w) } else {
+            if let w = dayNames[d.lowercased().prefix(3).description] {
+                days.insert(w)
+            } else {
                 r.diagnostics.report("\(r.pathOf("days"))[\(i)]", "expected a weekday such as mon or tuesday, got \"\(d)\"")
             }
         }
         var window: Restriction.Window? = nil
         if let hours = r.string("hours") {
             let parts = hours.split(separator: "-").map { LocalTime(String($0).trimmingCharacters(in: .whitespaces)) }
-            if parts.count == 2, let a = parts[0], let b = parts[1], a != b { window = Restriction.Window(from: a, to: b) } else {
+            if parts.count == 2, let a = parts[0], let b = parts[1], a != b {
+                window = Restriction.Window(from: a, to: b)
+            } else {
                 r.report("hours", "expected a window such as 20:00-08:00, got \"\(hours)\"")
             }
         }
@@ -173,7 +183,9 @@ enum SchedulesConfig {
     static func readOverride(_ m: MappingReader, people: Set<PersonID>) -> Override? {
         defer { m.finish() }
         let id = m.requiredString("id") ?? ""
-        guard let person = readPerson(m, key: "person", people: people), let from = readInstant(m, "from"), let to = readInstant(m, "to") else { return nil }
+        guard let person = readPerson(m, key: "person", people: people), let from = readInstant(m, "from"), let to = readInstant(m, "to") else {
+            return nil
+        }
         if to <= from { m.report("to", "must be after from"); return nil }
         if m.keys.contains("covering") {
             guard let covering = readPerson(m, key: "covering", people: people) else { return nil }

@@ -126,9 +126,11 @@ public struct EscalationPolicy: Sendable {
     public var team: EscalationTargets
 
     /// A policy. `team` defaults to `exhausted`.
-    public init(name: String, timeZone: TimeZone = .gmt, steps: [Step], repeatCount: Int = 0, repeatFrom: Int = 0,
-                ackTimeoutMillis: Int64? = nil, ackReminderBeforeMillis: Int64 = 300_000, resolveOnSourceResolved: Bool = true,
-                exhausted: EscalationTargets, team: EscalationTargets? = nil) {
+    public init(
+        name: String, timeZone: TimeZone = .gmt, steps: [Step], repeatCount: Int = 0, repeatFrom: Int = 0,
+        ackTimeoutMillis: Int64? = nil, ackReminderBeforeMillis: Int64 = 300_000, resolveOnSourceResolved: Bool = true,
+        exhausted: EscalationTargets, team: EscalationTargets? = nil
+    ) {
         self.name = name
         clock = ZoneClock(timeZone: timeZone)
         self.steps = steps

@@ -71,8 +71,10 @@ struct JSONBytesWriter {
             case 0x0C: out.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "f")])
             case 0x0D: out.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "r")])
             case 0..<0x20:
-                out.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "u"), UInt8(ascii: "0"), UInt8(ascii: "0"),
-                                        Self.hex[Int(b >> 4)], Self.hex[Int(b & 0xF)]])
+                out.append(contentsOf: [
+                    UInt8(ascii: "\\"), UInt8(ascii: "u"), UInt8(ascii: "0"), UInt8(ascii: "0"),
+                    Self.hex[Int(b >> 4)], Self.hex[Int(b & 0xF)],
+                ])
             default: out.append(b)
             }
         }
@@ -104,10 +106,10 @@ extension Alert {
             return out
         }
         guard let v = int(o["v"]), let id = string("id"), let source = string("source"), let integration = string("integration"),
-              let statusText = string("status"), let status = AlertStatus(rawValue: statusText), let fingerprint = string("fingerprint"),
-              let title = string("title"), let message = string("message"), let severity = string("severity"),
-              let labels = map("labels"), let annotations = map("annotations"), let startsAt = string("startsAt"),
-              let receivedAt = string("receivedAt"), let fields = map("fields"), case .array(let linkValues)? = o["links"]
+            let statusText = string("status"), let status = AlertStatus(rawValue: statusText), let fingerprint = string("fingerprint"),
+            let title = string("title"), let message = string("message"), let severity = string("severity"),
+            let labels = map("labels"), let annotations = map("annotations"), let startsAt = string("startsAt"),
+            let receivedAt = string("receivedAt"), let fields = map("fields"), case .array(let linkValues)? = o["links"]
         else { return nil }
         var endsAt: String? = nil
         switch o["endsAt"] {
@@ -126,9 +128,10 @@ extension Alert {
             guard case .object(let lo) = l, case .string(let t)? = lo["title"], case .string(let u)? = lo["url"] else { return nil }
             links.append(AlertLink(title: t, url: u))
         }
-        var a = Alert(id: id, source: source, integration: integration, status: status, fingerprint: fingerprint, title: title,
-                      message: message, severity: severity, labels: labels, annotations: annotations, startsAt: startsAt,
-                      endsAt: endsAt, receivedAt: receivedAt, links: links, fields: fields, suppressedRepeats: suppressed)
+        var a = Alert(
+            id: id, source: source, integration: integration, status: status, fingerprint: fingerprint, title: title,
+            message: message, severity: severity, labels: labels, annotations: annotations, startsAt: startsAt,
+            endsAt: endsAt, receivedAt: receivedAt, links: links, fields: fields, suppressedRepeats: suppressed)
         a.v = v
         return a
     }

@@ -24,8 +24,10 @@ public struct AlertNotification: Codable, Sendable, Equatable {
     public var atAll: Bool?
     public var alert: Alert
 
-    public init(id: String, channel: String, recipients: [String], route: String, template: String? = nil,
-                mentions: [String]? = nil, atAll: Bool? = nil, alert: Alert) {
+    public init(
+        id: String, channel: String, recipients: [String], route: String, template: String? = nil,
+        mentions: [String]? = nil, atAll: Bool? = nil, alert: Alert
+    ) {
         self.v = AlertNotification.version
         self.id = id
         self.channel = channel

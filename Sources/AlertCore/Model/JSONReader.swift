@@ -178,7 +178,9 @@ enum JSONReader {
                 i += 1
             } else if (UInt8(ascii: "1")...UInt8(ascii: "9")).contains(first) {
                 while let c = peek, (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(c) { i += 1 }
-            } else { return nil }
+            } else {
+                return nil
+            }
             if peek == UInt8(ascii: ".") {
                 i += 1
                 let digits = i

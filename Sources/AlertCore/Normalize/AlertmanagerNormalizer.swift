@@ -74,7 +74,8 @@ public enum AlertmanagerNormalizer {
             if let url = a.lenientURL("generatorURL") { links.append(AlertLink(title: "Source", url: url)) }
             if let url = annotations["runbook_url"].flatMap(usableURL) { links.append(AlertLink(title: "Runbook", url: url)) }
 
-            let title = nonEmpty(annotations["summary"]) ?? nonEmpty(annotations["title"]) ?? nonEmpty(labels["alertname"])
+            let title =
+                nonEmpty(annotations["summary"]) ?? nonEmpty(annotations["title"]) ?? nonEmpty(labels["alertname"])
                 ?? "Alert from \(context.integration)"
             let message = annotations["description"] ?? annotations["message"] ?? annotations["summary"] ?? ""
             let fingerprint = a.lenientString("fingerprint").flatMap(nonEmpty) ?? Fingerprint.ofLabels(labels)

@@ -31,10 +31,12 @@ public enum FormattedWebhookNormalizer {
         fields["state"] = state
 
         let receivedAt = Timestamps.format(context.receivedAt)
-        return [Alert(
-            id: context.makeID(), source: IntegrationKind.formattedWebhook.rawValue, integration: context.integration,
-            status: resolved ? .resolved : .firing, fingerprint: nonEmpty(o.lenientString("alert_uid")) ?? Fingerprint.hash(title),
-            title: title, message: message, severity: "unknown", labels: [:], annotations: [:], startsAt: receivedAt,
-            endsAt: resolved ? receivedAt : nil, receivedAt: receivedAt, links: links, fields: fields)]
+        return [
+            Alert(
+                id: context.makeID(), source: IntegrationKind.formattedWebhook.rawValue, integration: context.integration,
+                status: resolved ? .resolved : .firing, fingerprint: nonEmpty(o.lenientString("alert_uid")) ?? Fingerprint.hash(title),
+                title: title, message: message, severity: "unknown", labels: [:], annotations: [:], startsAt: receivedAt,
+                endsAt: resolved ? receivedAt : nil, receivedAt: receivedAt, links: links, fields: fields)
+        ]
     }
 }

@@ -85,11 +85,13 @@ public enum GraylogNormalizer {
         let title = nonEmpty(definitionTitle) ?? nonEmpty(eventMessage) ?? "Graylog event"
         let fingerprint = Fingerprint.ofLabels(["event_definition_id": definitionID, "key": key])
 
-        return [Alert(
-            id: context.makeID(), source: IntegrationKind.graylog.rawValue, integration: context.integration,
-            status: .firing, fingerprint: fingerprint, title: title, message: message, severity: severity,
-            labels: labels, annotations: annotations, startsAt: startsAt, endsAt: nil, receivedAt: receivedAt,
-            links: [], fields: fields)]
+        return [
+            Alert(
+                id: context.makeID(), source: IntegrationKind.graylog.rawValue, integration: context.integration,
+                status: .firing, fingerprint: fingerprint, title: title, message: message, severity: severity,
+                labels: labels, annotations: annotations, startsAt: startsAt, endsAt: nil, receivedAt: receivedAt,
+                links: [], fields: fields)
+        ]
     }
 
     /// A backlog message's `fields`: scalars as text; nested values and `gl2_*` skipped

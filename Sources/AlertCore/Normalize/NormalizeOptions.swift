@@ -76,9 +76,11 @@ public struct WebhookMapping: Sendable, Equatable {
         }
     }
 
-    public init(title: JSONPath? = nil, message: JSONPath? = nil, severity: JSONPath? = nil,
-                status: JSONPath? = nil, fingerprint: JSONPath? = nil, labels: [LabelPath] = [],
-                resolvedValues: [String] = WebhookMapping.defaultResolvedValues) {
+    public init(
+        title: JSONPath? = nil, message: JSONPath? = nil, severity: JSONPath? = nil,
+        status: JSONPath? = nil, fingerprint: JSONPath? = nil, labels: [LabelPath] = [],
+        resolvedValues: [String] = WebhookMapping.defaultResolvedValues
+    ) {
         self.title = title
         self.message = message
         self.severity = severity

@@ -32,9 +32,11 @@ public struct NormalizeContext: Sendable {
     /// tests pass a counter. The pure core never reads a random source itself.
     public var makeID: @Sendable () -> String
 
-    public init(integration: String, receivedAt: Date = Date(), timeZone: TimeZone = .gmt,
-                options: NormalizeOptions = NormalizeOptions(),
-                makeID: @escaping @Sendable () -> String) {
+    public init(
+        integration: String, receivedAt: Date = Date(), timeZone: TimeZone = .gmt,
+        options: NormalizeOptions = NormalizeOptions(),
+        makeID: @escaping @Sendable () -> String
+    ) {
         self.integration = integration
         self.receivedAt = receivedAt
         self.timeZone = timeZone

@@ -30,7 +30,8 @@ public enum WebhookNormalizer {
         if mapping == nil { _ = try PayloadObject(body, path: "$") }
 
         let message = (mapping?.message ?? .key("message")).text(in: body) ?? ""
-        let title = nonEmpty((mapping?.title ?? .key("title")).text(in: body))
+        let title =
+            nonEmpty((mapping?.title ?? .key("title")).text(in: body))
             ?? firstLine(message) ?? "Alert from \(context.integration)"
         let severity = nonEmpty((mapping?.severity ?? .key("severity")).text(in: body)) ?? "unknown"
         let statusText = (mapping?.status ?? .key("state")).text(in: body)
@@ -40,7 +41,8 @@ public enum WebhookNormalizer {
         } else {
             resolved = statusText?.trimmingWhitespace().uppercased() == "OK"
         }
-        let fingerprint = mapping?.fingerprint.flatMap { nonEmpty($0.text(in: body)) }
+        let fingerprint =
+            mapping?.fingerprint.flatMap { nonEmpty($0.text(in: body)) }
             ?? Fingerprint.hash(title)
 
         var labels: [String: String] = [:]
@@ -49,24 +51,29 @@ public enum WebhookNormalizer {
         }
         var links: [AlertLink] = []
         if let url = body["url"]?.stringValue?.trimmingWhitespace(),
-           url.hasPrefix("http://") || url.hasPrefix("https://") {
+            url.hasPrefix("http://") || url.hasPrefix("https://")
+        {
             links.append(AlertLink(title: "Details", url: url))
         }
         var fields: [String: String] = [:]
         fields["status"] = statusText
 
         let receivedAt = Timestamps.format(context.receivedAt)
-        return [Alert(
-            id: context.makeID(), source: IntegrationKind.webhook.rawValue, integration: context.integration,
-            status: resolved ? .resolved : .firing, fingerprint: fingerprint, title: title, message: message,
-            severity: severity, labels: labels, annotations: [:], startsAt: receivedAt,
-            endsAt: resolved ? receivedAt : nil, receivedAt: receivedAt, links: links, fields: fields)]
+        return [
+            Alert(
+                id: context.makeID(), source: IntegrationKind.webhook.rawValue, integration: context.integration,
+                status: resolved ? .resolved : .firing, fingerprint: fingerprint, title: title, message: message,
+                severity: severity, labels: labels, annotations: [:], startsAt: receivedAt,
+                endsAt: resolved ? receivedAt : nil, receivedAt: receivedAt, links: links, fields: fields)
+        ]
     }
 
     /// The first non-blank line, cut to 120 characters; `nil` for a blank text.
     static func firstLine(_ text: String) -> String? {
-        guard let line = text.split(whereSeparator: \.isNewline).lazy
-            .map({ $0.trimmingWhitespace() }).first(where: { !$0.isEmpty }) else { return nil }
+        guard
+            let line = text.split(whereSeparator: \.isNewline).lazy
+                .map({ $0.trimmingWhitespace() }).first(where: { !$0.isEmpty })
+        else { return nil }
         return line.count > 120 ? String(line.prefix(119)) + "…" : line
     }
 }

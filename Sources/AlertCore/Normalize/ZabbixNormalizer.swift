@@ -54,34 +54,40 @@ public enum ZabbixNormalizer {
         }
         fields["tags"] = tags.unparsed
 
-        let fingerprint = eventID ?? nonEmpty(keys.first("alertuid"))
+        let fingerprint =
+            eventID ?? nonEmpty(keys.first("alertuid"))
             ?? nonEmpty(keys.first("triggername", "triggerdescription", "eventname")).map {
                 Fingerprint.ofLabels(["host": labels["host"] ?? "", "trigger": $0])
             } ?? Fingerprint.hash(title ?? "")
 
-        let startsAt = localTime(keys.first("eventdate"), keys.first("eventtime"), context.timeZone)
+        let startsAt =
+            localTime(keys.first("eventdate"), keys.first("eventtime"), context.timeZone)
             ?? keys.first("timestamp", "eventtimestamp").flatMap { Timestamps.parse($0) == nil ? nil : $0 }
             ?? receivedAt
-        let endsAt = resolved
+        let endsAt =
+            resolved
             ? localTime(keys.first("eventrecoverydate"), keys.first("eventrecoverytime"), context.timeZone) ?? receivedAt
             : nil
 
         var links: [AlertLink] = []
         for (key, name) in [("url", "Zabbix"), ("eventurl", "Event"), ("triggerurl", "Trigger"), ("zabbixurl", "Zabbix")] {
             if let url = keys.first(key)?.trimmingWhitespace(),
-               url.hasPrefix("http://") || url.hasPrefix("https://"), !links.contains(where: { $0.url == url }) {
+                url.hasPrefix("http://") || url.hasPrefix("https://"), !links.contains(where: { $0.url == url })
+            {
                 links.append(AlertLink(title: name, url: url))
             }
         }
 
-        return [Alert(
-            id: context.makeID(), source: IntegrationKind.zabbix.rawValue, integration: context.integration,
-            status: resolved ? .resolved : .firing, fingerprint: fingerprint,
-            title: title ?? "Zabbix event \(eventID ?? "")".trimmingWhitespace(),
-            message: keys.first("message", "alertmessage", "body") ?? "",
-            severity: severity(keys.first("eventseverity", "eventnseverity", "triggerseverity", "triggernseverity", "severity")),
-            labels: labels, annotations: [:], startsAt: startsAt, endsAt: endsAt, receivedAt: receivedAt,
-            links: links, fields: fields)]
+        return [
+            Alert(
+                id: context.makeID(), source: IntegrationKind.zabbix.rawValue, integration: context.integration,
+                status: resolved ? .resolved : .firing, fingerprint: fingerprint,
+                title: title ?? "Zabbix event \(eventID ?? "")".trimmingWhitespace(),
+                message: keys.first("message", "alertmessage", "body") ?? "",
+                severity: severity(keys.first("eventseverity", "eventnseverity", "triggerseverity", "triggernseverity", "severity")),
+                labels: labels, annotations: [:], startsAt: startsAt, endsAt: endsAt, receivedAt: receivedAt,
+                links: links, fields: fields)
+        ]
     }
 
     static func isResolved(_ keys: ZabbixKeys, title: String?) -> Bool {

@@ -26,7 +26,8 @@ enum ZabbixTags {
                 let trimmed = text.trimmingWhitespace()
                 if trimmed.isEmpty { return Result() }
                 if trimmed.hasPrefix("["),
-                   let parsed = try? JSONParsing.parse(Array(trimmed.utf8)), case .array(let items) = parsed {
+                    let parsed = try? JSONParsing.parse(Array(trimmed.utf8)), case .array(let items) = parsed
+                {
                     return Result(labels: fromArray(items))
                 }
                 if let labels = fromText(trimmed) { return Result(labels: labels) }

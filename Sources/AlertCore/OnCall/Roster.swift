@@ -25,8 +25,10 @@ public struct Roster: Sendable {
     /// Builds the roster from the config's schedules. `loaded` gives each `.ical` layer's loaded
     /// layer by "<schedule>/<layer index>" (a layer not loaded yet counts as nobody on call);
     /// `overrides` adds run-time overrides per schedule to the config's.
-    public static func build(people: [Person], schedules: [ScheduleConfig], loaded: [String: Layer] = [:],
-                             overrides: [String: [Override]] = [:]) -> Roster {
+    public static func build(
+        people: [Person], schedules: [ScheduleConfig], loaded: [String: Layer] = [:],
+        overrides: [String: [Override]] = [:]
+    ) -> Roster {
         let built = schedules.map { s in
             let layers = s.layers.enumerated().map { i, source -> Layer in
                 switch source {

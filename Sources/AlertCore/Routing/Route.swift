@@ -37,8 +37,10 @@ public struct Route: Sendable {
     /// they open incidents that page until someone acknowledges; `nil`: notify once.
     public var escalationPolicy: String? = nil
 
-    public init(name: String, matchers: [Matcher], targets: [(channel: Channel, recipients: [String])], continueMatching: Bool = false,
-                template: String? = nil, mentionMobiles: [String] = [], atAllSeverities: [String] = []) {
+    public init(
+        name: String, matchers: [Matcher], targets: [(channel: Channel, recipients: [String])], continueMatching: Bool = false,
+        template: String? = nil, mentionMobiles: [String] = [], atAllSeverities: [String] = []
+    ) {
         self.name = name
         self.matchers = matchers
         self.targets = targets

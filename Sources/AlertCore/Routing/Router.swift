@@ -55,8 +55,9 @@ public enum AlertRouter {
                 return
             }
             let id = Fingerprint.hash("\(alert.id)\u{0}\(channel.rawValue)\u{0}\(recipient)")
-            var n = AlertNotification(id: id, channel: channel.rawValue, recipients: [recipient], route: route.name,
-                                      template: route.template, alert: alert)
+            var n = AlertNotification(
+                id: id, channel: channel.rawValue, recipients: [recipient], route: route.name,
+                template: route.template, alert: alert)
             if channel.isChat, let robot = chat.robot(named: recipient) {
                 resolveMentions(&n, route: route, robot: robot)
                 if alert.status == .firing { for m in mentions where !n.mentions!.contains(m) { n.mentions!.append(m) } }

@@ -14,8 +14,10 @@ struct KnownNames {
     /// Reports each name of `names` that `known` lacks, at `notify.key[i]`.
     func check(_ names: [String], against known: Set<String>, what: String, section: String, in notify: MappingReader, key: String) {
         for (i, name) in names.enumerated() where !known.contains(name) {
-            notify.diagnostics.report("\(notify.pathOf(key))[\(i)]", "no \(what) \"\(name)\" in \(section)"
-                + (known.isEmpty ? "" : " (defined: \(known.sorted().joined(separator: ", ")))"))
+            notify.diagnostics.report(
+                "\(notify.pathOf(key))[\(i)]",
+                "no \(what) \"\(name)\" in \(section)"
+                    + (known.isEmpty ? "" : " (defined: \(known.sorted().joined(separator: ", ")))"))
         }
     }
 
@@ -25,8 +27,11 @@ struct KnownNames {
             switch robots[name] {
             case nil:
                 let same = robots.filter { $0.value == channel }.keys.sorted()
-                notify.diagnostics.report(path, "no robot named \"\(name)\" in chat.robots"
-                    + (same.isEmpty ? " (define one with platform: \(channel.rawValue))" : "; \(channel.rawValue) robots: \(same.joined(separator: ", "))"))
+                notify.diagnostics.report(
+                    path,
+                    "no robot named \"\(name)\" in chat.robots"
+                        + (same.isEmpty
+                            ? " (define one with platform: \(channel.rawValue))" : "; \(channel.rawValue) robots: \(same.joined(separator: ", "))"))
             case let platform? where platform != channel:
                 notify.diagnostics.report(path, "robot \"\(name)\" is a \(platform.rawValue) robot, not \(channel.rawValue)")
             default:

@@ -46,7 +46,9 @@ public struct RouterConfig: Sendable {
     }
 
     /// The channel targets of `r.notify` (or of `r` itself when `key` is nil: a fallback).
-    static func readTargets(_ r: MappingReader, known: KnownNames? = nil, key notifyKey: String? = "notify") -> [(channel: Channel, recipients: [String])] {
+    static func readTargets(_ r: MappingReader, known: KnownNames? = nil, key notifyKey: String? = "notify") -> [(
+        channel: Channel, recipients: [String]
+    )] {
         var targets: [(channel: Channel, recipients: [String])] = []
         guard let notify = notifyKey.map({ r.mapping($0) }) ?? r else { return targets }
         for key in notify.keys where !onCallKeys.contains(key) {
@@ -87,8 +89,10 @@ public struct RouterConfig: Sendable {
         if let policy = r.string("escalation_policy") {
             if let known, !known.policies.contains(policy) {
                 let list = known.policies.sorted()
-                r.report("escalation_policy", "no escalation policy named \"\(policy)\" in escalation_policies"
-                    + (list.isEmpty ? "" : " (defined: \(list.joined(separator: ", ")))"))
+                r.report(
+                    "escalation_policy",
+                    "no escalation policy named \"\(policy)\" in escalation_policies"
+                        + (list.isEmpty ? "" : " (defined: \(list.joined(separator: ", ")))"))
             } else {
                 route.escalationPolicy = policy
             }
@@ -127,7 +131,11 @@ public struct RouterConfig: Sendable {
             if let v = mm.string("contains") { tests.append(.contains(v)) }
             if let v = mm.stringList("any_of") { tests.append(.anyOf(v)) }
             if let v = mm.string("regex") {
-                if let re = Matcher.compile(v) { tests.append(.regex(re, source: v)) } else { mm.report("regex", "invalid regular expression \"\(v)\"") }
+                if let re = Matcher.compile(v) {
+                    tests.append(.regex(re, source: v))
+                } else {
+                    mm.report("regex", "invalid regular expression \"\(v)\"")
+                }
             }
             if tests.count != 1 && !(tests.isEmpty && mm.keys.contains("regex")) {
                 mm.diagnostics.report(mm.path, "give exactly one of equals, not_equals, regex, contains, any_of", line: mm.line)

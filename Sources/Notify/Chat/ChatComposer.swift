@@ -52,8 +52,11 @@ public struct ChatComposer: Sendable {
         let shown = Array(pending.prefix(used))
         let room = limit - platform.mentionSuffix(mobiles: best.mobiles, atAll: best.atAll).utf8.count
         let title = TemplateContext.summary(shown.map(\.alert), more: pending.count - used)
-        return (ChatMessage(title: TextLimit.prefix(title, maxBytes: 256), text: TextLimit.cut(best.text, maxBytes: room),
-                            mentionMobiles: best.mobiles, atAll: best.atAll, notificationIDs: shown.map(\.id)), used)
+        return (
+            ChatMessage(
+                title: TextLimit.prefix(title, maxBytes: 256), text: TextLimit.cut(best.text, maxBytes: room),
+                mentionMobiles: best.mobiles, atAll: best.atAll, notificationIDs: shown.map(\.id)), used
+        )
     }
 
     /// Whom the message mentions: what the router resolved into each notification. A version 1

@@ -53,8 +53,9 @@ public final class ChatSender: Sendable {
         do {
             result = try await executor.run { index -> Result<Void, DeliveryError> in
                 do {
-                    let (status, body) = try clients[index].post(url: request.url, headers: [("Content-Type", "application/json; charset=utf-8")],
-                                                                 body: request.body, timeout: timeout)
+                    let (status, body) = try clients[index].post(
+                        url: request.url, headers: [("Content-Type", "application/json; charset=utf-8")],
+                        body: request.body, timeout: timeout)
                     if let e = platform.judge(status: status, body: body, robot: name) { return .failure(e) }
                     return .success(())
                 } catch {

@@ -30,7 +30,8 @@ public struct DingTalkRobot: RobotPlatform {
     }
 
     public func judge(status: Int, body: Data, robot: String) -> DeliveryError? {
-        RobotAnswer.judge(status: status, body: body, robot: robot, platform: "DingTalk", codes: RobotAnswer.dingTalk,
-                          codeKeys: ["errcode"], messageKeys: ["errmsg"])
+        RobotAnswer.judge(
+            status: status, body: body, robot: robot, platform: "DingTalk", codes: RobotAnswer.dingTalk,
+            codeKeys: ["errcode"], messageKeys: ["errmsg"])
     }
 }

@@ -31,7 +31,8 @@ public struct FeishuRobot: RobotPlatform {
     }
 
     public func judge(status: Int, body: Data, robot: String) -> DeliveryError? {
-        RobotAnswer.judge(status: status, body: body, robot: robot, platform: "Feishu", codes: RobotAnswer.feishu,
-                          codeKeys: ["code", "StatusCode"], messageKeys: ["msg", "StatusMessage"])
+        RobotAnswer.judge(
+            status: status, body: body, robot: robot, platform: "Feishu", codes: RobotAnswer.feishu,
+            codeKeys: ["code", "StatusCode"], messageKeys: ["msg", "StatusMessage"])
     }
 }

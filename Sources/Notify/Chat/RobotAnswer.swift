@@ -25,17 +25,22 @@ public enum RobotAnswer {
     /// - Returns: `nil` when the answer is a success; otherwise the `DeliveryError` to throw.
     ///   Any other non-zero code is permanent `.vendorCode` (a bad request will not get better);
     ///   a 2xx whose body is not the platform's JSON is transient `.unparseable`.
-    public static func judge(status: Int, body: Data, robot: String, platform: String, codes: Codes,
-                             codeKeys: [String], messageKeys: [String]) -> DeliveryError? {
+    public static func judge(
+        status: Int, body: Data, robot: String, platform: String, codes: Codes,
+        codeKeys: [String], messageKeys: [String]
+    ) -> DeliveryError? {
         let object = (try? JSONSerialization.jsonObject(with: body)) as? [String: Any]
         let code = codeKeys.lazy.compactMap { (object?[$0] as? NSNumber)?.intValue }.first
         let message = messageKeys.lazy.compactMap { object?[$0] as? String }.first ?? ""
-        let said = "\(platform) robot \(robot) answered \(code.map(String.init) ?? "HTTP \(status)")"
+        let said =
+            "\(platform) robot \(robot) answered \(code.map(String.init) ?? "HTTP \(status)")"
             + (message.isEmpty ? "" : ": \(String(message.prefix(300)))")
         if let e = DeliveryError.classifyHTTP(status: status, detail: said) { return e }
         guard let code else {
-            return .transient(.unparseable, "\(platform) robot \(robot) answered HTTP \(status) without a result code: "
-                              + String(decoding: body.prefix(200), as: UTF8.self))
+            return .transient(
+                .unparseable,
+                "\(platform) robot \(robot) answered HTTP \(status) without a result code: "
+                    + String(decoding: body.prefix(200), as: UTF8.self))
         }
         if code == 0 { return nil }
         if codes.rateLimited.contains(code) { return .transient(.rateLimited, said) }

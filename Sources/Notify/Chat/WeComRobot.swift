@@ -30,7 +30,8 @@ public struct WeComRobot: RobotPlatform {
     }
 
     public func judge(status: Int, body: Data, robot: String) -> DeliveryError? {
-        RobotAnswer.judge(status: status, body: body, robot: robot, platform: "WeCom", codes: RobotAnswer.weCom,
-                          codeKeys: ["errcode"], messageKeys: ["errmsg"])
+        RobotAnswer.judge(
+            status: status, body: body, robot: robot, platform: "WeCom", codes: RobotAnswer.weCom,
+            codeKeys: ["errcode"], messageKeys: ["errmsg"])
     }
 }

@@ -68,8 +68,9 @@ public struct MailComposer: Sendable {
         body += part(content.html, type: "text/html", boundary: boundary)
         body += "--\(boundary)--\r\n"
         let message = h.joined(separator: "\r\n") + "\r\n" + body
-        return ComposedMail(envelopeFrom: from.address, recipients: to.map(\.address),
-                            messageID: threading.messageID, bytes: Array(message.utf8))
+        return ComposedMail(
+            envelopeFrom: from.address, recipients: to.map(\.address),
+            messageID: threading.messageID, bytes: Array(message.utf8))
     }
 
     private func part(_ text: String, type: String, boundary: String) -> String {

@@ -40,7 +40,8 @@ public struct MailThreading: Sendable, Equatable {
 
     /// A value usable inside an id's left part (dot-atom text), readable when it can be.
     static func token(_ s: String) -> String {
-        let ok = !s.isEmpty && s.utf8.count <= 64
+        let ok =
+            !s.isEmpty && s.utf8.count <= 64
             && s.unicodeScalars.allSatisfy { $0.isASCII && ($0.properties.isAlphabetic || ("0"..."9").contains($0) || $0 == "-" || $0 == "_") }
         return ok ? s : "h" + Fingerprint.hash(s)
     }

@@ -22,8 +22,9 @@ public struct MessageTemplates: Sendable {
 
     /// The templates and integration time zones of a whole config.
     public init(config: KlaxonConfig) {
-        self.init(templates: config.templates,
-                  timeZones: Dictionary(config.integrations.map { ($0.name, $0.timeZone.identifier) }, uniquingKeysWith: { a, _ in a }))
+        self.init(
+            templates: config.templates,
+            timeZones: Dictionary(config.integrations.map { ($0.name, $0.timeZone.identifier) }, uniquingKeysWith: { a, _ in a }))
     }
 
     /// The operator's template for the part, else the channel's default.

@@ -74,7 +74,11 @@ public enum TemplateContext {
         let total = alerts.count + more
         let noun = total == 1 ? "alert" : "alerts"
         let head: String
-        if resolved == 0 { head = "\(total) \(noun) firing" } else if firing == 0 { head = "\(total) \(noun) resolved" } else {
+        if resolved == 0 {
+            head = "\(total) \(noun) firing"
+        } else if firing == 0 {
+            head = "\(total) \(noun) resolved"
+        } else {
             head = "\(total) \(noun): \(firing) firing, \(resolved) resolved"
         }
         return more > 0 ? "\(head) (\(alerts.count) here, \(more) in the next message)" : head
@@ -95,7 +99,9 @@ public enum TemplateContext {
 
     static func link(_ l: AlertLink) -> TemplateValue {
         let lower = l.url.lowercased()
-        return .dictionary(["title": .string(l.title), "url": .string(l.url),
-                            "web": .bool(lower.hasPrefix("https://") || lower.hasPrefix("http://"))])
+        return .dictionary([
+            "title": .string(l.title), "url": .string(l.url),
+            "web": .bool(lower.hasPrefix("https://") || lower.hasPrefix("http://")),
+        ])
     }
 }

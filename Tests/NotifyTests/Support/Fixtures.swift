@@ -15,8 +15,10 @@ enum Fixtures {
             annotations: ["summary": "CPU is <b>hot</b>", "runbook": "see wiki"],
             startsAt: startsAt, endsAt: status == .resolved ? "2026-01-02T09:00:00Z" : nil,
             receivedAt: "2026-01-02T08:30:13Z",
-            links: [AlertLink(title: "Dashboard", url: "https://grafana.example.com/d/x?a=1&b=2"),
-                    AlertLink(title: "Evil", url: "javascript:alert(1)")],
+            links: [
+                AlertLink(title: "Dashboard", url: "https://grafana.example.com/d/x?a=1&b=2"),
+                AlertLink(title: "Evil", url: "javascript:alert(1)"),
+            ],
             suppressedRepeats: suppressedRepeats)
         return AlertNotification(id: id, channel: "email", recipients: recipients, route: "dba", alert: alert)
     }
@@ -26,9 +28,10 @@ enum Fixtures {
         port: Int, security: EmailConfig.Security = .none, username: String? = nil, password: String? = nil,
         timeoutMillis: Int64 = 10_000, concurrency: Int = 2
     ) -> EmailConfig {
-        EmailConfig(host: "127.0.0.1", port: port, security: security, username: username, password: password,
-                    from: "Klaxon 告警 <klaxon@example.com>", messageIDDomain: "klaxon.test",
-                    timeoutMillis: timeoutMillis, concurrency: concurrency, verifyTLS: false)
+        EmailConfig(
+            host: "127.0.0.1", port: port, security: security, username: username, password: password,
+            from: "Klaxon 告警 <klaxon@example.com>", messageIDDomain: "klaxon.test",
+            timeoutMillis: timeoutMillis, concurrency: concurrency, verifyTLS: false)
     }
 
     static let chineseTitle = "数据库主节点 CPU 使用率过高，请立即处理：订单服务响应变慢，支付回调超时，库存同步延迟"

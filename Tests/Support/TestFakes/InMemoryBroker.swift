@@ -94,8 +94,10 @@ public final class InMemoryBroker: MessagePublishing {
                 return AMQPError.unroutable("NO_ROUTE: exchange \(m.exchange), routing key \(m.routingKey)")
             }
             s.nextSerial += 1
-            s.queues[m.routingKey]!.append(Message(serial: s.nextSerial, routingKey: m.routingKey, body: m.body, headers: m.headers,
-                                                   messageID: m.messageID, redelivered: false))
+            s.queues[m.routingKey]!.append(
+                Message(
+                    serial: s.nextSerial, routingKey: m.routingKey, body: m.body, headers: m.headers,
+                    messageID: m.messageID, redelivered: false))
             return nil
         }
     }
@@ -149,8 +151,12 @@ public final class InMemoryBroker: MessagePublishing {
                 let m = ready.remove(at: i)
                 s.nextTag += 1
                 s.unacked[s.nextTag] = (queue, m)
-                out.append((Delivery(deliveryTag: s.nextTag, generation: 0, exchange: "", routingKey: m.routingKey, redelivered: m.redelivered,
-                                     body: m.body, headers: m.headers, messageID: m.messageID), m.serial))
+                out.append(
+                    (
+                        Delivery(
+                            deliveryTag: s.nextTag, generation: 0, exchange: "", routingKey: m.routingKey, redelivered: m.redelivered,
+                            body: m.body, headers: m.headers, messageID: m.messageID), m.serial
+                    ))
             }
             s.queues[queue] = ready
             return out

@@ -44,7 +44,8 @@ enum KlaxonScripts {
         }
         // string.match(held, '^(%d+):(.*)$')
         if let colon = held.firstIndex(of: ":"), held[..<colon].allSatisfy({ $0 >= "0" && $0 <= "9" }), let n = Int64(held[..<colon]),
-           String(held[held.index(after: colon)...]) == argv[1] {
+            String(held[held.index(after: colon)...]) == argv[1]
+        {
             return .integer(n)
         }
         guard (try? s.incr(keys[1])) != nil else { return .error("ERR value is not an integer or out of range") }

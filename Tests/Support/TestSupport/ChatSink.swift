@@ -19,8 +19,12 @@ public final class ChatSink: Sendable {
     /// Fails (never skips) with the sink's log when it does not come up.
     public static func start(_ extra: [String] = []) async throws -> ChatSink {
         let script = TestEnvironment.root.appendingPathComponent("scripts/sinks/chat_sink.py").path
-        let process = try ChildProcess(TestEnvironment.python, [script, "--dingtalk-token", dingTalkToken, "--dingtalk-secret", dingTalkSecret,
-                                                                "--feishu-secret", feishuSecret] + extra)
+        let process = try ChildProcess(
+            TestEnvironment.python,
+            [
+                script, "--dingtalk-token", dingTalkToken, "--dingtalk-secret", dingTalkSecret,
+                "--feishu-secret", feishuSecret,
+            ] + extra)
         return ChatSink(port: try await process.waitForListeningPort(prefix: "chat_sink: listening on "), process: process)
     }
 
@@ -46,8 +50,9 @@ public final class ChatSink: Sendable {
 
     /// Queues answers for the next requests of `platform` ("dingtalk", "wecom", "feishu").
     public func script(_ platform: String, _ answers: [[String: Any]]) async throws {
-        _ = try await http("POST", "\(base)/_script",
-                           body: try JSONSerialization.data(withJSONObject: ["platform": platform, "answers": answers]))
+        _ = try await http(
+            "POST", "\(base)/_script",
+            body: try JSONSerialization.data(withJSONObject: ["platform": platform, "answers": answers]))
     }
 
     /// Stops the sink (SIGKILL: it keeps nothing worth a graceful stop).

@@ -1,6 +1,6 @@
 import Foundation
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// A process a test starts: a Klaxon executable, a sink script, a private server. Output goes
@@ -17,8 +17,10 @@ public final class ChildProcess: @unchecked Sendable {
 
     /// Starts `executable` with `arguments`, the test's environment plus `environment`.
     /// Throws a `TestFailure` saying why when it cannot be run.
-    public init(_ executable: String, _ arguments: [String], environment: [String: String] = [:],
-                logDir: URL = TestEnvironment.logDirectory) throws {
+    public init(
+        _ executable: String, _ arguments: [String], environment: [String: String] = [:],
+        logDir: URL = TestEnvironment.logDirectory
+    ) throws {
         name = URL(fileURLWithPath: executable).lastPathComponent
         logURL = logDir.appendingPathComponent("\(name)-\(UUID().uuidString.prefix(6)).log")
         FileManager.default.createFile(atPath: logURL.path, contents: nil)

@@ -37,11 +37,12 @@ public struct GatewayHarness {
     /// `gateway` lines go under `gateway:`; `integrations` replaces the default list.
     public init(gateway gatewayYAML: String = "", integrations: String? = nil, brokerURL: String? = nil) throws {
         namespace = TestEnvironment.namespace()
-        let list = integrations ?? """
-            - name: test-am
-              kind: alertmanager
-              token_env: TEST_TOKEN
-            """
+        let list =
+            integrations ?? """
+                - name: test-am
+                  kind: alertmanager
+                  token_env: TEST_TOKEN
+                """
         let yaml = """
             broker:
               url: \(brokerURL ?? TestEnvironment.amqpURL)

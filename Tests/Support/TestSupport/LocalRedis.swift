@@ -1,7 +1,7 @@
 import Foundation
 import Redis
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// A redis-server of the test's own on a free loopback port, to stop and start at will (an
@@ -19,11 +19,17 @@ public final class LocalRedis: @unchecked Sendable {
 
     /// Starts it (again) and waits until it answers PING.
     public func start() throws {
-        process = try ChildProcess("/usr/bin/redis-server", ["--bind", "127.0.0.1", "--port", String(port), "--save", "",
-                                                             "--appendonly", "no", "--daemonize", "no"])
+        process = try ChildProcess(
+            "/usr/bin/redis-server",
+            [
+                "--bind", "127.0.0.1", "--port", String(port), "--save", "",
+                "--appendonly", "no", "--daemonize", "no",
+            ])
         let deadline = Date().addingTimeInterval(10)
         while (try? client().command(["PING"])) == nil {
-            if Date() > deadline { throw TestFailure("redis-server on 127.0.0.1:\(port) did not answer PING within 10 s; log:\n\(process?.log ?? "")") }
+            if Date() > deadline {
+                throw TestFailure("redis-server on 127.0.0.1:\(port) did not answer PING within 10 s; log:\n\(process?.log ?? "")")
+            }
             usleep(20_000)
         }
     }

@@ -63,8 +63,9 @@ public final class MailSink: Sendable {
         let deadline = ContinuousClock.now + timeout
         while !FileManager.default.fileExists(atPath: json.path) {
             if ContinuousClock.now > deadline {
-                throw TestFailure("mail_sink stored no message \(seq) within \(timeout); "
-                    + "files: \((try? FileManager.default.contentsOfDirectory(atPath: dir.path)) ?? []); log: \(process.log)")
+                throw TestFailure(
+                    "mail_sink stored no message \(seq) within \(timeout); "
+                        + "files: \((try? FileManager.default.contentsOfDirectory(atPath: dir.path)) ?? []); log: \(process.log)")
             }
             try await Task.sleep(for: .milliseconds(20))
         }

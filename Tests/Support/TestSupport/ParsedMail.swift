@@ -51,7 +51,8 @@ public struct ParsedMail {
             guard encoded else { out += token; continue }
             let parts = token.dropFirst(2).dropLast(2).split(separator: "?", omittingEmptySubsequences: false)
             guard parts.count == 3, parts[0].uppercased() == "UTF-8", parts[1].uppercased() == "B",
-                  let data = Data(base64Encoded: String(parts[2])) else { throw TestFailure("bad encoded word \(token)") }
+                let data = Data(base64Encoded: String(parts[2]))
+            else { throw TestFailure("bad encoded word \(token)") }
             guard let piece = String(validating: data, as: UTF8.self) else {
                 throw TestFailure("encoded word \(token) is not whole UTF-8 characters")
             }

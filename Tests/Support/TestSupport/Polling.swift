@@ -14,8 +14,10 @@ public func eventually(seconds: Double, _ condition: () async throws -> Bool) as
 
 /// Polls `condition` every 50 ms until it holds; throws a `TestFailure` naming `what` (or,
 /// without it, the caller's file and line) when it still does not hold after `seconds`.
-public func waitFor(_ what: String? = nil, seconds: Double = 20, file: String = #fileID, line: Int = #line,
-                    _ condition: () async throws -> Bool) async throws {
+public func waitFor(
+    _ what: String? = nil, seconds: Double = 20, file: String = #fileID, line: Int = #line,
+    _ condition: () async throws -> Bool
+) async throws {
     if try await eventually(seconds: seconds, condition) { return }
     throw TestFailure("timed out after \(Int(seconds)) s waiting for: \(what ?? "the condition at \(file):\(line)")")
 }

@@ -13,11 +13,14 @@ public struct RunningWorker: Sendable {
 
     /// Starts a host for `config` whose worker `define` builds (given the publisher, a logger
     /// that shows errors only, and the host's metrics).
-    public init(config: KlaxonConfig, healthListen: ListenAddress? = nil,
-                define: (Publisher, Logger, Metrics) throws -> WorkerDefinition) throws {
+    public init(
+        config: KlaxonConfig, healthListen: ListenAddress? = nil,
+        define: (Publisher, Logger, Metrics) throws -> WorkerDefinition
+    ) throws {
         let metrics = Metrics()
         let logger = Logger(process: "test-worker", minimum: .error)
-        let host = try WorkerHost(config: config, logger: logger, metrics: metrics, healthListen: healthListen) { p in try define(p, logger, metrics) }
+        let host = try WorkerHost(config: config, logger: logger, metrics: metrics, healthListen: healthListen) { p in try define(p, logger, metrics)
+        }
         self.host = host
         self.publisher = host.publisher
         task = Task { await host.run() }
@@ -43,7 +46,9 @@ public struct RunningWorker: Sendable {
 }
 
 /// Publishes test input to `queue` of `namespace`, with confirms.
-public func publish(_ publisher: Publisher, _ bodies: [[UInt8]], to queue: String, namespace: String,
-                    headers: [String: HeaderValue] = [:]) async throws {
+public func publish(
+    _ publisher: Publisher, _ bodies: [[UInt8]], to queue: String, namespace: String,
+    headers: [String: HeaderValue] = [:]
+) async throws {
     try await publisher.publish(bodies.map { OutboundMessage(exchange: namespace, routingKey: queue, body: $0, headers: headers) })
 }

@@ -6,9 +6,10 @@ import Foundation
 public enum Sample {
     /// An e-mail notification `id` for oncall@example.com about a firing alert `a-<id>`.
     public static func notification(_ id: String, labels: [String: String] = ["team": "db"], title: String = "Disk full") -> AlertNotification {
-        let alert = Alert(id: "a-\(id)", source: "alertmanager", integration: "am", status: .firing, fingerprint: "fp-\(id)",
-                          title: title, message: "m", severity: "critical", labels: labels, annotations: [:],
-                          startsAt: "2024-05-01T10:00:00Z", endsAt: nil, receivedAt: Timestamps.format(Date()), links: [])
+        let alert = Alert(
+            id: "a-\(id)", source: "alertmanager", integration: "am", status: .firing, fingerprint: "fp-\(id)",
+            title: title, message: "m", severity: "critical", labels: labels, annotations: [:],
+            startsAt: "2024-05-01T10:00:00Z", endsAt: nil, receivedAt: Timestamps.format(Date()), links: [])
         return AlertNotification(id: id, channel: "email", recipients: ["oncall@example.com"], route: "r", alert: alert)
     }
 
