@@ -115,7 +115,7 @@ let package = Package(
         .testTarget(name: "GatewayTests", dependencies: ["Gateway", "AlertCore", "AMQP", "WorkerKit", "HTTPServer", "Signing", "YAMLConfig", "OnCall", "OnCallRuntime", "ICal", "Redis", "TestSupport"], swiftSettings: settings),
         .testTarget(name: "DedupWorkerTests", dependencies: ["DedupWorker", "AlertCore", "AMQP", "Redis", "WorkerKit", "YAMLConfig", "TestSupport", "TestFakes"],
                     swiftSettings: settings),
-        .testTarget(name: "RouterWorkerTests", dependencies: ["RouterWorker", "AlertCore", "AMQP", "Redis", "WorkerKit", "YAMLConfig", "OnCallRuntime", "CalendarSync",
+        .testTarget(name: "RouterWorkerTests", dependencies: ["RouterWorker", "ICal", "OnCall", "TimeKit", "AlertCore", "AMQP", "Redis", "WorkerKit", "YAMLConfig", "OnCallRuntime", "CalendarSync",
                                                              "ChannelWorkers", "Notify", "TestSupport", "TestFakes"], swiftSettings: settings),
         .testTarget(name: "ChannelWorkersTests", dependencies: ["ChannelWorkers", "AlertCore", "AMQP", "Redis", "WorkerKit", "YAMLConfig", "Notify", "TestSupport", "TestFakes"],
                     swiftSettings: settings),

@@ -83,7 +83,12 @@ struct OnCallContext {
                 "klaxonctl: Redis at \(redisAddress) is unreachable (\(error)); answering from the config alone: run-time overrides are not applied")
             degraded = true
         }
-        return (loader.roster(calendars: calendars, overrides: overrides), degraded)
+        let holidays = loader.holidays(from: from.addingTimeInterval(-86_400), to: to.addingTimeInterval(86_400))
+        for (key, problem) in holidays.problems {
+            io.err("klaxonctl: holiday calendar of layer \(key) unreadable (\(problem)); the layer applies on those days")
+            degraded = true
+        }
+        return (loader.roster(calendars: calendars, overrides: overrides, holidays: holidays.dates), degraded)
     }
 
     /// An instant from the command line: RFC 3339 with its offset, or a date (`2026-03-28`),

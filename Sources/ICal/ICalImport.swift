@@ -31,6 +31,30 @@ public enum ICalImport {
     /// Throws `ICalError` when the text is empty, not iCalendar, or holds no `VCALENDAR`; the
     /// caller should then keep its last good copy. Problems with single events are warnings.
     public static func shifts(ics: String, from: Date, to: Date, people: [Person], defaultZone: TimeZone) throws(ICalError) -> Result {
+        try expand(ics: ics, from: from, to: to, matcher: PersonMatcher(people: people), anyone: false, defaultZone: defaultZone)
+    }
+
+    /// The local dates (in `zone`) that any event of `ics` covers among occurrences overlapping
+    /// `[from, to)`, whoever it names: a public-holiday calendar (e.g. China's holidays) as a
+    /// layer's `exclude_calendar`. All-day events cover their days (DTEND exclusive); a timed
+    /// event covers each date it touches. Same rules as `shifts` otherwise; throws the same.
+    public static func dates(ics: String, from: Date, to: Date, zone: TimeZone) throws(ICalError) -> Set<LocalDate> {
+        let r = try expand(ics: ics, from: from, to: to, matcher: PersonMatcher(people: []), anyone: true, defaultZone: zone)
+        let clock = ZoneClock(timeZone: zone)
+        var out: Set<LocalDate> = []
+        for s in r.shifts where s.end > s.start {
+            let first = ZoneClock.floorDiv(clock.localSeconds(ofSecond: Int(s.start.timeIntervalSince1970)), 86_400)
+            let last = ZoneClock.floorDiv(clock.localSeconds(ofSecond: Int(s.end.timeIntervalSince1970) - 1), 86_400)
+            guard last >= first, last - first < 3660 else { continue }
+            for day in first...last { out.insert(LocalDate(daysSinceEpoch: day)) }
+        }
+        return out
+    }
+
+    private static func expand(
+        ics: String, from: Date, to: Date, matcher: PersonMatcher, anyone: Bool,
+        defaultZone: TimeZone
+    ) throws(ICalError) -> Result {
         guard !ics.allSatisfy(\.isWhitespace) else { throw .empty }
         icalerrno_return().pointee = ICAL_NO_ERROR
         // The parser copies what it needs: the C string only lives for this call.
@@ -54,12 +78,11 @@ public enum ICalImport {
             throw .noCalendar(found: LibICal.string(icalcomponent_kind_to_string(icalcomponent_isa(root))) ?? "nothing")
         }
         let window = (Int(from.timeIntervalSince1970.rounded(.down)), Int(to.timeIntervalSince1970.rounded(.up)))
-        let matcher = PersonMatcher(people: people)
         var shifts: [FixedShift] = []
         var warnings: [String] = []
         for calendar in calendars {
             let zones = ICalZoneResolver(calendar: calendar, defaultZone: defaultZone)
-            var found = Importer(matcher: matcher, window: window)
+            var found = Importer(matcher: matcher, anyone: anyone, window: window)
             found.add(calendar: calendar, zones)
             shifts += found.shifts
             warnings += zones.warnings + found.warnings
@@ -73,6 +96,8 @@ public enum ICalImport {
 private struct Importer {
     /// Who events may name.
     let matcher: PersonMatcher
+    /// Every event counts, whoever it names (holiday calendars): shifts of "*".
+    let anyone: Bool
     /// `[from, to)` in whole seconds since 1970.
     let window: (Int, Int)
     /// Shifts found so far, unsorted.
@@ -128,7 +153,7 @@ private struct Importer {
     /// occurrences that do not end after they start.
     private mutating func emit(_ event: ICalEvent, _ occurrences: [ICalOccurrence]) {
         guard !occurrences.isEmpty else { return }
-        let people = matcher.people(summary: event.summary, attendees: event.attendees)
+        let people = anyone ? [PersonID("*")] : matcher.people(summary: event.summary, attendees: event.attendees)
         guard !people.isEmpty else {
             warnings.append("\(event.label): names nobody known (SUMMARY, ATTENDEE), skipped")
             return

@@ -2,6 +2,7 @@ import AlertCore
 import Foundation
 import OnCall
 import Synchronization
+import TimeKit
 import WorkerKit
 
 /// The current `Roster` of a process (router, gateway), kept fresh by a timer `Service`: every
@@ -20,7 +21,13 @@ public final class RosterCache: Service {
     let calendarRefreshSeconds: Double
     let problems: Counter
     let log = RateLimitedLog()
-    private let state: Mutex<(roster: Roster, version: Int64?, calendars: [String: Layer], calendarsAt: Date?, overrides: [StoredOverride])>
+    private let state:
+        Mutex<
+            (
+                roster: Roster, version: Int64?, calendars: [String: Layer], calendarsAt: Date?, overrides: [StoredOverride],
+                holidays: [String: Set<LocalDate>]
+            )
+        >
     private let timer = Mutex<PeriodicService?>(nil)
     private let stopped = Atomic<Bool>(false)
 
@@ -37,7 +44,7 @@ public final class RosterCache: Service {
         self.calendarRefreshSeconds = calendarRefreshSeconds
         problems = metrics.counter(
             "klaxon_oncall_refresh_problems_total", "Roster refreshes that kept the last good copy, by what failed (overrides, calendar).")
-        state = Mutex((loader.roster(calendars: [:], overrides: []), nil, [:], nil, []))
+        state = Mutex((loader.roster(calendars: [:], overrides: []), nil, [:], nil, [], [:]))
     }
 
     /// The roster to resolve against now.
@@ -90,6 +97,17 @@ public final class RosterCache: Service {
             }
             calendars = loaded
         }
+        var holidays: [String: Set<LocalDate>]? = nil
+        if due && loader.config.schedules.contains(where: { !$0.excludeCalendars.isEmpty }) {
+            var kept = state.withLock { $0.holidays }
+            let read = loader.holidays(from: t.addingTimeInterval(-7 * 86_400), to: t.addingTimeInterval(400 * 86_400))
+            for (key, dates) in read.dates { kept[key] = dates }
+            for (key, problem) in read.problems {
+                problems.inc(["what": "calendar"])
+                report("holiday calendar unreadable; keeping its last good dates", ["layer": key, "error": problem])
+            }
+            holidays = kept
+        }
         var overrides: [StoredOverride]? = nil
         var version: Int64? = nil
         if let store {
@@ -104,11 +122,12 @@ public final class RosterCache: Service {
                 report("cannot read run-time overrides from Redis; keeping the last ones", ["error": "\(error)"])
             }
         }
-        guard calendars != nil || overrides != nil else { return }
+        guard calendars != nil || overrides != nil || holidays != nil else { return }
         state.withLock { s in
             if let calendars { s.calendars = calendars; s.calendarsAt = t }
+            if let holidays { s.holidays = holidays; s.calendarsAt = t }
             if let overrides { s.overrides = overrides; s.version = version }
-            s.roster = loader.roster(calendars: s.calendars, overrides: s.overrides)
+            s.roster = loader.roster(calendars: s.calendars, overrides: s.overrides, holidays: s.holidays)
         }
     }
 

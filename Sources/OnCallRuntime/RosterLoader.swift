@@ -60,9 +60,33 @@ public struct RosterLoader: Sendable {
     }
 
     /// The roster from the config, loaded calendars and run-time overrides.
-    public func roster(calendars: [String: Layer], overrides: [StoredOverride]) -> Roster {
+    public func roster(calendars: [String: Layer], overrides: [StoredOverride], holidays: [String: Set<LocalDate>] = [:]) -> Roster {
         var bySchedule: [String: [Override]] = [:]
         for o in overrides { bySchedule[o.schedule, default: []].append(o.override) }
-        return Roster.build(people: config.people, schedules: config.schedules, loaded: calendars, overrides: bySchedule)
+        return Roster.build(
+            people: config.people, schedules: config.schedules, loaded: calendars, overrides: bySchedule, holidays: holidays)
+    }
+
+    /// Reads every layer's `exclude_calendar` (a file of holidays) for the dates `from`–`to`,
+    /// keyed "<schedule>/<layer index>"; what cannot be read is returned as problems (the
+    /// caller keeps its last good dates).
+    public func holidays(from: Date, to: Date) -> (dates: [String: Set<LocalDate>], problems: [String: String]) {
+        var dates: [String: Set<LocalDate>] = [:]
+        var problems: [String: String] = [:]
+        for s in config.schedules {
+            for (i, path) in s.excludeCalendars {
+                let key = "\(s.name)/\(i)"
+                guard let data = FileManager.default.contents(atPath: path) else {
+                    problems[key] = "cannot read \(path)"
+                    continue
+                }
+                do {
+                    dates[key] = try ICalImport.dates(ics: String(decoding: data, as: UTF8.self), from: from, to: to, zone: s.timeZone)
+                } catch {
+                    problems[key] = "\(path): \(error)"
+                }
+            }
+        }
+        return (dates, problems)
     }
 }

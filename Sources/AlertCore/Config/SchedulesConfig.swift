@@ -19,6 +19,9 @@ public struct ScheduleConfig: Sendable {
     public var layers: [LayerSource]
     /// Overrides written in the config (run-time ones live in Redis).
     public var overrides: [Override]
+    /// Holiday calendars per layer index (`exclude_calendar: FILE`): the local dates their events
+    /// cover are added to the layer's `exclude_dates` when the roster is built.
+    public var excludeCalendars: [Int: String] = [:]
 
     public init(name: String, timeZone: TimeZone, layers: [LayerSource], overrides: [Override] = []) {
         self.name = name
@@ -44,6 +47,7 @@ public struct ScheduleConfig: Sendable {
 ///           days: [mon, tue, wed, thu, fri]     # optional: on call only these days…
 ///           hours: "20:00-08:00"                # …and these hours (may wrap midnight)
 ///         exclude_dates: [2026-10-01]           # the layer does not apply on these local dates
+///         exclude_calendar: /etc/klaxon/cn-holidays.ics   # nor on the days of these events
 ///       - name: christmas
 ///         shifts:
 ///           - {person: carol, start: "2026-12-24T00:00:00+01:00", end: "2026-12-27T00:00:00+01:00"}
@@ -68,12 +72,18 @@ enum SchedulesConfig {
             var layers: [ScheduleConfig.LayerSource] = []
             let layerReaders = s.mappings("layers")
             if layerReaders.isEmpty { s.report("layers", "a schedule needs at least one layer") }
+            var excludeCalendars: [Int: String] = [:]
             for l in layerReaders {
+                if let path = l.string("exclude_calendar") {
+                    if path.isEmpty { l.report("exclude_calendar", "must not be empty") } else { excludeCalendars[layers.count] = path }
+                }
                 if let layer = readLayer(l, people: people) { layers.append(layer) }
             }
             let overrides = s.mappings("overrides").compactMap { readOverride($0, people: people) }
             s.finish()
-            out.append(ScheduleConfig(name: name, timeZone: zone, layers: layers, overrides: overrides))
+            var schedule = ScheduleConfig(name: name, timeZone: zone, layers: layers, overrides: overrides)
+            schedule.excludeCalendars = excludeCalendars
+            out.append(schedule)
         }
         return out
     }

@@ -1,5 +1,6 @@
 import Foundation
 import OnCall
+import TimeKit
 
 /// Who can be paged and who is on call, as one value the router resolves against: the config's
 /// people and its schedules with their layers loaded (iCalendar layers included) and every
@@ -25,16 +26,21 @@ public struct Roster: Sendable {
     /// Builds the roster from the config's schedules. `loaded` gives each `.ical` layer's loaded
     /// layer by "<schedule>/<layer index>" (a layer not loaded yet counts as nobody on call);
     /// `overrides` adds run-time overrides per schedule to the config's.
+    ///
+    /// `holidays` adds, per "<schedule>/<layer index>", the dates of its `exclude_calendar`.
     public static func build(
         people: [Person], schedules: [ScheduleConfig], loaded: [String: Layer] = [:],
-        overrides: [String: [Override]] = [:]
+        overrides: [String: [Override]] = [:], holidays: [String: Set<LocalDate>] = [:]
     ) -> Roster {
         let built = schedules.map { s in
             let layers = s.layers.enumerated().map { i, source -> Layer in
+                let layer: Layer
                 switch source {
-                case .layer(let l): return l
-                case .ical(_, let name, let exclude): return loaded["\(s.name)/\(i)"] ?? .fixed([], name: name, excludeDates: exclude)
+                case .layer(let l): layer = l
+                case .ical(_, let name, let exclude): layer = loaded["\(s.name)/\(i)"] ?? .fixed([], name: name, excludeDates: exclude)
                 }
+                guard let extra = holidays["\(s.name)/\(i)"], !extra.isSubset(of: layer.excludeDates) else { return layer }
+                return Layer(name: layer.name, layer.kind, excludeDates: layer.excludeDates.union(extra))
             }
             return Schedule(name: s.name, timeZone: s.timeZone, layers: layers, overrides: s.overrides + (overrides[s.name] ?? []))
         }
