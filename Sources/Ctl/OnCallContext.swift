@@ -53,27 +53,15 @@ struct OnCallContext {
         let loader = RosterLoader(config: config)
         var degraded = false
         var calendars: [String: Layer] = [:]
-        for c in loader.calendarLayers {
-            let (start, end) = (from.addingTimeInterval(-86_400), to.addingTimeInterval(86_400))
-            let r: RosterLoader.Calendar
-            if RosterLoader.isURL(c.path) {
-                // The last good copy `oncall sync-calendars` stored in Redis.
-                do {
-                    if let ics = try store().calendarCopy(c.key)?.ics {
-                        r = loader.parseCalendar(ics, source: c.path, name: c.name, exclude: c.exclude, zone: c.zone, from: start, to: end)
-                    } else {
-                        r = .init(layer: nil, problem: "not fetched yet: run klaxonctl oncall sync-calendars", warnings: [])
-                    }
-                } catch {
-                    r = .init(layer: nil, problem: "Redis at \(redisAddress): \(error)", warnings: [])
-                }
-            } else {
-                r = loader.loadCalendar(path: c.path, name: c.name, exclude: c.exclude, zone: c.zone, from: start, to: end)
-            }
+        // URL layers: the last good copy `oncall sync-calendars` stored in Redis.
+        let loaded = loader.loadCalendars(from: from.addingTimeInterval(-86_400), to: to.addingTimeInterval(86_400)) { key in
+            try store().calendarCopy(key)?.ics
+        }
+        for (key, r) in loaded {
             if let layer = r.layer {
-                calendars[c.key] = layer
+                calendars[key] = layer
             } else {
-                io.err("klaxonctl: calendar layer \(c.key) unreadable (\(r.problem ?? "?")); it counts as nobody on call")
+                io.err("klaxonctl: calendar layer \(key) unreadable (\(r.problem ?? "?")); it counts as nobody on call")
                 degraded = true
             }
         }

@@ -70,30 +70,23 @@ public final class RosterCache: Service {
         let due = state.withLock { s in s.calendarsAt.map { t.timeIntervalSince($0) >= calendarRefreshSeconds } ?? true }
         if due && !loader.calendarLayers.isEmpty {
             var loaded = state.withLock { $0.calendars }
-            for c in loader.calendarLayers {
-                // A window around now: yesterday (shifts in progress) to 60 days ahead.
-                let (from, to) = (t.addingTimeInterval(-86_400), t.addingTimeInterval(60 * 86_400))
-                let r: RosterLoader.Calendar
-                if RosterLoader.isURL(c.path) {
-                    do {
-                        if let ics = try await copies?.read(c.key)?.ics {
-                            r = loader.parseCalendar(ics, source: c.path, name: c.name, exclude: c.exclude, zone: c.zone, from: from, to: to)
-                        } else {
-                            r = .init(layer: nil, problem: "\(c.path) not fetched yet (klaxonctl oncall sync-calendars)", warnings: [])
-                        }
-                    } catch {
-                        r = .init(layer: nil, problem: "cannot read the stored copy of \(c.path) from Redis: \(error)", warnings: [])
-                    }
-                } else {
-                    r = loader.loadCalendar(path: c.path, name: c.name, exclude: c.exclude, zone: c.zone, from: from, to: to)
-                }
+            // The URL layers' stored copies first (Redis is async), then one loader for all.
+            var stored: [String: Result<String?, any Error>] = [:]
+            for c in loader.calendarLayers where RosterLoader.isURL(c.path) {
+                do { stored[c.key] = .success(try await copies?.read(c.key)?.ics) } catch { stored[c.key] = .failure(error) }
+            }
+            // A window around now: yesterday (shifts in progress) to 60 days ahead.
+            for (key, r) in loader.loadCalendars(
+                from: t.addingTimeInterval(-86_400), to: t.addingTimeInterval(60 * 86_400),
+                storedCopy: { try stored[$0]?.get() ?? nil })
+            {
                 if let layer = r.layer {
-                    loaded[c.key] = layer
+                    loaded[key] = layer
                 } else {
                     problems.inc(["what": "calendar"])
-                    report("calendar unreadable; keeping its last good copy", ["layer": c.key, "error": r.problem ?? ""])
+                    report("calendar unreadable; keeping its last good copy", ["layer": key, "error": r.problem ?? ""])
                 }
-                for w in r.warnings.prefix(5) { report("calendar warning", ["layer": c.key, "warning": w]) }
+                for w in r.warnings.prefix(5) { report("calendar warning", ["layer": key, "warning": w]) }
             }
             calendars = loaded
         }

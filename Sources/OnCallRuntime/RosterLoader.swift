@@ -48,6 +48,25 @@ public struct RosterLoader: Sendable {
         return parseCalendar(String(decoding: data, as: UTF8.self), source: path, name: name, exclude: exclude, zone: zone, from: from, to: to)
     }
 
+    /// Loads every iCal layer for the window: a file from disk, a URL layer from its last good
+    /// copy (`storedCopy(key)`: the text, nil when never fetched; it throws when the store
+    /// cannot be read). One outcome per layer key ("<schedule>/<layer index>").
+    public func loadCalendars(from: Date, to: Date, storedCopy: (String) throws -> String?) -> [(key: String, calendar: Calendar)] {
+        calendarLayers.map { c in
+            guard Self.isURL(c.path) else {
+                return (c.key, loadCalendar(path: c.path, name: c.name, exclude: c.exclude, zone: c.zone, from: from, to: to))
+            }
+            do {
+                guard let ics = try storedCopy(c.key) else {
+                    return (c.key, Calendar(layer: nil, problem: "\(c.path) not fetched yet (klaxonctl oncall sync-calendars)", warnings: []))
+                }
+                return (c.key, parseCalendar(ics, source: c.path, name: c.name, exclude: c.exclude, zone: c.zone, from: from, to: to))
+            } catch {
+                return (c.key, Calendar(layer: nil, problem: "cannot read the stored copy of \(c.path): \(error)", warnings: []))
+            }
+        }
+    }
+
     /// Expands calendar text for the window into a layer, or says why it cannot.
     public func parseCalendar(_ ics: String, source: String, name: String, exclude: Set<LocalDate>, zone: TimeZone, from: Date, to: Date) -> Calendar
     {

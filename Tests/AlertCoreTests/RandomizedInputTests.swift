@@ -1,22 +1,14 @@
 @testable import AlertCore
 import Foundation
+import TestSupport
 import Testing
 
 /// Seeded randomized tests of the untrusted-input path: the strict JSON reader must never accept
 /// what Foundation's decoder rejects nor disagree with it, no payload shape may crash a
 /// normalizer, and a normalizer rejects only the shape its source needs. Seeds are fixed, so a failure reproduces.
 @Suite struct RandomizedInputTests {
-    /// SplitMix64: small, seedable, good enough to explore inputs.
-    struct Rng: RandomNumberGenerator {
-        var state: UInt64
-        mutating func next() -> UInt64 {
-            state &+= 0x9E37_79B9_7F4A_7C15
-            var z = state
-            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-            return z ^ (z >> 31)
-        }
-    }
+    /// SplitMix64, seeded so a failure reproduces (`TestSupport`).
+    typealias Rng = Fx.Rng
 
     static let keys = [
         "alerts", "labels", "annotations", "status", "startsAt", "endsAt", "fingerprint", "generatorURL",

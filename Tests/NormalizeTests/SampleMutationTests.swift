@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 import Testing
 @testable import AlertCore
 
@@ -7,17 +8,8 @@ import Testing
 /// an array or an object) is always accepted; removing or mistyping a required field
 /// (`RequiredFields`) is the only way to get a `PayloadError`, and it names that field.
 @Suite struct SampleMutationTests {
-    /// SplitMix64, as in `RandomizedInputTests`: seeded, so a failure reproduces.
-    struct Rng: RandomNumberGenerator {
-        var state: UInt64
-        mutating func next() -> UInt64 {
-            state &+= 0x9E37_79B9_7F4A_7C15
-            var z = state
-            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-            return z ^ (z >> 31)
-        }
-    }
+    /// SplitMix64, seeded so a failure reproduces (`TestSupport`).
+    typealias Rng = Fx.Rng
 
     /// Every sample that normalizes, with its kind (the malformed ones are rejected as a whole).
     static let valid: [SampleCase] = SampleCase.all.filter {
