@@ -26,6 +26,12 @@ public enum RouterWorker {
         let fixed = Roster.build(people: config.people, schedules: config.schedules)
         let current = roster ?? { fixed }
         let gapLog = RateLimitedLog()
+        let withPolicy = (config.router.routes + [config.router.defaultRoute]).filter { $0.escalationPolicy != nil }.map(\.name)
+        if !withPolicy.isEmpty {
+            logger.warning(
+                "routes name an escalation policy, but klaxon-escalator is not part of this build yet: they notify their direct targets only",
+                ["routes": withPolicy.joined(separator: ",")])
+        }
 
         let handler = perMessage { d in
             let alert: Alert
