@@ -77,6 +77,9 @@ let package = Package(
         .target(name: "DedupWorker", dependencies: ["AlertCore", "WorkerKit", "AMQP", "Redis"], swiftSettings: settings),
         .target(name: "RouterWorker", dependencies: ["AlertCore", "WorkerKit", "AMQP", "OnCallRuntime"], swiftSettings: settings),
         .target(name: "ChannelWorkers", dependencies: ["AlertCore", "WorkerKit", "AMQP", "Redis", "Notify"], swiftSettings: settings),
+        // The escalator's durable state in Redis: incidents as JSON with the set of open ones, and
+        // the timers, claimed atomically with a lease so each due timer fires on one replica.
+        .target(name: "EscalatorStore", dependencies: ["AlertCore", "Escalation", "Redis"], swiftSettings: settings),
         .target(name: "Ctl", dependencies: ["AlertCore", "WorkerKit", "AMQP", "YAMLConfig", "OnCall", "OnCallRuntime", "CalendarSync", "Redis", "TimeKit"], swiftSettings: settings),
 
         // Thin executables.
@@ -104,6 +107,7 @@ let package = Package(
 
         .testTarget(name: "AlertCoreTests", dependencies: ["AlertCore", "YAMLConfig", "OnCall", "TestSupport"], swiftSettings: settings),
         .testTarget(name: "EscalationTests", dependencies: ["Escalation", "AlertCore", "OnCall", "TimeKit", "YAMLConfig"], swiftSettings: settings),
+        .testTarget(name: "EscalatorStoreTests", dependencies: ["EscalatorStore", "Escalation", "AlertCore", "Redis", "WorkerKit", "TestSupport"], swiftSettings: settings),
         .testTarget(name: "AMQPTests", dependencies: ["AMQP", "TestSupport"], swiftSettings: settings),
         .testTarget(name: "WorkerKitTests", dependencies: ["WorkerKit", "AlertCore", "AMQP", "TestFakes", "TestSupport"], swiftSettings: settings),
         .testTarget(name: "NormalizeTests", dependencies: ["AlertCore", "TestSupport"], swiftSettings: settings),

@@ -58,4 +58,13 @@ public enum RedisKeys {
     /// The last good copy of a calendar fetched from a URL, per "<schedule>/<layer index>": a
     /// hash with `ics`, `fetched_at`, and `error`/`error_at` of the last failed fetch.
     public static func calendar(_ namespace: String, _ layer: String) -> String { "\(namespace):oncall:calendar:\(layer)" }
+    /// One escalation incident as JSON, by incident id (`IncidentStore`).
+    public static func incident(_ namespace: String, _ id: String) -> String { "\(namespace):incident:\(id)" }
+    /// The set of the ids of incidents not yet resolved (`IncidentStore`).
+    public static func openIncidents(_ namespace: String) -> String { "\(namespace):incidents:open" }
+    /// The escalator's timers: a sorted set of incident id → due instant in Unix milliseconds; a
+    /// claimed timer's score is its lease's end instead (`TimerStore`).
+    public static func escalationTimers(_ namespace: String) -> String { "\(namespace):escalation:timers" }
+    /// Who holds the lease on a claimed timer: a hash of incident id → owner (`TimerStore`).
+    public static func escalationTimerLeases(_ namespace: String) -> String { "\(namespace):escalation:leases" }
 }
