@@ -96,7 +96,7 @@ public enum TestEnvironment {
         delivery:
           retry_delays: [200ms, 400ms]
           idempotency_ttl: 1h
-          claim_ttl: 3s
+          claim_ttl: 10s   # renewed every third while a send runs; long enough for a loaded CI machine
         \(extra)
         """
     }
