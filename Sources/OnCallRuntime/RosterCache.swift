@@ -47,6 +47,16 @@ public final class RosterCache: Service {
         state = Mutex((loader.roster(calendars: [:], overrides: []), nil, [:], nil, [], [:]))
     }
 
+    /// The roster cache a long-running process uses: on the config's Redis, with its run-time
+    /// overrides and the stored copies of URL calendars (one connection for both).
+    public static func live(config: KlaxonConfig, logger: Logger, metrics: Metrics) -> RosterCache {
+        let redis = SharedRedis(config.redis)
+        let ns = config.broker.namespace
+        return RosterCache(
+            config: config, store: OverrideStore(redis: redis, namespace: ns), copies: CalendarCopies(redis: redis, namespace: ns),
+            logger: logger, metrics: metrics)
+    }
+
     /// The roster to resolve against now.
     public var roster: Roster { state.withLock { $0.roster } }
 

@@ -83,17 +83,11 @@ public enum ProcessMain {
     ) async -> Never {
         let (options, config, logger) = bootstrap(process: process, allowed: allowed)
         let metrics = Metrics()
-        do {
-            // The worker's own publisher doubles as the host's: one broker connection for output.
-            let host = try WorkerHost(config: config, logger: logger, metrics: metrics, healthListen: options.healthListen) { publisher in
+        // The worker's own publisher doubles as the host's: one broker connection for output.
+        await run(logger: logger) {
+            try WorkerHost(config: config, logger: logger, metrics: metrics, healthListen: options.healthListen) { publisher in
                 try make(options, config, publisher, logger, metrics)
-            }
-            onTerminate { host.stop() }
-            await host.run()
-            exit(0)
-        } catch {
-            logger.error("cannot start", ["error": "\(error)"])
-            exit(1)
+            }.group
         }
     }
 }

@@ -8,10 +8,7 @@ let (_, config, logger) = ProcessMain.bootstrap(process: "klaxon-gateway")
 let metrics = Metrics()
 // Run-time overrides for the calendar feeds come from Redis; with Redis down the feeds keep the
 // last roster read, and alerts are unaffected (the roster is not part of /readyz).
-let redis = SharedRedis(config.redis)
-let roster = RosterCache(
-    config: config, store: OverrideStore(redis: redis, namespace: config.broker.namespace),
-    copies: CalendarCopies(redis: redis, namespace: config.broker.namespace), logger: logger, metrics: metrics)
+let roster = RosterCache.live(config: config, logger: logger, metrics: metrics)
 await ProcessMain.run(logger: logger) {
     let publisher = try GatewayService.makePublisher(config: config, metrics: metrics, logger: logger)
     let gateway = GatewayService(config: config, publisher: publisher, logger: logger, metrics: metrics, roster: { roster.roster })
