@@ -20,6 +20,7 @@ let package = Package(
         .executable(name: "klaxon-router", targets: ["klaxon-router"]),
         .executable(name: "klaxon-email", targets: ["klaxon-email"]),
         .executable(name: "klaxon-chat", targets: ["klaxon-chat"]),
+        .executable(name: "klaxon-escalator", targets: ["klaxon-escalator"]),
         .executable(name: "klaxonctl", targets: ["klaxonctl"]),
     ],
     targets: [
@@ -54,6 +55,8 @@ let package = Package(
         .target(name: "HTTPServer", dependencies: ["CMicroHTTPD"], swiftSettings: settings),
         .target(name: "CurlClient", dependencies: ["CCurl", "AlertCore"], swiftSettings: settings),
         .target(name: "Signing", dependencies: ["CCrypto"], swiftSettings: settings),
+        // The signed acknowledge links in notifications (the escalator signs, the gateway checks).
+        .target(name: "IncidentLinks", dependencies: ["Signing"], swiftSettings: settings),
         // iCalendar import/export of on-call shifts (libical; fills its RECURRENCE-ID, Windows
         // zone and floating-time gaps).
         .target(name: "ICal", dependencies: ["CICal", "OnCall", "TimeKit"], swiftSettings: settings),
@@ -75,11 +78,15 @@ let package = Package(
         .target(name: "CalendarSync", dependencies: ["AlertCore", "OnCallRuntime", "CurlClient", "Blocking"], swiftSettings: settings),
         // Each worker process links only what it needs: the router and dedup never link libcurl.
         .target(name: "DedupWorker", dependencies: ["AlertCore", "WorkerKit", "AMQP", "Redis"], swiftSettings: settings),
-        .target(name: "RouterWorker", dependencies: ["AlertCore", "WorkerKit", "AMQP", "OnCallRuntime"], swiftSettings: settings),
+        .target(name: "RouterWorker", dependencies: ["AlertCore", "WorkerKit", "AMQP", "OnCallRuntime", "Escalation"], swiftSettings: settings),
         .target(name: "ChannelWorkers", dependencies: ["AlertCore", "WorkerKit", "AMQP", "Redis", "Notify"], swiftSettings: settings),
         // The escalator's durable state in Redis: incidents as JSON with the set of open ones, and
         // the timers, claimed atomically with a lease so each due timer fires on one replica.
         .target(name: "EscalatorStore", dependencies: ["AlertCore", "Escalation", "Redis"], swiftSettings: settings),
+        // klaxon-escalator: opens incidents for alerts routed to a policy, fires their timers,
+        // applies people's commands and the watch, and publishes the pages to the channel queues.
+        .target(name: "EscalatorWorker", dependencies: ["AlertCore", "Escalation", "EscalatorStore", "WorkerKit", "AMQP", "Redis", "OnCallRuntime", "IncidentLinks"],
+                swiftSettings: settings),
         .target(name: "Ctl", dependencies: ["AlertCore", "WorkerKit", "AMQP", "YAMLConfig", "OnCall", "OnCallRuntime", "CalendarSync", "Redis", "TimeKit"], swiftSettings: settings),
 
         // Thin executables.
@@ -88,6 +95,7 @@ let package = Package(
         .executableTarget(name: "klaxon-router", dependencies: ["RouterWorker", "WorkerKit", "OnCallRuntime"], swiftSettings: settings),
         .executableTarget(name: "klaxon-email", dependencies: ["ChannelWorkers", "WorkerKit", "Notify", "AlertCore"], swiftSettings: settings),
         .executableTarget(name: "klaxon-chat", dependencies: ["ChannelWorkers", "WorkerKit", "Notify", "AlertCore"], swiftSettings: settings),
+        .executableTarget(name: "klaxon-escalator", dependencies: ["EscalatorWorker", "WorkerKit", "OnCallRuntime"], swiftSettings: settings),
         .executableTarget(name: "klaxonctl", dependencies: ["Ctl"], swiftSettings: settings),
         // Benchmark helper for bench/dedup: an executable target without a declared product, so it
         // is built (implicit product) but is not one of the fleet's executables.
@@ -125,7 +133,9 @@ let package = Package(
                     swiftSettings: settings),
         // The real executables end to end, and what crosses processes (broker crash, returns).
         .testTarget(name: "FleetTests", dependencies: ["Gateway", "RouterWorker", "AlertCore", "AMQP", "WorkerKit", "TestSupport"], swiftSettings: settings),
-        .testTarget(name: "SigningTests", dependencies: ["Signing"], swiftSettings: settings),
+        .testTarget(name: "SigningTests", dependencies: ["Signing", "IncidentLinks"], swiftSettings: settings),
+        .testTarget(name: "EscalatorWorkerTests", dependencies: ["EscalatorWorker", "Escalation", "EscalatorStore", "AlertCore", "AMQP", "Redis", "WorkerKit", "YAMLConfig", "OnCallRuntime",
+                                                                "IncidentLinks", "TestSupport"], swiftSettings: settings),
         .testTarget(name: "NotifyTests", dependencies: ["Notify", "AlertCore", "CurlClient", "Signing", "Templates", "YAMLConfig", "HTTPServer", "TestSupport"], swiftSettings: settings),
         .testTarget(name: "CtlTests", dependencies: ["Ctl", "AlertCore", "AMQP", "WorkerKit", "ChannelWorkers", "YAMLConfig", "Redis", "OnCall", "OnCallRuntime", "Signing", "HTTPServer", "TestSupport"], swiftSettings: settings),
     ]

@@ -3,26 +3,64 @@ import Escalation
 import Foundation
 import Redis
 
-/// The escalator's incidents in Redis: each one as JSON under `RedisKeys.incident`, and the ids
-/// of those not yet resolved in the set `RedisKeys.openIncidents`. Saving writes both in one
-/// script, so the set never disagrees with the stored status.
+/// The escalator's incidents in Redis.
+///
+/// - Each `IncidentRecord` is a hash under `RedisKeys.incident` with its JSON (`json`) and a
+///   version (`v`) that every save bumps. `save` is a compare-and-set on that version, so two
+///   replicas applying events to one incident at once cannot lose either: the loser reloads and
+///   applies its event again (`update`).
+/// - The ids of incidents not yet resolved are the set `RedisKeys.openIncidents`.
+/// - Each (policy, fingerprint) has a pointer to its current incident
+///   (`RedisKeys.incidentPointer`: `generation`, `id`, and `resolved_at` once resolved), so a
+///   repeat finds its incident and a firing alert after a resolved one opens the next generation.
+///
+/// One script writes all three, so they never disagree. A resolved incident and its pointer
+/// expire after `resolvedRetentionSeconds`.
 ///
 /// Dates are encoded as Foundation's default (seconds since 2001 as a JSON number), which
 /// round-trips exactly: a loaded incident equals the saved one, and replicas applying the same
 /// event to it compute the same result.
 public struct IncidentStore: Sendable {
-    /// KEYS[1] the incident's key, KEYS[2] the open set. ARGV[1] incident id, ARGV[2] its JSON,
-    /// ARGV[3] "1" while open (else resolved). Stores the JSON and adds the id to the open set
-    /// (or removes it once resolved). Returns 1.
+    /// How long a resolved incident stays readable (`klaxonctl incident show`).
+    public static let resolvedRetentionSeconds = 7 * 86_400
+
+    /// KEYS[1] incident hash, KEYS[2] open set, KEYS[3] pointer. ARGV[1] id, ARGV[2] JSON,
+    /// ARGV[3] "1" open / "0" resolved, ARGV[4] expected version ("0": must not exist),
+    /// ARGV[5] generation, ARGV[6] resolved-at text (when resolved), ARGV[7] retention seconds.
+    /// Returns the new version, or 0 when the stored version is not the expected one.
     static let saveScript = """
-        redis.call('SET', KEYS[1], ARGV[2])
+        local v = tonumber(redis.call('HGET', KEYS[1], 'v') or '0')
+        if v ~= tonumber(ARGV[4]) then return 0 end
+        v = v + 1
+        redis.call('HSET', KEYS[1], 'v', v, 'json', ARGV[2])
+        redis.call('HSET', KEYS[3], 'generation', ARGV[5], 'id', ARGV[1])
         if ARGV[3] == '1' then
             redis.call('SADD', KEYS[2], ARGV[1])
+            redis.call('PERSIST', KEYS[1])
+            redis.call('HDEL', KEYS[3], 'resolved_at')
+            redis.call('PERSIST', KEYS[3])
         else
             redis.call('SREM', KEYS[2], ARGV[1])
+            redis.call('HSET', KEYS[3], 'resolved_at', ARGV[6])
+            redis.call('EXPIRE', KEYS[1], tonumber(ARGV[7]))
+            redis.call('EXPIRE', KEYS[3], tonumber(ARGV[7]))
         end
-        return 1
+        return v
         """
+
+    /// A stored record and the version it was read at.
+    public struct Versioned: Sendable {
+        public var record: IncidentRecord
+        public var version: Int64
+    }
+
+    /// The current incident of a (policy, fingerprint).
+    public struct Pointer: Sendable, Equatable {
+        public var generation: Int
+        public var id: String
+        /// When it resolved (nil while open).
+        public var resolvedAt: Date?
+    }
 
     let redis: any RedisCommanding
     let namespace: String
@@ -33,22 +71,57 @@ public struct IncidentStore: Sendable {
         self.namespace = namespace
     }
 
-    /// Stores `incident` (replacing what was stored under its id) and keeps the open set in step.
-    public func save(_ incident: Incident) async throws {
-        let json = String(decoding: try JSONEncoder().encode(incident), as: UTF8.self)
-        let keys = [RedisKeys.incident(namespace, incident.id), RedisKeys.openIncidents(namespace)]
+    /// Stores `record` if the stored version is still `expected` (0: none stored); the new
+    /// version, or nil when someone else saved first.
+    public func save(_ record: IncidentRecord, expected: Int64) async throws -> Int64? {
+        let incident = record.incident
+        let json = String(decoding: try JSONEncoder().encode(record), as: UTF8.self)
+        let keys = [
+            RedisKeys.incident(namespace, incident.id), RedisKeys.openIncidents(namespace),
+            RedisKeys.incidentPointer(namespace, policy: incident.policy, fingerprint: incident.fingerprint),
+        ]
         let open = incident.status == .resolved ? "0" : "1"
-        let reply = try await redis.command(["EVAL", Self.saveScript, "2"] + keys + [incident.id, json, open])
-        _ = try StoreError.checked(reply, "save \(incident.id)")
+        let resolvedAt = incident.resolvedAt.map { String($0.timeIntervalSince1970) } ?? ""
+        let args = [incident.id, json, open, String(expected), String(incident.generation), resolvedAt, String(Self.resolvedRetentionSeconds)]
+        let reply = try await redis.command(["EVAL", Self.saveScript, "3"] + keys + args)
+        let version = try StoreError.integer(try StoreError.checked(reply, "save \(incident.id)"), "save \(incident.id)")
+        return version == 0 ? nil : version
     }
 
-    /// The incident stored under `id`, or nil if there is none.
-    public func load(_ id: String) async throws -> Incident? {
-        let reply = try StoreError.checked(try await redis.command(["GET", RedisKeys.incident(namespace, id)]), "load \(id)")
-        guard case .bulk(let bytes) = reply else { return nil }
-        do { return try JSONDecoder().decode(Incident.self, from: Data(bytes)) } catch {
+    /// The record stored under `id` with its version, or nil if there is none.
+    public func load(_ id: String) async throws -> Versioned? {
+        let reply = try StoreError.checked(try await redis.command(["HMGET", RedisKeys.incident(namespace, id), "v", "json"]), "load \(id)")
+        guard case .array(let items) = reply, items.count == 2, let v = items[0].string.flatMap({ Int64($0) }),
+            case .bulk(let bytes) = items[1]
+        else { return nil }
+        do { return Versioned(record: try JSONDecoder().decode(IncidentRecord.self, from: Data(bytes)), version: v) } catch {
             throw StoreError("load \(id): stored incident does not decode (\(error))")
         }
+    }
+
+    /// The current incident of (policy, fingerprint), if any.
+    public func pointer(policy: String, fingerprint: String) async throws -> Pointer? {
+        let key = RedisKeys.incidentPointer(namespace, policy: policy, fingerprint: fingerprint)
+        let reply = try StoreError.checked(try await redis.command(["HMGET", key, "generation", "id", "resolved_at"]), "pointer")
+        guard case .array(let items) = reply, items.count == 3, let g = items[0].string.flatMap({ Int($0) }), let id = items[1].string else {
+            return nil
+        }
+        let resolved = items[2].string.flatMap { Double($0) }.map { Date(timeIntervalSince1970: $0) }
+        return Pointer(generation: g, id: id, resolvedAt: resolved)
+    }
+
+    /// Loads the record `id`, applies `change` and saves it, again from a fresh load whenever
+    /// another writer saved in between. `change` returns nil to save nothing. Returns the saved
+    /// record (or the loaded one when nothing was saved), nil when none is stored.
+    public func update(
+        _ id: String, attempts: Int = 50, _ change: (IncidentRecord) throws -> IncidentRecord?
+    ) async throws -> IncidentRecord? {
+        for _ in 0..<attempts {
+            guard let current = try await load(id) else { return nil }
+            guard let next = try change(current.record) else { return current.record }
+            if try await save(next, expected: current.version) != nil { return next }
+        }
+        throw StoreError("update \(id): \(attempts) concurrent writers in a row; giving up (the message is retried)")
     }
 
     /// The ids of the incidents not yet resolved, sorted.

@@ -1,12 +1,14 @@
 import AMQP
 import AlertCore
+import Escalation
 import Foundation
 import WorkerKit
 
 /// `klaxon-router`: matches each alert against the routes, resolves the schedules they name to
 /// the people on call at that instant (`AlertRouter.route` over the current `Roster`), and
 /// publishes one notification per channel and recipient to `notify.<channel>`, acking the alert
-/// once all are confirmed. A schedule with nobody on call is logged and counted, and the
+/// once all are confirmed. An alert whose route names an escalation policy is also handed to
+/// `klaxon-escalator` (one `EscalatorMessage` per policy on the escalation queue). A schedule with nobody on call is logged and counted, and the
 /// route's fallback is notified.
 public enum RouterWorker {
     /// - Parameters:
@@ -26,12 +28,8 @@ public enum RouterWorker {
         let fixed = Roster.build(people: config.people, schedules: config.schedules)
         let current = roster ?? { fixed }
         let gapLog = RateLimitedLog()
-        let withPolicy = (config.router.routes + [config.router.defaultRoute]).filter { $0.escalationPolicy != nil }.map(\.name)
-        if !withPolicy.isEmpty {
-            logger.warning(
-                "routes name an escalation policy, but klaxon-escalator is not part of this build yet: they notify their direct targets only",
-                ["routes": withPolicy.joined(separator: ",")])
-        }
+        let escalated = metrics.counter("klaxon_router_escalations_total", "Alerts handed to klaxon-escalator, by escalation policy.")
+        for p in config.escalationPolicies { escalated.inc(["policy": p.name], by: 0) }
 
         let handler = perMessage { d in
             let alert: Alert
@@ -51,20 +49,26 @@ public enum RouterWorker {
                 }
             }
             let notifications = routing.notifications
-            if notifications.isEmpty {
+            if notifications.isEmpty && routing.escalationPolicies.isEmpty {
                 unrouted.inc()
                 logger.warning("no recipients for alert", ["fingerprint": alert.fingerprint, "title": alert.title])
                 return .success(())
             }
-            let messages = notifications.map { n in
+            var messages = notifications.map { n in
                 OutboundMessage(
                     exchange: topology.exchange, routingKey: topology.notifyQueue(Channel(rawValue: n.channel)!),
                     body: Codec.encode(n), messageID: n.id)
+            }
+            for policy in routing.escalationPolicies {
+                let m = EscalatorMessage.alert(alert, policy: policy)
+                messages.append(
+                    OutboundMessage(exchange: topology.exchange, routingKey: topology.escalationQueue, body: Codec.encode(m), messageID: m.messageID))
             }
             do { try await publisher.publish(messages) } catch {
                 return .failure(.transient(.network, "publish notifications: \(error)"))
             }
             for n in notifications { routed.inc(["route": n.route, "channel": n.channel]) }
+            for policy in routing.escalationPolicies { escalated.inc(["policy": policy]) }
             return .success(())
         }
         return WorkerDefinition(name: "klaxon-router", queue: topology.routeQueue, batchSize: 64, concurrency: 2, handler: handler)

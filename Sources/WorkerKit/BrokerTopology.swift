@@ -15,6 +15,8 @@ public struct BrokerTopology: Sendable {
     public var topology: Topology
     public var queueType: BrokerConfig.QueueType
     public var retryDelaysMillis: [Int64]
+    /// The interval of the escalator's watch queue (`incidents.watch_interval`).
+    public var watchIntervalMillis: Int64
     /// A message redelivered this many times (e.g. it crashes its worker) is dead-lettered by
     /// the broker (quorum queues only).
     public static let deliveryLimit: Int64 = 20
@@ -27,17 +29,25 @@ public struct BrokerTopology: Sendable {
     /// 3.13 and 4.x. (A policy with a lower `delivery-limit` still wins on 4.x: the lower applies.)
     public static let deadLetterDeliveryLimit: Int64 = 2_147_483_647
 
-    public init(topology: Topology, queueType: BrokerConfig.QueueType, retryDelaysMillis: [Int64]) {
+    public init(
+        topology: Topology, queueType: BrokerConfig.QueueType, retryDelaysMillis: [Int64],
+        watchIntervalMillis: Int64 = IncidentsConfig().watchIntervalMillis
+    ) {
         self.topology = topology
         self.queueType = queueType
         self.retryDelaysMillis = retryDelaysMillis
+        self.watchIntervalMillis = watchIntervalMillis
     }
 
     public init(config: KlaxonConfig) {
         self.init(
             topology: Topology(namespace: config.broker.namespace), queueType: config.broker.queueType,
-            retryDelaysMillis: config.delivery.retryDelaysMillis)
+            retryDelaysMillis: config.delivery.retryDelaysMillis, watchIntervalMillis: config.incidents.watchIntervalMillis)
     }
+
+    /// The escalator's watch queue: a classic delay queue like the retry delays, into the
+    /// escalation queue.
+    public var watchQueue: String { topology.escalationWatchQueue(intervalMillis: watchIntervalMillis) }
 
     public func declare(on conn: AMQPConnection) throws {
         let ex = topology.exchange
@@ -68,13 +78,21 @@ public struct BrokerTopology: Sendable {
                 try conn.bindQueue(dq, exchange: ex, routingKey: dq)
             }
         }
+        try conn.declareQueue(
+            watchQueue,
+            arguments: [
+                "x-message-ttl": .int(watchIntervalMillis),
+                "x-dead-letter-exchange": .string(ex),
+                "x-dead-letter-routing-key": .string(topology.escalationQueue),
+            ])
+        try conn.bindQueue(watchQueue, exchange: ex, routingKey: watchQueue)
     }
 
     /// Every queue this topology declares: work queues, their dead-letter and delay queues.
     public var queueNames: [String] {
         topology.workQueues.flatMap { q in
             [q, topology.deadLetterQueue(of: q)] + retryDelaysMillis.map { topology.delayQueue(of: q, delayMillis: $0) }
-        }
+        } + [watchQueue]
     }
 
     /// Deletes every queue and the exchange, messages included (tests; operators use

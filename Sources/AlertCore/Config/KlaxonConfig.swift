@@ -24,6 +24,8 @@ public struct KlaxonConfig: Sendable {
     public var oncall = OnCallConfig()
     /// `escalation_policies:` steps that page until someone acknowledges (routes name them).
     public var escalationPolicies: [EscalationPolicy] = []
+    /// `incidents:` signed links, API tokens, the watch interval.
+    public var incidents = IncidentsConfig()
 
     /// Reads a parsed document. `environment` resolves the `*_env` secret references.
     public static func read(_ root: ConfigNode?, environment: [String: String]) throws(ConfigError) -> KlaxonConfig {
@@ -57,6 +59,7 @@ public struct KlaxonConfig: Sendable {
         config.schedules = schedules
         config.oncall = OnCallConfig.read(top.mapping("oncall"), environment: environment)
         config.escalationPolicies = policies
+        config.incidents = IncidentsConfig.read(top.mapping("incidents"), environment: environment)
         top.finish()
         if !d.issues.isEmpty { throw ConfigError(issues: d.issues) }
         return config

@@ -14,9 +14,19 @@ public struct Topology: Sendable, Equatable {
     public var ingestQueue: String { "\(namespace).alerts.ingest" }
     public var routeQueue: String { "\(namespace).alerts.route" }
     public func notifyQueue(_ channel: Channel) -> String { "\(namespace).notify.\(channel.rawValue)" }
+    /// Everything `klaxon-escalator` applies, one `EscalatorMessage` each: alerts the router
+    /// hands to a policy, people's actions on incidents (link, API, CLI, phone key), and the
+    /// incidents' watch messages coming back from `escalationWatchQueue`.
+    public var escalationQueue: String { "\(namespace).escalations" }
+    /// A delay queue holding one watch message per open incident for `intervalMillis`, then
+    /// dead-lettering it into `escalationQueue` (the interval is in the name: a queue's TTL
+    /// cannot change once declared).
+    public func escalationWatchQueue(intervalMillis: Int64) -> String {
+        "\(namespace).escalations.watch.\(formatDurationMillis(intervalMillis))"
+    }
 
     /// Every work queue, in flow order.
-    public var workQueues: [String] { [ingestQueue, routeQueue] + Channel.allCases.map(notifyQueue) }
+    public var workQueues: [String] { [ingestQueue, routeQueue, escalationQueue] + Channel.allCases.map(notifyQueue) }
 
     public func deadLetterQueue(of queue: String) -> String { "\(queue).dlq" }
     public func delayQueue(of queue: String, delayMillis: Int64) -> String { "\(queue).delay.\(formatDurationMillis(delayMillis))" }
@@ -67,4 +77,9 @@ public enum RedisKeys {
     public static func escalationTimers(_ namespace: String) -> String { "\(namespace):escalation:timers" }
     /// Who holds the lease on a claimed timer: a hash of incident id → owner (`TimerStore`).
     public static func escalationTimerLeases(_ namespace: String) -> String { "\(namespace):escalation:leases" }
+    /// The current incident of one (policy, fingerprint): a hash with `generation`, `id` and,
+    /// once it resolved, `resolved_at` (`IncidentStore`).
+    public static func incidentPointer(_ namespace: String, policy: String, fingerprint: String) -> String {
+        "\(namespace):incident:current:\(policy):\(fingerprint)"
+    }
 }

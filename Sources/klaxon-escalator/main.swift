@@ -1,0 +1,1 @@
+print("klaxon-escalator: not yet")
