@@ -40,11 +40,14 @@ public func transition(_ incident: Incident, _ event: IncidentEvent, now: Date, 
 extension Incident {
     /// Opens the incident for `fingerprint` under `policy` at `now` and fires its first step
     /// (or the first whose condition holds). `generation` counts earlier, resolved incidents of
-    /// the same (policy, fingerprint).
-    public static func open(policy: EscalationPolicy, fingerprint: String, generation: Int = 0, now: Date) -> (Incident, [IncidentAction]) {
+    /// the same (policy, fingerprint). A nonzero `round` gives the pages new notification ids
+    /// (an incident reopened after Redis lost it must not be taken for the pages already sent).
+    public static func open(
+        policy: EscalationPolicy, fingerprint: String, generation: Int = 0, round: Int = 0, now: Date
+    ) -> (Incident, [IncidentAction]) {
         let incident = Incident(
             id: Incident.id(policy: policy.name, fingerprint: fingerprint, generation: generation), policy: policy.name,
-            fingerprint: fingerprint, generation: generation, status: .triggered, step: 0, loop: 0, round: 0, stepFiredAt: now,
+            fingerprint: fingerprint, generation: generation, status: .triggered, step: 0, loop: 0, round: round, stepFiredAt: now,
             exhaustedNotified: false, timer: nil, ack: nil, snoozedUntil: nil, repeats: 0, sourceResolved: false,
             paged: EscalationTargets(), openedAt: now, resolvedAt: nil, timeline: [TimelineEntry(at: now, .opened)])
         var machine = IncidentMachine(incident: incident, policy: policy, now: now)

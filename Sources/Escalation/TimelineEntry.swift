@@ -34,6 +34,9 @@ public struct TimelineEntry: Sendable, Hashable, Codable {
         case sourceResolved(resolvesIncident: Bool)
         /// Resolved by a person.
         case resolved(by: PersonID, via: ActionPath)
+        /// The escalator found the incident's watch but not the incident (Redis lost it) and
+        /// reopened it from step 0: paged again rather than silenced. `since`: when it first opened.
+        case recovered(since: Date)
         /// An event that makes no sense in the incident's state; nothing changed.
         case ignored(event: String, status: IncidentStatus)
     }

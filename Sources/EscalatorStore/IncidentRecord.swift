@@ -24,12 +24,16 @@ public struct DelayedDelivery: Sendable, Equatable, Codable {
 /// save and before publishing leaves them in `outbox`, and whoever loads the record next
 /// publishes them (their ids are deterministic, so the channel workers deliver each once).
 public struct IncidentRecord: Sendable, Equatable, Codable {
+
     /// The incident.
     public var incident: Incident
     /// The alert: the one that opened it, replaced by each repeat (fresher annotations).
     public var alert: Alert
     /// Notifications decided and saved but not yet confirmed by the broker.
     public var outbox: [AlertNotification]
+    /// Since when `outbox` has not been empty (`queue(_:at:)`): an outbox older than a moment
+    /// was left by a process that died before publishing it, and the watch publishes it.
+    public var outboxSince: Date?
     /// Contact steps due later.
     public var delayed: [DelayedDelivery]
     /// The ids of the last messages applied (alerts and commands), newest last: a message
@@ -46,9 +50,23 @@ public struct IncidentRecord: Sendable, Equatable, Codable {
         self.incident = incident
         self.alert = alert
         outbox = []
+        outboxSince = nil
         delayed = []
         applied = []
         lastWatchAt = nil
+    }
+
+    /// Adds notifications to the outbox at `instant`.
+    public mutating func queue(_ notifications: [AlertNotification], at instant: Date) {
+        guard !notifications.isEmpty else { return }
+        if outbox.isEmpty { outboxSince = instant }
+        outbox += notifications
+    }
+
+    /// Removes the notifications whose ids were published.
+    public mutating func dequeue(_ published: Set<String>) {
+        outbox.removeAll { published.contains($0.id) }
+        if outbox.isEmpty { outboxSince = nil }
     }
 
     /// Whether the message `id` was applied already.

@@ -24,7 +24,7 @@ public struct IncidentStore: Sendable {
     /// How long a resolved incident stays readable (`klaxonctl incident show`).
     public static let resolvedRetentionSeconds = 7 * 86_400
 
-    /// KEYS[1] incident hash, KEYS[2] open set, KEYS[3] pointer. ARGV[1] id, ARGV[2] JSON,
+    /// KEYS[1] incident hash, KEYS[2] open set, KEYS[3] pointer, KEYS[4] the policy's open set. ARGV[1] id, ARGV[2] JSON,
     /// ARGV[3] "1" open / "0" resolved, ARGV[4] expected version ("0": must not exist),
     /// ARGV[5] generation, ARGV[6] resolved-at text (when resolved), ARGV[7] retention seconds.
     /// Returns the new version, or 0 when the stored version is not the expected one.
@@ -36,11 +36,13 @@ public struct IncidentStore: Sendable {
         redis.call('HSET', KEYS[3], 'generation', ARGV[5], 'id', ARGV[1])
         if ARGV[3] == '1' then
             redis.call('SADD', KEYS[2], ARGV[1])
+            redis.call('SADD', KEYS[4], ARGV[1])
             redis.call('PERSIST', KEYS[1])
             redis.call('HDEL', KEYS[3], 'resolved_at')
             redis.call('PERSIST', KEYS[3])
         else
             redis.call('SREM', KEYS[2], ARGV[1])
+            redis.call('SREM', KEYS[4], ARGV[1])
             redis.call('HSET', KEYS[3], 'resolved_at', ARGV[6])
             redis.call('EXPIRE', KEYS[1], tonumber(ARGV[7]))
             redis.call('EXPIRE', KEYS[3], tonumber(ARGV[7]))
@@ -60,6 +62,12 @@ public struct IncidentStore: Sendable {
         public var id: String
         /// When it resolved (nil while open).
         public var resolvedAt: Date?
+
+        public init(generation: Int, id: String, resolvedAt: Date?) {
+            self.generation = generation
+            self.id = id
+            self.resolvedAt = resolvedAt
+        }
     }
 
     let redis: any RedisCommanding
@@ -79,11 +87,12 @@ public struct IncidentStore: Sendable {
         let keys = [
             RedisKeys.incident(namespace, incident.id), RedisKeys.openIncidents(namespace),
             RedisKeys.incidentPointer(namespace, policy: incident.policy, fingerprint: incident.fingerprint),
+            RedisKeys.openIncidents(namespace, policy: incident.policy),
         ]
         let open = incident.status == .resolved ? "0" : "1"
         let resolvedAt = incident.resolvedAt.map { String($0.timeIntervalSince1970) } ?? ""
         let args = [incident.id, json, open, String(expected), String(incident.generation), resolvedAt, String(Self.resolvedRetentionSeconds)]
-        let reply = try await redis.command(["EVAL", Self.saveScript, "3"] + keys + args)
+        let reply = try await redis.command(["EVAL", Self.saveScript, "4"] + keys + args)
         let version = try StoreError.integer(try StoreError.checked(reply, "save \(incident.id)"), "save \(incident.id)")
         return version == 0 ? nil : version
     }
@@ -122,6 +131,15 @@ public struct IncidentStore: Sendable {
             if try await save(next, expected: current.version) != nil { return next }
         }
         throw StoreError("update \(id): \(attempts) concurrent writers in a row; giving up (the message is retried)")
+    }
+
+    /// How many incidents of each policy are not yet resolved.
+    public func openCounts(policies: [String]) async throws -> [String: Int] {
+        guard !policies.isEmpty else { return [:] }
+        let replies = try await redis.pipeline(policies.map { ["SCARD", RedisKeys.openIncidents(namespace, policy: $0)] })
+        var out: [String: Int] = [:]
+        for (p, r) in zip(policies, replies) { out[p] = Int(try StoreError.integer(try StoreError.checked(r, "open count"), "open count")) }
+        return out
     }
 
     /// The ids of the incidents not yet resolved, sorted.

@@ -72,6 +72,8 @@ public enum RedisKeys {
     public static func incident(_ namespace: String, _ id: String) -> String { "\(namespace):incident:\(id)" }
     /// The set of the ids of incidents not yet resolved (`IncidentStore`).
     public static func openIncidents(_ namespace: String) -> String { "\(namespace):incidents:open" }
+    /// The ids of one policy's incidents not yet resolved (`IncidentStore`, for the open gauge).
+    public static func openIncidents(_ namespace: String, policy: String) -> String { "\(namespace):incidents:open:\(policy)" }
     /// The escalator's timers: a sorted set of incident id → due instant in Unix milliseconds; a
     /// claimed timer's score is its lease's end instead (`TimerStore`).
     public static func escalationTimers(_ namespace: String) -> String { "\(namespace):escalation:timers" }

@@ -28,6 +28,9 @@ public enum DefaultTemplates {
 
     static let emailText = """
         {{headline}}
+        {{#incident}}
+        {{incident.text}}
+        {{/incident}}
 
         Severity: {{severity}}
         Status:   {{alert.status}}
@@ -75,6 +78,9 @@ public enum DefaultTemplates {
         <html><head><meta charset="utf-8"><title>{{headline}}</title></head>
         <body style="font-family:sans-serif">
         <h2>{{headline}}</h2>
+        {{#incident}}
+        <p><strong>{{incident.text}}</strong>{{#incident.link}} · <a href="{{incident.link}}">Acknowledge, resolve, snooze</a>{{/incident.link}}</p>
+        {{/incident}}
         <table>
         <tr><th align="left">Severity</th><td>{{severity}}</td></tr>
         <tr><th align="left">Status</th><td>{{alert.status}}</td></tr>
@@ -140,6 +146,9 @@ public enum DefaultTemplates {
     static let dingtalkText = """
         ### {{icon}} {{alert.title}}
         - **{{status}}** · {{severity}}
+        {{#incident}}
+        - {{incident.text}}
+        {{/incident}}
         - Started: {{alert.startsAt | time: timeZone}}
         {{#ended}}
         - Ended: {{ended | time: timeZone}}
@@ -156,6 +165,9 @@ public enum DefaultTemplates {
     static let wecomText = """
         ### {{icon}} {{alert.title}}
         > <font color="{{color}}">{{status}}</font> · {{severity}}
+        {{#incident}}
+        > {{incident.text}}
+        {{/incident}}
         > Started: {{alert.startsAt | time: timeZone}}
         {{#ended}}
         > Ended: {{ended | time: timeZone}}
@@ -171,6 +183,9 @@ public enum DefaultTemplates {
 
     static let feishuText = """
         {{icon}} [{{status}}] {{alert.title}}
+        {{#incident}}
+        {{incident.text}}
+        {{/incident}}
         Severity: {{severity}}
         Started: {{alert.startsAt | time: timeZone}}
         {{#ended}}

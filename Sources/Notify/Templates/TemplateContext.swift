@@ -14,6 +14,9 @@ import Templates
 ///   `hasLabels`, `hasAnnotations`, `hasLinks`.
 /// - `links`: `{title, url, web}` (`web`: an http(s) URL that may become a link).
 /// - `route`, `notificationId`, `footer`.
+/// - `incident` (escalator notifications only): `{id, kind, text, link, page}`; `kind` is `page`
+///   or what the message reports (`acknowledged`, `resolved`, …), which then replaces `status`
+///   in the headline; the signed `link` is also the first of `links`.
 /// Digests see `summary` (`12 alerts firing`), `count`, `alerts` (a list of the above) and
 /// `more` (alerts that did not fit and follow in the next message; absent when 0).
 public enum TemplateContext {
@@ -21,10 +24,14 @@ public enum TemplateContext {
     public static func notification(_ n: AlertNotification, timeZone: String) -> [String: TemplateValue] {
         let a = n.alert
         let firing = a.status == .firing
+        let note = n.incident
+        let status = note.flatMap { $0.isPage ? nil : $0.kind.replacingOccurrences(of: "_", with: " ").uppercased() }
+        var links = a.links.map(link)
+        if let url = note?.link { links.insert(link(AlertLink(title: "Acknowledge, resolve, snooze", url: url)), at: 0) }
         var c: [String: TemplateValue] = [
             "alert": alert(a),
-            "headline": .string(headline(a)),
-            "status": .string(a.status.rawValue.uppercased()),
+            "headline": .string(headline(a, status: status)),
+            "status": .string(status ?? a.status.rawValue.uppercased()),
             "firing": .bool(firing),
             "resolved": .bool(!firing),
             "severity": .string(a.severity.isEmpty ? "none" : a.severity),
@@ -36,13 +43,20 @@ public enum TemplateContext {
             "annotationPairs": .keyValuePairs(a.annotations),
             "hasLabels": .bool(!a.labels.isEmpty),
             "hasAnnotations": .bool(!a.annotations.isEmpty),
-            "hasLinks": .bool(!a.links.isEmpty),
-            "links": .list(a.links.map(link)),
+            "hasLinks": .bool(!links.isEmpty),
+            "links": .list(links),
             "route": .string(n.route),
             "notificationId": .string(n.id),
             "footer": .string("Fingerprint \(a.fingerprint) · route \(n.route) · notification \(n.id)"),
         ]
         if !firing, let end = a.endsAt, !Timestamps.isUnset(end) { c["ended"] = .string(end) }
+        if let note {
+            var d: [String: TemplateValue] = [
+                "id": .string(note.id), "kind": .string(note.kind), "text": .string(note.text), "page": .bool(note.isPage),
+            ]
+            if let l = note.link { d["link"] = .string(l) }
+            c["incident"] = .dictionary(d)
+        }
         if let r = a.suppressedRepeats, r > 0 {
             c["repeated"] = .number(Double(r))
             c["repeatedTimes"] = .string(r == 1 ? "time" : "times")
@@ -61,10 +75,11 @@ public enum TemplateContext {
         return c
     }
 
-    /// `[FIRING][critical] title`, as e-mail subjects have always read.
-    public static func headline(_ a: Alert) -> String {
+    /// `[FIRING][critical] title`, as e-mail subjects have always read; `status` replaces the
+    /// alert's (`[ACKNOWLEDGED][critical] title` for an escalator's report).
+    public static func headline(_ a: Alert, status: String? = nil) -> String {
         let severity = a.severity.isEmpty ? "" : "[\(a.severity)]"
-        return "[\(a.status.rawValue.uppercased())]\(severity) \(a.title)"
+        return "[\(status ?? a.status.rawValue.uppercased())]\(severity) \(a.title)"
     }
 
     /// `12 alerts firing`, `3 alerts resolved`, `12 alerts: 10 firing, 2 resolved`.

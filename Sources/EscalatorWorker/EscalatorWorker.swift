@@ -1,0 +1,57 @@
+import AMQP
+import AlertCore
+import Escalation
+import EscalatorStore
+import Foundation
+import OnCall
+import Redis
+import WorkerKit
+
+/// `klaxon-escalator`: consumes the escalation queue (alerts routed to a policy, people's
+/// commands, incidents' watches) and, beside it, a timer loop that fires due steps,
+/// reminders, expiries, snooze ends and delayed contact steps. Any number of replicas share the
+/// work: incidents and timers live in Redis (compare-and-set saves, leased timers), the watch
+/// and every message in the broker. See docs/escalation.md.
+public enum EscalatorWorker {
+    /// The pieces of one escalator process: the queue worker and its timer loop, around one engine.
+    public struct Parts: Sendable {
+        public var definition: WorkerDefinition
+        public var services: [any Service]
+    }
+
+    /// - Parameters:
+    ///   - roster: who is on call now (`RosterCache.roster` in the process).
+    ///   - now: the clock (tests inject one).
+    ///   - tick: how often the timer loop claims due timers.
+    public static func parts(
+        config: KlaxonConfig, publisher: any MessagePublishing, redis: any RedisCommanding, logger: Logger, metrics: Metrics,
+        roster: (@Sendable () -> Roster)? = nil, now: @escaping @Sendable () -> Date = { Date() },
+        tick: Duration = .milliseconds(100), owner: String = "\(ProcessInfo.processInfo.hostName)/\(getpid())/\(AlertID.make().prefix(8))"
+    ) -> Parts {
+        let ns = config.broker.namespace
+        let fixed = Roster.build(people: config.people, schedules: config.schedules)
+        let engine = EscalatorEngine(
+            config: config, store: IncidentStore(redis: redis, namespace: ns), timers: TimerStore(redis: redis, namespace: ns), publisher: publisher,
+            roster: roster ?? { fixed }, now: now, logger: logger, metrics: metrics, owner: owner)
+        let handler = perMessage { d in
+            let message: EscalatorMessage
+            do { message = try Codec.decode(EscalatorMessage.self, from: d.body).validated() } catch {
+                return .failure(.permanent(.unparseable, "not an escalator message: \(error)"))
+            }
+            return await engine.handle(message)
+        }
+        let timers = PeriodicService(name: "escalation-timers", every: tick) {
+            // Drain everything due, a batch at a time, before sleeping again.
+            while await engine.fireDue() == 256 {}
+        }
+        let policies = config.escalationPolicies.map(\.name)
+        let gauge = PeriodicService(name: "open-incidents", every: .seconds(10)) {
+            guard let counts = try? await engine.store.openCounts(policies: policies) else { return }
+            for (p, n) in counts { engine.metrics.open.set(Double(n), ["policy": p]) }
+        }
+        let definition = WorkerDefinition(
+            name: "klaxon-escalator", queue: Topology(namespace: ns).escalationQueue, batchSize: 32, concurrency: 2, handler: handler,
+            onStop: { redis.close() })
+        return Parts(definition: definition, services: [timers, gauge])
+    }
+}
