@@ -1,3 +1,4 @@
+import AMQP
 import AlertCore
 import EscalatorStore
 import Foundation
@@ -90,5 +91,19 @@ final class IncidentContext {
             }
             return records
         }
+    }
+
+    /// A connection in confirm mode to the config's broker (no heartbeats: a command is short).
+    func connect() throws(CtlError) -> AMQPConnection {
+        guard let url = AMQPURL(config.broker.url) else { throw CtlError(.failure, "\(configPath): broker.url is not a valid amqp:// URL") }
+        let conn: AMQPConnection
+        do { conn = try AMQPConnection(url: url, heartbeatSeconds: 0) } catch {
+            throw CtlError(.unreachable, "cannot reach the broker at \(url): \(error)")
+        }
+        do { try conn.confirmSelect() } catch {
+            conn.close()
+            throw CtlError(.unreachable, "cannot enable publisher confirms on \(url): \(error)")
+        }
+        return conn
     }
 }
