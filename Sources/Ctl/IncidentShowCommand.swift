@@ -42,7 +42,7 @@ enum IncidentShowCommand {
             rows.append(["labels", v.alert.labels.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: " ")])
         }
         if !v.alert.message.isEmpty { rows.append(["message", Output.clip(v.alert.message, 200)]) }
-        var lines = ["incident \(i.id)  \(v.alert.title)"]
+        var lines = ["incident \(i.id)  \(Output.clip(v.alert.title, 200))"]
         lines += Output.table(["", ""], rows).dropFirst().map { "  " + $0 }
         lines.append("timeline (UTC\(v.showsLocal ? ", then \(v.zone.identifier)" : "")):")
         lines += v.timelineLines.map { "  " + $0 }
