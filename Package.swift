@@ -87,7 +87,8 @@ let package = Package(
         // applies people's commands and the watch, and publishes the pages to the channel queues.
         .target(name: "EscalatorWorker", dependencies: ["AlertCore", "Escalation", "EscalatorStore", "WorkerKit", "AMQP", "Redis", "OnCallRuntime", "IncidentLinks"],
                 swiftSettings: settings),
-        .target(name: "Ctl", dependencies: ["AlertCore", "WorkerKit", "AMQP", "YAMLConfig", "OnCall", "OnCallRuntime", "CalendarSync", "Redis", "TimeKit"], swiftSettings: settings),
+        .target(name: "Ctl", dependencies: ["AlertCore", "WorkerKit", "AMQP", "YAMLConfig", "OnCall", "OnCallRuntime", "CalendarSync", "Redis", "TimeKit", "Escalation", "EscalatorStore"],
+                swiftSettings: settings),
 
         // Thin executables.
         .executableTarget(name: "klaxon-gateway", dependencies: ["Gateway", "WorkerKit", "OnCallRuntime"], swiftSettings: settings),
@@ -137,6 +138,7 @@ let package = Package(
         .testTarget(name: "EscalatorWorkerTests", dependencies: ["EscalatorWorker", "Escalation", "EscalatorStore", "AlertCore", "AMQP", "Redis", "WorkerKit", "YAMLConfig", "OnCallRuntime",
                                                                 "IncidentLinks", "TestSupport"], swiftSettings: settings),
         .testTarget(name: "NotifyTests", dependencies: ["Notify", "AlertCore", "CurlClient", "Signing", "Templates", "YAMLConfig", "HTTPServer", "TestSupport"], swiftSettings: settings),
-        .testTarget(name: "CtlTests", dependencies: ["Ctl", "AlertCore", "AMQP", "WorkerKit", "ChannelWorkers", "YAMLConfig", "Redis", "OnCall", "OnCallRuntime", "Signing", "HTTPServer", "TestSupport"], swiftSettings: settings),
+        .testTarget(name: "CtlTests", dependencies: ["Ctl", "AlertCore", "AMQP", "WorkerKit", "ChannelWorkers", "YAMLConfig", "Redis", "OnCall", "OnCallRuntime", "Signing", "HTTPServer", "Escalation", "EscalatorStore", "TestSupport"],
+                    swiftSettings: settings),
     ]
 )

@@ -37,6 +37,8 @@ public enum Ctl {
             return try TopologyCommand.run(rest, environment: environment, io: io)
         case "oncall":
             return try OnCallCommand.run(rest, environment: environment, io: io)
+        case "incident":
+            return try IncidentsCommand.run(rest, environment: environment, io: io)
         default:
             throw .usage("unknown command \"\(verb)\"")
         }
@@ -91,6 +93,12 @@ public enum Ctl {
           oncall feed-url SCHEDULE | --person ID    the gateway's calendar feed URL (iCalendar)
           oncall sync-calendars                     fetch every calendar URL layer into Redis (a CronJob)
 
+          incident list [--status S]                open incidents, newest first (resolved ones: show ID)
+          incident show ID                          one incident and its timeline: steps, pages, acks, who, via
+          incident ack|resolve|escalate ID [--as PERSON] [--wait [--timeout 30s]]
+          incident snooze ID DURATION [--as PERSON] [--wait [--timeout 30s]]
+                                                    ask klaxon-escalator to act (DURATION: 30m, 1h, 2h30m)
+
         dlq and topology options: --config PATH (or KLAXON_CONFIG) for the broker URL and namespace;
           --json prints one JSON object per line. QUEUE: a dead-letter queue or its work queue,
           with or without the namespace (notify.email, klaxon.notify.email.dlq).
@@ -98,9 +106,15 @@ public enum Ctl {
           (not feed-url). T: RFC 3339 (2026-03-28T09:00:00+01:00) or a date, midnight in the
           schedule's zone. Times print in the schedule's zone. Run-time overrides from Redis are
           applied; when Redis is unreachable, now/shifts/gaps answer from the config (exit 5).
+        incident options: --config PATH (or KLAXON_CONFIG) for Redis, the broker and the policies;
+          --json. ID: the full id, or the start (4+ characters) of one open incident's id. Times
+          print in UTC and the policy's zone. ack|resolve|escalate|snooze check the incident, then
+          publish one command with a confirm (by --as, else $USER); --wait polls until the
+          escalator applied it (exit 1 when it has not within --timeout).
 
         exit codes: 0 ok, 1 operation failed (or invalid config), 2 usage error or payload
-          rejected, 3 broker (oncall override: Redis) unreachable, 4 queue or override not found,
-          5 answered without Redis's run-time overrides or an unreadable calendar layer
+          rejected, 3 broker (oncall override: Redis; incident: either) unreachable, 4 queue,
+          override or incident not found, 5 answered without Redis's run-time overrides or an
+          unreadable calendar layer, 6 incident already resolved
         """
 }

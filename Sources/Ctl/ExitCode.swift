@@ -9,14 +9,18 @@ public enum ExitCode: Int32, Sendable {
     /// input the gateway would reject (`normalize`).
     case usage = 2
     /// The broker cannot be reached (connect, login, or the connection dropped); for the
-    /// `oncall override` verbs, Redis cannot be reached.
+    /// `oncall override` verbs, Redis cannot be reached; for `incident` verbs, either.
     case unreachable = 3
     /// The queue is not a dead-letter queue of this config's namespace, or does not exist on the
-    /// broker; `oncall override remove`: no override has that id.
+    /// broker; `oncall override remove`: no override has that id; `incident`: no incident has
+    /// that id.
     case notFound = 4
     /// Answered, but from less than it should have: `oncall now`, `shifts` and `gaps` could not
     /// reach Redis (run-time overrides not applied) or read an iCalendar layer; stderr says what.
     case degraded = 5
+    /// The thing exists but is past acting on: `incident ack|resolve|snooze|escalate` on a
+    /// resolved incident (nothing was published).
+    case conflict = 6
 }
 
 /// A failure that ends a `klaxonctl` command with its exit code and a message for stderr.

@@ -16,7 +16,9 @@ import TestSupport
         let fleet = try await TestNamespace(declare: false)
         defer { fleet.close() }
         let names = BrokerTopology(config: fleet.config).queueNames
-        #expect(names.count == fleet.topology.workQueues.count * 4)  // queue, DLQ, two delay queues
+        // Per work queue: itself, its DLQ, two delay queues; and the escalator's watch queue.
+        #expect(names.count == fleet.topology.workQueues.count * 4 + 1)
+        #expect(names.contains(fleet.topology.escalationWatchQueue(intervalMillis: fleet.config.incidents.watchIntervalMillis)))
 
         let (c1, o1) = await ctl(fleet.ctlArgs("topology", "declare"))
         #expect(c1 == 0, "\(o1.stderr)")
