@@ -69,7 +69,10 @@ let package = Package(
         // The processes' logic, each a library so tests run them in-process.
         // docs/openapi.json is compiled in (Sources/Gateway/openapi.json links to it): the binary
         // serves the repository's one document without reading files at run time.
-        .target(name: "Gateway", dependencies: ["AlertCore", "WorkerKit", "AMQP", "HTTPServer", "Signing", "OnCall", "OnCallRuntime"],
+        // It also serves the incident pages of signed links and the incident API: it reads
+        // incidents from the escalator's store and publishes people's commands to the escalator.
+        .target(name: "Gateway", dependencies: ["AlertCore", "WorkerKit", "AMQP", "HTTPServer", "Signing", "OnCall", "OnCallRuntime", "Escalation",
+                                                "EscalatorStore", "IncidentLinks", "Redis"],
                 resources: [.embedInCode("openapi.json")], swiftSettings: settings),
         // Who is on call, at run time: the roster from config, iCal files and Redis overrides.
         .target(name: "OnCallRuntime", dependencies: ["AlertCore", "OnCall", "TimeKit", "ICal", "WorkerKit", "Redis", "Signing"], swiftSettings: settings),
@@ -124,7 +127,8 @@ let package = Package(
         .testTarget(name: "OnCallTests", dependencies: ["OnCall", "TimeKit", "TestSupport"], swiftSettings: settings),
         .testTarget(name: "ICalTests", dependencies: ["ICal", "OnCall", "TimeKit"], swiftSettings: settings),
         .testTarget(name: "HTTPServerTests", dependencies: ["HTTPServer"], swiftSettings: settings),
-        .testTarget(name: "GatewayTests", dependencies: ["Gateway", "AlertCore", "AMQP", "WorkerKit", "HTTPServer", "Signing", "YAMLConfig", "OnCall", "OnCallRuntime", "ICal", "Redis", "TestSupport"], swiftSettings: settings),
+        .testTarget(name: "GatewayTests", dependencies: ["Gateway", "AlertCore", "AMQP", "WorkerKit", "HTTPServer", "Signing", "YAMLConfig", "OnCall", "OnCallRuntime", "ICal", "Redis",
+                                                     "Escalation", "EscalatorStore", "IncidentLinks", "TestSupport"], swiftSettings: settings),
         .testTarget(name: "DedupWorkerTests", dependencies: ["DedupWorker", "AlertCore", "AMQP", "Redis", "WorkerKit", "YAMLConfig", "TestSupport", "TestFakes"],
                     swiftSettings: settings),
         .testTarget(name: "RouterWorkerTests", dependencies: ["RouterWorker", "ICal", "OnCall", "TimeKit", "AlertCore", "AMQP", "Redis", "WorkerKit", "YAMLConfig", "OnCallRuntime", "CalendarSync",
