@@ -13,8 +13,8 @@ import OnCall
 /// - `POST /incidents/{id}/{acknowledge|resolve|snooze|escalate}?p&a&e&s` (a button; form
 ///   fields `by` for team links, `minutes` for snooze) checks the link again, that it allows the
 ///   action and that the incident is open, publishes one `IncidentCommand` (via `link`) with a
-///   confirm, and answers 303 to the page with `done=` (post/redirect/get: reloading the
-///   answer does not act twice).
+///   confirm, and answers 303 to the page (under `gateway.public_url` when set) with `done=`
+///   (post/redirect/get: reloading the answer does not act twice).
 ///
 /// Every problem is a small HTML page (`PageProblem`): no `incidents.link_secret_env` 404, a
 /// damaged link 400, a wrong signature 403, an expired link 410, an action the link does not
@@ -82,9 +82,10 @@ extension GatewayService {
         let until = minutes.map { now().addingTimeInterval(TimeInterval($0 * 60)) }
         let command = makeCommand(verb, incident: id, by: by, via: .link, until: until)
         if await publish(command, verb: verb, path: .link) != nil { return problem(respond, .brokerDown, incident: id) }
-        // Relative to /incidents/{id}/{verb}: back to /incidents/{id}, under any path prefix.
+        // Back to the page: under gateway.public_url, where the link pointed, when configured.
         let notice = IncidentPage.Notice(verb, minutes: minutes)
-        let location = "../\(HTML.pathSegment(id))?\(query)&done=\(notice.queryValue)"
+        let base = config.gateway.publicURL.map { $0.hasSuffix("/") ? String($0.dropLast()) : $0 } ?? ""
+        let location = "\(base)/incidents/\(HTML.pathSegment(id))?\(query)&done=\(notice.queryValue)"
         let body = HTML.document(
             title: "Done · Klaxon",
             body: "<p class=\"notice\">\(HTML.escape(notice.text))</p>\n<p><a href=\"\(HTML.escape(location))\">Back to the incident</a></p>")
