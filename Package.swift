@@ -108,6 +108,11 @@ let package = Package(
         .executableTarget(name: "bench-oncall", dependencies: ["AlertCore", "OnCall", "TimeKit", "YAMLConfig"], path: "Sources/BenchOnCall", swiftSettings: settings),
         .executableTarget(name: "bench-publisher", dependencies: ["AMQP", "AlertCore", "WorkerKit"], path: "Sources/BenchPublisher", swiftSettings: settings),
 
+        // Test only (no product, and not named klaxon-*, so the Dockerfile never ships it): seeds an incident into Redis and prints its signed
+        // link, and takes the commands off the escalation queue, for the scripted tests that drive
+        // a built gateway from outside (scripts/schemathesis.sh, Tests/browser).
+        .executableTarget(name: "incident-testkit", dependencies: ["AlertCore", "AMQP", "Escalation", "EscalatorStore", "IncidentLinks", "OnCall", "WorkerKit", "YAMLConfig"],
+                          path: "Tests/Support/TestKit", swiftSettings: settings),
         // Fixtures and harnesses shared by the test targets (never linked by an executable).
         .target(name: "TestSupport", dependencies: ["TimeKit", "AlertCore", "AMQP", "Redis", "WorkerKit", "YAMLConfig", "Gateway"], path: "Tests/Support/TestSupport", swiftSettings: settings),
         // In-memory and outage fakes of the broker, Redis and chat robots (`InMemoryBroker`,
