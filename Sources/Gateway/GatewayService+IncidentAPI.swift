@@ -18,6 +18,8 @@ import HTTPServer
 /// `Retry-After`) when Redis or the broker is unavailable. Errors are `{"error": reason}` like
 /// the rest of the gateway. Dates are RFC 3339 UTC strings (`IncidentJSON`).
 extension GatewayService {
+    /// Answers `/api/…` (see above): method, then token, then the request; Redis and the broker
+    /// are reached in a task of its own.
     func incidentAPI(_ req: HTTPRequest, _ route: IncidentPath, _ respond: @escaping HTTPResponder) {
         let isRead = req.method == "GET" || req.method == "HEAD"
         var verb: IncidentVerb? = nil

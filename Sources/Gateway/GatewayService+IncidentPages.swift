@@ -21,6 +21,7 @@ import OnCall
 /// allow 403, an unknown incident 404, a resolved one 409, Redis or the broker unavailable 503.
 /// The link is checked before Redis is read, so a bad link learns nothing about incidents.
 extension GatewayService {
+    /// Answers `/incidents/…` (see above); the incident is read in a task of its own.
     func incidentPage(_ req: HTTPRequest, _ route: IncidentPath, _ respond: @escaping HTTPResponder) {
         guard let secret = config.incidents.linkSecret else { return problem(respond, .linksOff) }
         let id: String

@@ -22,6 +22,7 @@ extension GatewayService {
         case unavailable(String)
     }
 
+    /// Sends an incident path to the pages or the API.
     func incidentRoute(_ req: HTTPRequest, _ route: IncidentPath, _ respond: @escaping HTTPResponder) {
         switch route {
         case .page, .pageAction, .malformedPage: incidentPage(req, route, respond)
