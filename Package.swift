@@ -69,7 +69,10 @@ let package = Package(
         // The processes' logic, each a library so tests run them in-process.
         // docs/openapi.json is compiled in (Sources/Gateway/openapi.json links to it): the binary
         // serves the repository's one document without reading files at run time.
-        .target(name: "Gateway", dependencies: ["AlertCore", "WorkerKit", "AMQP", "HTTPServer", "Signing", "OnCall", "OnCallRuntime"],
+        // It also serves the incident pages of signed links and the incident API: it reads
+        // incidents from the escalator's store and publishes people's commands to the escalator.
+        .target(name: "Gateway", dependencies: ["AlertCore", "WorkerKit", "AMQP", "HTTPServer", "Signing", "OnCall", "OnCallRuntime", "Escalation",
+                                                "EscalatorStore", "IncidentLinks", "Redis"],
                 resources: [.embedInCode("openapi.json")], swiftSettings: settings),
         // Who is on call, at run time: the roster from config, iCal files and Redis overrides.
         .target(name: "OnCallRuntime", dependencies: ["AlertCore", "OnCall", "TimeKit", "ICal", "WorkerKit", "Redis", "Signing"], swiftSettings: settings),
@@ -106,6 +109,11 @@ let package = Package(
         .executableTarget(name: "bench-oncall", dependencies: ["AlertCore", "OnCall", "TimeKit", "YAMLConfig"], path: "Sources/BenchOnCall", swiftSettings: settings),
         .executableTarget(name: "bench-publisher", dependencies: ["AMQP", "AlertCore", "WorkerKit"], path: "Sources/BenchPublisher", swiftSettings: settings),
 
+        // Test only (no product, and not named klaxon-*, so the Dockerfile never ships it): seeds an incident into Redis and prints its signed
+        // link, and takes the commands off the escalation queue, for the scripted tests that drive
+        // a built gateway from outside (scripts/schemathesis.sh, Tests/browser).
+        .executableTarget(name: "incident-testkit", dependencies: ["AlertCore", "AMQP", "Escalation", "EscalatorStore", "IncidentLinks", "OnCall", "WorkerKit", "YAMLConfig"],
+                          path: "Tests/Support/TestKit", swiftSettings: settings),
         // Fixtures and harnesses shared by the test targets (never linked by an executable).
         .target(name: "TestSupport", dependencies: ["TimeKit", "AlertCore", "AMQP", "Redis", "WorkerKit", "YAMLConfig", "Gateway"], path: "Tests/Support/TestSupport", swiftSettings: settings),
         // In-memory and outage fakes of the broker, Redis and chat robots (`InMemoryBroker`,
@@ -125,7 +133,8 @@ let package = Package(
         .testTarget(name: "OnCallTests", dependencies: ["OnCall", "TimeKit", "TestSupport"], swiftSettings: settings),
         .testTarget(name: "ICalTests", dependencies: ["ICal", "OnCall", "TimeKit"], swiftSettings: settings),
         .testTarget(name: "HTTPServerTests", dependencies: ["HTTPServer"], swiftSettings: settings),
-        .testTarget(name: "GatewayTests", dependencies: ["Gateway", "AlertCore", "AMQP", "WorkerKit", "HTTPServer", "Signing", "YAMLConfig", "OnCall", "OnCallRuntime", "ICal", "Redis", "TestSupport"], swiftSettings: settings),
+        .testTarget(name: "GatewayTests", dependencies: ["Gateway", "AlertCore", "AMQP", "WorkerKit", "HTTPServer", "Signing", "YAMLConfig", "OnCall", "OnCallRuntime", "ICal", "Redis",
+                                                     "Escalation", "EscalatorStore", "IncidentLinks", "TestSupport"], swiftSettings: settings),
         .testTarget(name: "DedupWorkerTests", dependencies: ["DedupWorker", "AlertCore", "AMQP", "Redis", "WorkerKit", "YAMLConfig", "TestSupport", "TestFakes"],
                     swiftSettings: settings),
         .testTarget(name: "RouterWorkerTests", dependencies: ["RouterWorker", "ICal", "OnCall", "TimeKit", "AlertCore", "AMQP", "Redis", "WorkerKit", "YAMLConfig", "OnCallRuntime", "CalendarSync",

@@ -16,6 +16,9 @@ packages=(
   openssl
   # gateway benchmark load generator (bench/gateway/run.sh)
   wrk
+  # the incident page in a real browser (scripts/browser-test.sh): headless Chromium driven by
+  # Selenium through chromedriver, with Debian's pytest
+  chromium chromium-driver python3-selenium python3-pytest
 )
 
 missing=()

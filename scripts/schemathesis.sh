@@ -2,8 +2,9 @@
 # Property-based API test of the gateway against its OpenAPI document (docs/openapi.json):
 #   installs schemathesis (pinned) into var/schemathesis-venv, starts RabbitMQ and Redis
 #   (scripts/services.sh), builds and starts klaxon-gateway with a test config on a free port,
-#   runs schemathesis against every operation with a bounded number of examples, then stops
-#   the gateway with SIGTERM.
+#   seeds one open incident into Redis (incident-testkit) so the incident API and the page of
+#   its signed link answer with real data, runs schemathesis against every operation with a
+#   bounded number of examples, then stops the gateway with SIGTERM.
 # Fails when: schemathesis finds a 5xx, an undocumented status code, a response that does not
 # match the document, or a schema-invalid request that was accepted; the gateway crashes, or
 # does not exit 0 on SIGTERM. Takes about a minute (under 2 on a busy 2-core machine).
@@ -26,17 +27,20 @@ fi
 bash scripts/services.sh start >/dev/null
 
 echo "schemathesis: building klaxon-gateway (log: var/schemathesis/build.log)"
-if ! { swift build --product klaxon-gateway && swift build --product klaxonctl; } >"$work/build.log" 2>&1; then
+if ! { swift build --product klaxon-gateway && swift build --product klaxonctl && swift build --product incident-testkit; } >"$work/build.log" 2>&1; then
   grep -vE 'prohibited flag' "$work/build.log" >&2
   echo "schemathesis: build failed" >&2
   exit 1
 fi
 bin="$(swift build --show-bin-path)/klaxon-gateway"
 ctl="$(swift build --show-bin-path)/klaxonctl"
+testkit="$(swift build --show-bin-path)/incident-testkit"
 
 port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
 health=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
 token="schemathesis-token-0123456789"
+api_token="schemathesis-api-token-0123456789"
+link_secret="schemathesis-link-secret-0123456789"
 # A namespace of its own per run, deleted at the end: nothing left over from an older run (whose
 # queues may carry other arguments) can interfere.
 namespace="schemathesis-$$-$RANDOM"
@@ -74,19 +78,22 @@ schedules:
       - rotation: {people: [alice], start: 2026-01-05, every: 1w}
 oncall:
   feed_secret_env: ST_FEED_SECRET
+# Incident pages and API on: generated links and ids get 4xx pages and JSON, never a 5xx; the
+# seeded incident's id, token and link get real answers.
+redis:
+  port: ${KLAXON_REDIS_PORT:-6379}
+incidents:
+  link_secret_env: ST_LINK_SECRET
+  api_tokens:
+    - {name: schemathesis, token_env: ST_API_TOKEN}
 YAML
-# The token is a path parameter: every generated request uses the configured one (schemathesis
-# also sends wrong ones in its negative phase, which must get 404).
-cat >"$work/schemathesis.toml" <<TOML
-[parameters]
-"path.token" = "$token"
-TOML
-
-ST_TOKEN=$token ST_FEED_SECRET=schemathesis-feed-secret-0123 KLAXON_LOG_LEVEL=warning "$bin" --config "$work/klaxon.yaml" --health-listen "127.0.0.1:$health" >"$work/gateway.log" 2>&1 &
+export ST_TOKEN=$token ST_FEED_SECRET=schemathesis-feed-secret-0123 ST_LINK_SECRET=$link_secret ST_API_TOKEN=$api_token
+KLAXON_LOG_LEVEL=warning "$bin" --config "$work/klaxon.yaml" --health-listen "127.0.0.1:$health" >"$work/gateway.log" 2>&1 &
 gw=$!
 cleanup() {
   if kill -0 "$gw" 2>/dev/null; then kill -KILL "$gw" 2>/dev/null || true; fi
-  ST_TOKEN=$token "$ctl" topology delete --config "$work/klaxon.yaml" --yes --discard-messages >/dev/null 2>&1 || true
+  "$ctl" topology delete --config "$work/klaxon.yaml" --yes --discard-messages >/dev/null 2>&1 || true
+  redis-cli -p "${KLAXON_REDIS_PORT:-6379}" --scan --pattern "$namespace:*" | xargs -r redis-cli -p "${KLAXON_REDIS_PORT:-6379}" del >/dev/null 2>&1 || true
 }
 trap cleanup EXIT
 
@@ -96,6 +103,38 @@ for _ in $(seq 1 300); do
   sleep 0.1
 done
 curl -fsS "http://127.0.0.1:$port/readyz" >/dev/null || { echo "schemathesis: gateway not ready on :$port (broker?)" >&2; cat "$work/gateway.log" >&2; exit 1; }
+
+# One open incident (nobody consumes the commands schemathesis sends, so it stays open), and its
+# signed link's fields for the page.
+seed=$("$testkit" seed-incident --config "$work/klaxon.yaml" --title "schemathesis incident")
+eval "$(python3 - "$seed" <<'PY'
+import json, shlex, sys, urllib.parse
+seed = json.loads(sys.argv[1])
+query = dict(urllib.parse.parse_qsl(urllib.parse.urlsplit(seed["link"]).query, keep_blank_values=True))
+values = {"incident": seed["incident"], "link_p": query["p"], "link_a": query["a"], "link_e": query["e"], "link_s": query["s"]}
+print("\n".join(f"{k}={shlex.quote(v)}" for k, v in values.items()))
+PY
+)"
+
+# The integration token is a path parameter: every generated request uses the configured one
+# (schemathesis also sends wrong ones in its negative phase, which must get 404). The incident
+# API gets the bearer token and the seeded incident's id; the page gets the seeded link (its
+# buttons keep generated links, which must get 4xx pages).
+cat >"$work/schemathesis.toml" <<TOML
+[parameters]
+"path.token" = "$token"
+
+[auth.openapi.bearerAuth]
+bearer = "$api_token"
+
+[[operations]]
+include-path-regex = "^/api/v1/incidents/"
+parameters = { "path.id" = "$incident" }
+
+[[operations]]
+include-path = "/incidents/{id}"
+parameters = { "path.id" = "$incident", "query.p" = "$link_p", "query.a" = "$link_a", "query.e" = $link_e, "query.s" = "$link_s" }
+TOML
 
 echo "schemathesis: running against http://127.0.0.1:$port (report: var/schemathesis/)"
 set +e

@@ -2,8 +2,9 @@
 # The whole test suite, from a clean clone on a fresh Debian 12 machine (as root):
 #   installs what it needs from Debian's packages, starts RabbitMQ and Redis on 127.0.0.1,
 #   checks the formatting (swift format lint), builds every executable, runs the Swift tests
-#   (unit and integration against the real servers), schemathesis against a live gateway, and
-#   the deployment checks (Helm chart, Compose file).
+#   (unit and integration against the real servers), the incident page in a real browser
+#   (headless Chromium via Selenium), schemathesis against a live gateway, and the deployment
+#   checks (Helm chart, Compose file).
 # Tests that need a server fail, never skip, when it is not reachable.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -41,6 +42,9 @@ if [ "$status" -ne 0 ]; then
   echo "test: swift test failed (exit $status)" >&2
   exit "$status"
 fi
+
+echo "test: the incident page in a real browser (headless Chromium, Selenium)"
+bash scripts/browser-test.sh
 
 echo "test: schemathesis against a live gateway (docs/openapi.json)"
 bash scripts/schemathesis.sh

@@ -1,10 +1,12 @@
 import AMQP
 import AlertCore
+import EscalatorStore
 import Foundation
-import Signing
 import HTTPServer
 import OnCall
 import OnCallRuntime
+import Redis
+import Signing
 import Synchronization
 import WorkerKit
 
@@ -13,8 +15,10 @@ import WorkerKit
 /// payload into single alerts, publishes each persistently with a publisher confirm, and answers
 /// 202 only once every alert is confirmed. Client mistakes get a 4xx with `{"error": reason}`; a
 /// broker that cannot confirm within `gateway.publish_timeout` gets 503 with `Retry-After`.
-/// Also serves `/healthz`, `/readyz`, `/metrics`, its OpenAPI document at `/openapi.json`, and
-/// the on-call calendar feeds (`GatewayService+Feeds.swift`).
+/// Also serves `/healthz`, `/readyz`, `/metrics`, its OpenAPI document at `/openapi.json`, the
+/// on-call calendar feeds (`GatewayService+Feeds.swift`), the incident pages of signed links
+/// (`GatewayService+IncidentPages.swift`) and the incident API (`GatewayService+IncidentAPI.swift`),
+/// both of which read incidents from Redis and publish people's commands to the escalator.
 public final class GatewayService: Sendable {
     let config: KlaxonConfig
     let publisher: Publisher
@@ -25,19 +29,32 @@ public final class GatewayService: Sendable {
     let deadlines: RequestDeadlines
     /// Who is on call now (the process's `RosterCache`), for the calendar feeds.
     let roster: @Sendable () -> Roster
-    /// The feeds' clock.
+    /// The clock of the feeds, of link expiry and of commands' `at`.
     let now: @Sendable () -> Date
+    /// The escalator's incidents, when the gateway was given Redis; nil: incident pages and the
+    /// API answer 503.
+    let incidents: IncidentStore?
+    /// Incidents in words (people's names from the config).
+    let incidentText: IncidentText
+    /// How many steps each configured policy has (the page's "step 2 of 3").
+    let policySteps: [String: Int]
     private let server = Mutex<HTTPServer?>(nil)
     /// Finished by `stop()`: `run()` (the gateway as a `Service`) returns then.
     let stopped = AsyncStream<Void>.makeStream()
 
     /// `roster` gives the current roster for the calendar feeds (the process's `RosterCache`);
-    /// `nil`: the config's schedules and overrides alone, built once. `now` is the feeds' clock.
+    /// `nil`: the config's schedules and overrides alone, built once. `now` is the clock of the
+    /// feeds and of incident links. `redis` holds the escalator's incidents (the process's
+    /// `SharedRedis`); without it the incident pages and API answer 503.
     public init(
         config: KlaxonConfig, publisher: Publisher, logger: Logger, metrics: Metrics,
-        roster: (@Sendable () -> Roster)? = nil, now: @escaping @Sendable () -> Date = { Date() }
+        roster: (@Sendable () -> Roster)? = nil, now: @escaping @Sendable () -> Date = { Date() },
+        redis: (any RedisCommanding)? = nil
     ) {
         self.config = config
+        self.incidents = redis.map { IncidentStore(redis: $0, namespace: config.broker.namespace) }
+        self.incidentText = IncidentText(people: config.people)
+        self.policySteps = Dictionary(config.escalationPolicies.map { ($0.name, $0.steps.count) }, uniquingKeysWith: { a, _ in a })
         if let roster {
             self.roster = roster
         } else {
@@ -117,6 +134,7 @@ public final class GatewayService: Sendable {
             break
         }
         if let subject = CalendarFeed.Subject(path: req.path) { return feed(req, subject, respond) }
+        if let route = IncidentPath(req.path) { return incidentRoute(req, route, respond) }
         let parts = req.path.split(separator: "/", omittingEmptySubsequences: true)
         guard parts.count == 3, parts[0] == "integrations" else {
             return reject(respond, 404, "not_found", "not found; alerts go to POST /integrations/<kind>/<token>")

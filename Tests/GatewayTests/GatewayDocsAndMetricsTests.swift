@@ -1,10 +1,11 @@
 import AMQP
 import AlertCore
 import Foundation
-import Gateway
+import TestSupport
 import Testing
 import WorkerKit
-import TestSupport
+
+@testable import Gateway
 
 /// The served OpenAPI document is the repository's file, and every metric exists at start-up.
 @Suite(.serialized) struct GatewayDocsAndMetricsTests {
@@ -20,9 +21,17 @@ import TestSupport
         let doc = try #require(try JSONSerialization.jsonObject(with: r.body) as? [String: Any])
         let paths = try #require(doc["paths"] as? [String: Any])
         for kind in IntegrationKind.allCases { #expect(paths["/integrations/\(kind.rawValue)/{token}"] != nil, "\(kind)") }
-        for p in ["/healthz", "/readyz", "/metrics", "/openapi.json", "/schedules/{name}.ics", "/people/{id}.ics"] {
+        for p in [
+            "/healthz", "/readyz", "/metrics", "/openapi.json", "/schedules/{name}.ics", "/people/{id}.ics", "/incidents/{id}", "/api/v1/incidents",
+        ] {
             #expect(paths[p] != nil, "\(p)")
         }
+        for verb in IncidentVerb.allCases {
+            #expect(paths["/incidents/{id}/\(verb.rawValue)"] != nil, "page button \(verb)")
+            #expect(paths["/api/v1/incidents/{id}/\(verb.apiSegment)"] != nil, "API \(verb)")
+        }
+        let schemes = (doc["components"] as? [String: Any])?["securitySchemes"] as? [String: Any]
+        #expect((schemes?["bearerAuth"] as? [String: Any])?["scheme"] as? String == "bearer")
         let wrong = try await http("POST", "\(h.base)/openapi.json")
         #expect(wrong.status == 405)
         #expect(wrong.headers["allow"] == "GET, HEAD")
@@ -37,7 +46,8 @@ import TestSupport
             ("klaxon_gateway_alerts_accepted_total", "counter"), ("klaxon_gateway_requests_rejected_total", "counter"),
             ("klaxon_gateway_requests_in_flight", "gauge"), ("klaxon_gateway_publish_seconds", "histogram"),
             ("klaxon_publish_confirm_seconds", "histogram"), ("klaxon_gateway_connections_timed_out_total", "counter"),
-            ("klaxon_gateway_feeds_served_total", "counter"),
+            ("klaxon_gateway_feeds_served_total", "counter"), ("klaxon_gateway_incident_actions_total", "counter"),
+            ("klaxon_gateway_incident_links_rejected_total", "counter"),
         ] {
             #expect(text.contains("# TYPE \(name) \(type)\n"), "\(name) missing")
         }
@@ -46,6 +56,10 @@ import TestSupport
         #expect(text.contains("klaxon_gateway_requests_rejected_total{reason=\"body_too_large\"} 0"))
         #expect(text.contains("klaxon_gateway_requests_rejected_total{reason=\"feed_token\"} 0"))
         #expect(text.contains("klaxon_gateway_feeds_served_total{kind=\"schedule\"} 0"))
+        #expect(text.contains("klaxon_gateway_incident_actions_total{action=\"acknowledge\",path=\"link\"} 0"))
+        #expect(text.contains("klaxon_gateway_incident_actions_total{action=\"escalate\",path=\"api\"} 0"))
+        #expect(text.contains("klaxon_gateway_incident_links_rejected_total{reason=\"expired\"} 0"))
+        #expect(text.contains("klaxon_gateway_requests_rejected_total{reason=\"api_unauthorized\"} 0"))
         #expect(text.contains("klaxon_gateway_publish_seconds_count 0"))
         #expect(text.contains("klaxon_publish_confirm_seconds_count 0"))
         _ = try await http("POST", h.url(), body: try TestEnvironment.sample("alertmanager/am_firing_single_blackbox_probe.json"))
