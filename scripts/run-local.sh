@@ -2,7 +2,7 @@
 # Runs the whole fleet on this machine, on its embedded defaults (deploy/local/klaxon.yaml):
 #   installs what it needs from Debian's packages, starts RabbitMQ, Redis, a local SMTP sink and
 #   fake DingTalk/WeCom robots on 127.0.0.1, builds, starts klaxon-gateway, -dedup, -router,
-#   -email and klaxon-chat (dingtalk, wecom), posts a sample Alertmanager webhook and shows the
+#   -email, -escalator and klaxon-chat (dingtalk, wecom), posts a sample Alertmanager webhook and shows the
 #   e-mail and the robot messages that arrived. Then it keeps the fleet running until Ctrl-C,
 #   and stops everything it started.
 # Logs: var/run/<process>.log (JSON lines). Mail: var/run/mail/<n>.eml. Robots: var/run/robots.json.
@@ -64,6 +64,7 @@ start klaxon-router 9092 klaxon-router
 start klaxon-email 9093 klaxon-email
 start klaxon-chat-dingtalk 9094 klaxon-chat --channel dingtalk
 start klaxon-chat-wecom 9095 klaxon-chat --channel wecom
+start klaxon-escalator 9096 klaxon-escalator
 
 wait_ready() { # url name
   for _ in $(seq 1 150); do
@@ -78,9 +79,10 @@ wait_ready "$gateway/readyz" klaxon-gateway
 wait_ready http://127.0.0.1:9091/readyz klaxon-dedup
 wait_ready http://127.0.0.1:9092/readyz klaxon-router
 wait_ready http://127.0.0.1:9093/readyz klaxon-email
+wait_ready http://127.0.0.1:9096/readyz klaxon-escalator
 wait_ready http://127.0.0.1:9094/readyz klaxon-chat-dingtalk
 wait_ready http://127.0.0.1:9095/readyz klaxon-chat-wecom
-echo "run-local: fleet ready: gateway $gateway, health on 9091-9095, SMTP sink 127.0.0.1:8025, robots $robots"
+echo "run-local: fleet ready: gateway $gateway, health on 9091-9096, SMTP sink 127.0.0.1:8025, robots $robots"
 
 echo "run-local: POST $gateway/integrations/alertmanager/<token>  (deploy/local/demo-alert.json)"
 curl -sS -X POST -H 'Content-Type: application/json' --data-binary @deploy/local/demo-alert.json \
@@ -126,9 +128,37 @@ for r in json.load(open(sys.argv[1])):
     if body.get("at"): print(f"    at: {json.dumps(body['at'], ensure_ascii=False)}")
 PY
 echo "----------------------------------------------------------------------"
+# The database route names escalation policy db: klaxon-escalator opened an incident and paged
+# whoever is on call (step 1) with a signed link; unacknowledged, step 2 follows in 2 minutes.
+link=""
+for _ in $(seq 1 100); do
+  link=$(/usr/bin/python3 - "$run"/mail/*.eml <<'PY' 2>/dev/null || true
+import email, re, sys
+from email import policy
+for path in sys.argv[1:]:
+    body = email.message_from_binary_file(open(path, "rb"), policy=policy.default).get_body(preferencelist=("plain",)).get_content()
+    m = re.search(r"http://127\.0\.0\.1:8080/incidents/\S+", body)
+    if m:
+        print(m.group(0))
+        break
+PY
+)
+  [ -n "$link" ] && break
+  sleep 0.2
+done
+if [ -z "$link" ]; then
+  echo "run-local: the escalator sent no page with a link; see $run/klaxon-escalator.log" >&2
+  exit 1
+fi
+echo "run-local: klaxon-escalator opened an incident and paged the on-call person; open incidents:"
+"$bin/klaxonctl" incident list
+echo "run-local: the page's link (open it in a browser: Acknowledge stops the escalation):"
+echo "  $link"
+echo "----------------------------------------------------------------------"
 echo "run-local: the fleet keeps running. Try:"
 echo "  curl -s $gateway/metrics | grep klaxon_"
 echo "  curl -s -X POST --data-binary @deploy/local/demo-alert.json $gateway/integrations/alertmanager/$KLAXON_DEMO_TOKEN"
+echo "  $bin/klaxonctl incident show <ID>    # the timeline; ack <ID> stops the paging"
 echo "  tail -f var/run/*.log"
 echo "Ctrl-C stops everything this script started."
 while true; do

@@ -40,6 +40,8 @@ extension IncidentView {
                 ? "the source resolved the alert; the incident is resolved" : "the source resolved the alert; the policy keeps the incident open"
         case .resolved(let by, let via):
             return "resolved by \(by) via \(Self.path(via))"
+        case .recovered(let since):
+            return "reopened after Redis lost it (first opened \(Timestamps.format(since))); paging again from step 1"
         case .ignored(let event, let status):
             return "ignored \(event): the incident was \(status.rawValue)"
         }
@@ -108,6 +110,9 @@ extension IncidentView {
         case .resolved(let by, let via):
             o["event"] = "resolved"
             person(by.rawValue, via)
+        case .recovered(let since):
+            o["event"] = "recovered"
+            o["since"] = Timestamps.format(since)
         case .ignored(let event, let status):
             o["event"] = "ignored"
             o["ignored_event"] = event

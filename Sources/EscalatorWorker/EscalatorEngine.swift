@@ -180,11 +180,13 @@ final class EscalatorEngine: Sendable {
         let secret = config.incidents.linkSecret
         let base = config.gateway.publicURL
         let ttl = config.incidents.linkTTLMillis
-        return IncidentEffects(policy: policy, roster: roster(), link: { id, person, resolved in
-            guard let secret, let base, !resolved else { return nil }
-            let expires = Int64(at.timeIntervalSince1970) + ttl / 1000
-            return IncidentLink(incidentID: id, person: person, expires: expires).url(publicURL: base, secret: secret)
-        }, now: at)
+        return IncidentEffects(
+            policy: policy, roster: roster(),
+            link: { id, person, resolved in
+                guard let secret, let base, !resolved else { return nil }
+                let expires = Int64(at.timeIntervalSince1970) + ttl / 1000
+                return IncidentLink(incidentID: id, person: person, expires: expires).url(publicURL: base, secret: secret)
+            }, now: at)
     }
 
     // MARK: - Watch
@@ -248,7 +250,8 @@ final class EscalatorEngine: Sendable {
 
     func publishWatch(_ watch: IncidentWatch) async throws {
         let m = EscalatorMessage.watch(watch)
-        try await publisher.publish(OutboundMessage(exchange: topology.exchange, routingKey: watchQueue, body: Codec.encode(m), messageID: m.messageID))
+        try await publisher.publish(
+            OutboundMessage(exchange: topology.exchange, routingKey: watchQueue, body: Codec.encode(m), messageID: m.messageID))
     }
 
     // MARK: - Timers
@@ -306,7 +309,8 @@ final class EscalatorEngine: Sendable {
             return
         }
         if policies[updated.incident.policy] == nil {
-            logger.error("an open incident's policy is no longer in the config: it stays open, unpaged", ["incident": id, "policy": updated.incident.policy])
+            logger.error(
+                "an open incident's policy is no longer in the config: it stays open, unpaged", ["incident": id, "policy": updated.incident.policy])
             try await timers.cancel(id)
             return
         }

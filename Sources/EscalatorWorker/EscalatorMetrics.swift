@@ -30,7 +30,8 @@ struct EscalatorMetrics: Sendable {
             buckets: [0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60])
         timersFired = m.counter("klaxon_escalator_timers_fired_total", "Due timers processed.")
         recovered = m.counter(
-            "klaxon_escalator_incidents_recovered_total", "Open incidents missing from Redis that their watch reopened (paged again, never silenced).")
+            "klaxon_escalator_incidents_recovered_total", "Open incidents missing from Redis that their watch reopened (paged again, never silenced)."
+        )
         gaps = m.counter("klaxon_escalator_oncall_gaps_total", "Steps that fired while a schedule had nobody on call, by schedule.")
         published = m.counter("klaxon_escalator_notifications_total", "Notifications published, by channel and kind (page or report).")
         for p in policies {

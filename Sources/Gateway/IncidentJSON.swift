@@ -150,6 +150,8 @@ enum IncidentJSON {
                 (type, resolvesIncident) = ("sourceResolved", r)
             case .resolved(let b, let v):
                 (type, by, via) = ("resolved", b.rawValue, v.rawValue)
+            case .recovered:
+                type = "recovered"
             case .ignored(let ev, let st):
                 (type, event, status) = ("ignored", ev, st.rawValue)
             }

@@ -90,6 +90,8 @@ struct IncidentText: Sendable {
                 : "The source resolved the alert (the policy keeps the incident open until a person resolves it)"
         case .resolved(let by, let via):
             return "Resolved by \(person(by)) via \(Self.path(via))"
+        case .recovered(let since):
+            return "Reopened after Redis lost it (first opened \(Timestamps.format(since))): paging again from step 1"
         case .ignored(let event, let status):
             return "Ignored \(event): the incident was \(status.rawValue)"
         }

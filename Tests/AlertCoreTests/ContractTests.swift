@@ -55,10 +55,11 @@ import Testing
         let t = Topology(namespace: "klaxon")
         #expect(
             t.workQueues == [
-                "klaxon.alerts.ingest", "klaxon.alerts.route", "klaxon.notify.email",
+                "klaxon.alerts.ingest", "klaxon.alerts.route", "klaxon.escalations", "klaxon.notify.email",
                 "klaxon.notify.dingtalk", "klaxon.notify.wecom", "klaxon.notify.feishu",
             ])
         #expect(t.deadLetterQueue(of: t.ingestQueue) == "klaxon.alerts.ingest.dlq")
         #expect(t.delayQueue(of: t.routeQueue, delayMillis: 60_000) == "klaxon.alerts.route.delay.1m")
+        #expect(t.escalationWatchQueue(intervalMillis: 60_000) == "klaxon.escalations.watch.1m")
     }
 }

@@ -26,7 +26,9 @@ import Testing
         }
         await a.stop()
         await b.stop()
-        let fired = a.metrics.value("klaxon_escalator_steps_fired_total", ["policy": "db"]) + b.metrics.value("klaxon_escalator_steps_fired_total", ["policy": "db"])
+        let fired =
+            a.metrics.value("klaxon_escalator_steps_fired_total", ["policy": "db"])
+            + b.metrics.value("klaxon_escalator_steps_fired_total", ["policy": "db"])
         #expect(fired == 20)
     }
 

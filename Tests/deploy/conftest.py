@@ -34,6 +34,7 @@ CHART_WORKERS = {
     "dedup": ["klaxon-dedup"],
     "router": ["klaxon-router"],
     "email": ["klaxon-email"],
+    "escalator": ["klaxon-escalator"],
     "voice": ["klaxon-voice"],
     "dingtalk": ["klaxon-chat", "--channel", "dingtalk"],
     "wecom": ["klaxon-chat", "--channel", "wecom"],

@@ -43,6 +43,7 @@ gateway:  {command: [klaxon-gateway], port: 8080, portName: http}
 dedup:    {command: [klaxon-dedup], queue: alerts.ingest, port: 9090, portName: health}
 router:   {command: [klaxon-router], queue: alerts.route, port: 9090, portName: health}
 email:    {command: [klaxon-email], queue: notify.email, port: 9090, portName: health}
+escalator: {command: [klaxon-escalator], queue: escalations, port: 9090, portName: health}
 voice:    {command: [klaxon-voice], queue: notify.voice, port: 9090, portName: health}
 dingtalk: {command: [klaxon-chat, --channel, dingtalk], queue: notify.dingtalk, port: 9090, portName: health}
 wecom:    {command: [klaxon-chat, --channel, wecom], queue: notify.wecom, port: 9090, portName: health}
