@@ -126,7 +126,7 @@ let package = Package(
         .testTarget(name: "EscalationTests", dependencies: ["Escalation", "AlertCore", "OnCall", "TimeKit", "YAMLConfig"], swiftSettings: settings),
         .testTarget(name: "EscalatorStoreTests", dependencies: ["EscalatorStore", "Escalation", "AlertCore", "Redis", "WorkerKit", "TestSupport"], swiftSettings: settings),
         .testTarget(name: "AMQPTests", dependencies: ["AMQP", "TestSupport"], swiftSettings: settings),
-        .testTarget(name: "WorkerKitTests", dependencies: ["WorkerKit", "AlertCore", "AMQP", "TestFakes", "TestSupport"], swiftSettings: settings),
+        .testTarget(name: "WorkerKitTests", dependencies: ["WorkerKit", "AlertCore", "AMQP", "Blocking", "TestFakes", "TestSupport"], swiftSettings: settings),
         .testTarget(name: "NormalizeTests", dependencies: ["AlertCore", "TestSupport"], swiftSettings: settings),
         .testTarget(name: "TemplatesTests", dependencies: ["Templates", "TestSupport"], swiftSettings: settings),
         .testTarget(name: "TimeKitTests", dependencies: ["TimeKit", "TestSupport"], swiftSettings: settings),

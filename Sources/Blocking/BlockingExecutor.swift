@@ -51,19 +51,31 @@ public final class BlockingExecutor: Sendable {
         }
     }
 
+    /// The executor was shut down: nothing runs any more.
+    public struct Stopped: Error, CustomStringConvertible {
+        public var description: String { "the blocking executor was shut down" }
+    }
+
     /// Runs `body` on one of the threads and returns its result. The body gets the thread index.
+    /// Throws `Stopped` after `shutdown()` (rather than waiting forever for a thread that left).
     public func run<T: Sendable>(_ body: @escaping @Sendable (Int) throws -> T) async throws -> T {
         try await withCheckedThrowingContinuation { (c: CheckedContinuation<T, any Error>) in
-            submit { i in c.resume(with: Result { try body(i) }) }
+            if !submit({ i in c.resume(with: Result { try body(i) }) }) { c.resume(throwing: Stopped()) }
         }
     }
 
-    /// Queues `work` without waiting for it.
-    public func submit(_ work: @escaping @Sendable (Int) -> Void) {
+    /// Queues `work` without waiting for it; false (and `work` never runs) after `shutdown()`.
+    @discardableResult
+    public func submit(_ work: @escaping @Sendable (Int) -> Void) -> Bool {
         condition.lock()
-        state.withLock { $0.jobs.append(Job(work: work)) }
+        let accepted = state.withLock { s -> Bool in
+            guard !s.stopped else { return false }
+            s.jobs.append(Job(work: work))
+            return true
+        }
         condition.signal()
         condition.unlock()
+        return accepted
     }
 
     /// Lets the threads exit once the queued jobs are done.

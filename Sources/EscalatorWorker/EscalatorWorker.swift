@@ -49,9 +49,31 @@ public enum EscalatorWorker {
             guard let counts = try? await engine.store.openCounts(policies: policies) else { return }
             for (p, n) in counts { engine.metrics.open.set(Double(n), ["policy": p]) }
         }
+        // Redis closes after the timer loop stopped (not when the consumer does: a tick may still
+        // be firing timers), so the closer is listed first and stopped after them.
+        let closeAfter = ClosingService(name: "redis") { redis.close() }
         let definition = WorkerDefinition(
-            name: "klaxon-escalator", queue: Topology(namespace: ns).escalationQueue, batchSize: 32, concurrency: 2, handler: handler,
-            onStop: { redis.close() })
-        return Parts(definition: definition, services: [timers, gauge])
+            name: "klaxon-escalator", queue: Topology(namespace: ns).escalationQueue, batchSize: 32, concurrency: 2, handler: handler)
+        return Parts(definition: definition, services: [closeAfter, timers, gauge])
     }
+}
+
+/// Holds a resource the services listed after it in a group use (stopped before it): runs
+/// until shut down, then calls `close`.
+final class ClosingService: Service {
+    let name: String
+    let close: @Sendable () -> Void
+    private let stop = AsyncStream<Void>.makeStream()
+
+    init(name: String, close: @escaping @Sendable () -> Void) {
+        self.name = name
+        self.close = close
+    }
+
+    func run() async throws {
+        for await _ in stop.stream {}
+        close()
+    }
+
+    func shutdown() { stop.continuation.finish() }
 }

@@ -13,7 +13,7 @@ import Testing
     @Test func anAlertClimbsStepByStepThenTheTeamIsToldNobodyAcknowledged() async throws {
         let h = try EscalatorHarness()
         defer { h.cleanUp() }
-        let escalator = try h.start()
+        let escalator = try await h.start()
         try h.send(.alert(Fx.alert("disk full"), policy: "db"))
 
         let first = try await h.emails(count: 1)
@@ -37,15 +37,15 @@ import Testing
         let record = try #require(try await h.incident("fp-disk full"))
         #expect(record.incident.status == .triggered && record.incident.exhaustedNotified)
         #expect(record.outbox.isEmpty)
-        await escalator.stop()
-        #expect(escalator.metrics.value("klaxon_escalator_steps_fired_total", ["policy": "db"]) == 2)
-        #expect(escalator.metrics.value("klaxon_escalator_timers_fired_total") >= 2)
+        #expect(try await escalator.metric("klaxon_escalator_steps_fired_total", ["policy": "db"]) == 2)
+        #expect(try await escalator.metric("klaxon_escalator_timers_fired_total") >= 2)
+        #expect(await escalator.stop(), "\(escalator.log)")
     }
 
     @Test func acknowledgingStopsTheClimbAndTellsThoseConcerned() async throws {
         let h = try EscalatorHarness(wait: "3s")
         defer { h.cleanUp() }
-        let escalator = try h.start()
+        let escalator = try await h.start()
         try h.send(.alert(Fx.alert("cpu"), policy: "db"))
         let page = try await h.emails(count: 1)
         let id = try #require(page.first?.incident?.id)
@@ -62,14 +62,14 @@ import Testing
         let record = try #require(try await h.incident("fp-cpu"))
         #expect(record.incident.status == .acknowledged && record.incident.ack?.by == "alice" && record.incident.ack?.via == .link)
         #expect(record.incident.timeline.filter { if case .acknowledged = $0.what { true } else { false } }.count == 1)
-        await escalator.stop()
-        #expect(escalator.metrics.value("klaxon_escalator_acknowledgements_total", ["path": "link"]) == 1)
+        #expect(try await escalator.metric("klaxon_escalator_acknowledgements_total", ["path": "link"]) == 1)
+        #expect(await escalator.stop(), "\(escalator.log)")
     }
 
     @Test func repeatsAttachAndTheSourcesResolutionTellsEveryonePaged() async throws {
         let h = try EscalatorHarness(wait: "30s")
         defer { h.cleanUp() }
-        let escalator = try h.start()
+        let escalator = try await h.start()
         let firing = Fx.alert("mem")
         try h.send(.alert(firing, policy: "db"))
         _ = try await h.emails(count: 1)
@@ -91,13 +91,13 @@ import Testing
         let again = try await h.emails(count: 1)
         #expect(again.recipients == ["alice@example.com"])
         #expect(try await h.incident("fp-mem")?.incident.generation == 1)
-        await escalator.stop()
+        #expect(await escalator.stop(), "\(escalator.log)")
     }
 
     @Test func aMalformedMessageOrAnUnknownPolicyIsDeadLetteredWithAReason() async throws {
         let h = try EscalatorHarness()
         defer { h.cleanUp() }
-        let escalator = try h.start()
+        let escalator = try await h.start()
         try h.conn.publish(OutboundMessage(exchange: h.topology.exchange, routingKey: h.topology.escalationQueue, body: Array("{}".utf8)))
         try h.send(.alert(Fx.alert("x"), policy: "no-such-policy"))
         try h.send(.command(IncidentCommand(id: "c", incidentID: "nope", action: .acknowledge, by: "alice", via: .cli, at: Date())))
@@ -106,6 +106,6 @@ import Testing
         #expect(reasons.count == 3)
         #expect(reasons.contains { $0.contains("no-such-policy") })
         #expect(reasons.contains { $0.contains("no incident nope") })
-        await escalator.stop()
+        #expect(await escalator.stop(), "\(escalator.log)")
     }
 }

@@ -13,7 +13,7 @@ import Testing
     @Test func twoReplicasPageEachPersonOncePerStep() async throws {
         let h = try EscalatorHarness()
         defer { h.cleanUp() }
-        let a = try h.start(owner: "a"), b = try h.start(owner: "b")
+        let a = try await h.start(), b = try await h.start()
         for i in 0..<10 { try h.send(.alert(Fx.alert("svc-\(i)"), policy: "db")) }
         // 10 incidents × (alice, bob, team told) = 30 notifications, each once.
         let all = try await h.emails(count: 30, seconds: 20)
@@ -24,18 +24,17 @@ import Testing
             let mine = all.filter { $0.alert.fingerprint == "fp-svc-\(i)" }
             #expect(mine.recipients.sorted() == ["alice@example.com", "bob@example.com", "team@example.com"], "svc-\(i)")
         }
-        await a.stop()
-        await b.stop()
-        let fired =
-            a.metrics.value("klaxon_escalator_steps_fired_total", ["policy": "db"])
-            + b.metrics.value("klaxon_escalator_steps_fired_total", ["policy": "db"])
-        #expect(fired == 20)
+        let firedA = try await a.metric("klaxon_escalator_steps_fired_total", ["policy": "db"])
+        let firedB = try await b.metric("klaxon_escalator_steps_fired_total", ["policy": "db"])
+        #expect(firedA + firedB == 20, "\(firedA) + \(firedB)")
+        #expect(await a.stop(), "\(a.log)")
+        #expect(await b.stop(), "\(b.log)")
     }
 
     @Test func redisLosingAnOpenIncidentLeadsToAPageNotSilence() async throws {
         let h = try EscalatorHarness(wait: "1h", watch: "2s")
         defer { h.cleanUp() }
-        let escalator = try h.start()
+        let escalator = try await h.start()
         try h.send(.alert(Fx.alert("db down"), policy: "db"))
         let first = try await h.emails(count: 1)
         #expect(first.recipients == ["alice@example.com"])
@@ -49,14 +48,14 @@ import Testing
         #expect(record.incident.timeline.contains { if case .recovered = $0.what { true } else { false } })
         // The watch goes on, and does not page again while Redis is fine.
         #expect(try await h.emails(count: 1, seconds: 5).isEmpty)
-        await escalator.stop()
-        #expect(escalator.metrics.value("klaxon_escalator_incidents_recovered_total") == 1)
+        #expect(try await escalator.metric("klaxon_escalator_incidents_recovered_total") == 1)
+        #expect(await escalator.stop(), "\(escalator.log)")
     }
 
     @Test func aResolvedIncidentsWatchEndsWithoutPaging() async throws {
         let h = try EscalatorHarness(wait: "1h", watch: "1s")
         defer { h.cleanUp() }
-        let escalator = try h.start()
+        let escalator = try await h.start()
         try h.send(.alert(Fx.alert("flap"), policy: "db"))
         _ = try await h.emails(count: 1)
         try h.send(.alert(Fx.alert("flap", status: .resolved), policy: "db"))
@@ -64,13 +63,13 @@ import Testing
         try await Task.sleep(for: .seconds(3))
         #expect(try await h.emails(count: 1, seconds: 0.5).isEmpty)
         #expect(try h.conn.inspectQueue(BrokerTopology(config: h.config).watchQueue).messages == 0, "the watch still circulates")
-        await escalator.stop()
+        #expect(await escalator.stop(), "\(escalator.log)")
     }
 
     @Test func aKilledEscalatorsStepFiresAfterRestart() async throws {
         let h = try EscalatorHarness(wait: "3s")
         defer { h.cleanUp() }
-        let env = ["LINK_SECRET": EscalatorHarness.linkSecret, "TEST_TOKEN": TestEnvironment.token]
+        let env = EscalatorHarness.environment
         let binary = try TestEnvironment.binary("klaxon-escalator")
         var process = try ChildProcess(binary, ["--config", h.configPath, "--health-listen", "127.0.0.1:\(freePort())"], environment: env)
         try h.send(.alert(Fx.alert("kill me"), policy: "db"))

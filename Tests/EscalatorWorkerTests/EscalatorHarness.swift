@@ -22,19 +22,33 @@ struct EscalatorHarness {
     let store: IncidentStore
     let configPath: String
 
-    static func yaml(_ ns: String, wait: String = "2s", watch: String = "2s") -> String {
+    /// `policy` adds lines to policy db (e.g. `ack_timeout: 2s`).
+    static func yaml(_ ns: String, wait: String = "2s", watch: String = "2s", policy: String = "") -> String {
         TestEnvironment.configYAML(
             namespace: ns,
             extra: """
+                chat:
+                  robots:
+                    - {name: ops, platform: dingtalk, webhook_env: DT_URL}
                 people:
                   - {id: alice, name: Alice, email: alice@example.com, contact_rules: {default: [email]}}
                   - {id: bob, name: Bob, email: bob@example.com, contact_rules: {default: [email]}}
+                  - id: dave
+                    name: Dave
+                    email: dave@example.com
+                    dingtalk: {robot: ops, mobile: "13900139000"}
+                    contact_rules: {default: [email, {channel: dingtalk, after: 2s}]}
                 escalation_policies:
                   - name: db
                     steps:
                       - {notify: {people: [alice]}, wait: \(wait)}
                       - {notify: {people: [bob]}, wait: \(wait)}
                     team: {email: [team@example.com]}
+                    exhausted: {email: [team@example.com]}
+                \(policy.split(separator: "\n").map { "    " + $0 }.joined(separator: "\n"))
+                  - name: delayed
+                    steps:
+                      - {notify: {people: [dave]}, wait: 1h}
                     exhausted: {email: [team@example.com]}
                 incidents:
                   link_secret_env: LINK_SECRET
@@ -45,11 +59,13 @@ struct EscalatorHarness {
                 """, gateway: "public_url: https://klaxon.example.com")
     }
 
-    init(wait: String = "2s", watch: String = "2s") throws {
+    static let environment = ["TEST_TOKEN": TestEnvironment.token, "LINK_SECRET": linkSecret, "DT_URL": "http://127.0.0.1:9/robot/send"]
+
+    init(wait: String = "2s", watch: String = "2s", policy: String = "") throws {
         try TestEnvironment.requireServers()
         namespace = TestEnvironment.namespace()
-        let text = Self.yaml(namespace, wait: wait, watch: watch)
-        config = try ConfigLoader.parse(text, environment: ["TEST_TOKEN": TestEnvironment.token, "LINK_SECRET": Self.linkSecret])
+        let text = Self.yaml(namespace, wait: wait, watch: watch, policy: policy)
+        config = try ConfigLoader.parse(text, environment: Self.environment)
         topology = Topology(namespace: namespace)
         conn = try TestEnvironment.broker()
         try BrokerTopology(config: config).declare(on: conn)
@@ -79,48 +95,87 @@ struct EscalatorHarness {
 
     /// The e-mail notifications published within `seconds` until `count` arrived.
     func emails(count: Int, seconds: Double = 15) async throws -> [AlertNotification] {
-        try await TestEnvironment.waitForMessages(conn, topology.notifyQueue(.email), count: count, seconds: seconds).map {
-            try Codec.decode(AlertNotification.self, from: $0.body)
-        }
+        try await notifications(.email, count: count, seconds: seconds)
     }
 
-    /// The one incident of `fingerprint` under policy db.
-    func incident(_ fingerprint: String) async throws -> IncidentRecord? {
-        guard let p = try await store.pointer(policy: "db", fingerprint: fingerprint) else { return nil }
+    /// The notifications of `channel` published within `seconds` until `count` arrived, polled
+    /// from a thread of its own (never blocking the cooperative pool).
+    func notifications(_ channel: Channel, count: Int, seconds: Double) async throws -> [AlertNotification] {
+        nonisolated(unsafe) let conn = self.conn  // used by one polling thread at a time
+        let queue = topology.notifyQueue(channel)
+        var got: [AlertNotification] = []
+        let deadline = Date().addingTimeInterval(seconds)
+        while got.count < count && Date() < deadline {
+            got += try await blocking { try TestEnvironment.drain(conn, queue) }.map { try Codec.decode(AlertNotification.self, from: $0.body) }
+            if got.count < count { try await Task.sleep(for: .milliseconds(50)) }
+        }
+        return got
+    }
+
+    /// The DingTalk notifications published within `seconds` until `count` arrived.
+    func robotMessages(count: Int, seconds: Double = 15) async throws -> [AlertNotification] {
+        try await notifications(.dingtalk, count: count, seconds: seconds)
+    }
+
+    /// Sends a person's command on `incidentID`.
+    func command(_ action: IncidentCommand.Action, _ incidentID: String, by: String = "alice", until: Date? = nil) throws {
+        try send(
+            .command(IncidentCommand(id: UUID().uuidString, incidentID: incidentID, action: action, by: by, via: .cli, until: until, at: Date())))
+    }
+
+    /// The one incident of `fingerprint` under `policy`.
+    func incident(_ fingerprint: String, policy: String = "db") async throws -> IncidentRecord? {
+        guard let p = try await store.pointer(policy: policy, fingerprint: fingerprint) else { return nil }
         return try await store.load(p.id)?.record
     }
 
-    /// An escalator in this process.
-    func start(owner: String = UUID().uuidString) throws -> InProcessEscalator {
-        try InProcessEscalator(config: config, owner: owner)
+    /// An escalator process, ready.
+    func start() async throws -> EscalatorProcess {
+        let p = try EscalatorProcess(configPath: configPath)
+        try await p.waitUntilReady()
+        return p
     }
 }
 
-/// One escalator replica in the test process; `stop()` drains it like SIGTERM.
-final class InProcessEscalator: Sendable {
-    let host: WorkerHost
-    let task: Task<Void, Never>
+/// One `klaxon-escalator` process (the real binary, so the test process's own load cannot
+/// starve it); `stop()` is SIGTERM and waits for a clean exit.
+final class EscalatorProcess: Sendable {
+    let process: ChildProcess
+    let port: Int
 
-    init(config: KlaxonConfig, owner: String) throws {
-        let logger = Logger(process: "test-escalator", minimum: .error)
-        let metrics = Metrics()
-        nonisolated(unsafe) var services: [any Service] = []
-        host = try WorkerHost(config: config, logger: logger, metrics: metrics, healthListen: nil, extra: { _ in services }) { p in
-            let parts = EscalatorWorker.parts(
-                config: config, publisher: p, redis: SharedRedis(config.redis), logger: logger, metrics: metrics, owner: owner)
-            services = parts.services
-            return parts.definition
+    init(configPath: String) throws {
+        port = freePort()
+        process = try ChildProcess(
+            try TestEnvironment.binary("klaxon-escalator"), ["--config", configPath, "--health-listen", "127.0.0.1:\(port)"],
+            environment: EscalatorHarness.environment)
+    }
+
+    /// Waits until it consumes (its `/readyz` answers 200).
+    func waitUntilReady() async throws {
+        try await waitFor("klaxon-escalator ready on \(port)", seconds: 30) {
+            (try? await http("GET", "http://127.0.0.1:\(port)/readyz").status) == 200
         }
-        let host = self.host
-        task = Task { await host.run() }
     }
 
-    var metrics: Metrics { host.metrics }
-
-    func stop() async {
-        host.stop(drainMillis: 5000)
-        await task.value
+    /// The value of a metric series (0 when absent), read from `/metrics`.
+    func metric(_ name: String, _ labels: [String: String] = [:]) async throws -> Double {
+        let text = String(decoding: try await http("GET", "http://127.0.0.1:\(port)/metrics").body, as: UTF8.self)
+        let series =
+            labels.isEmpty ? name : name + "{" + labels.sorted { $0.key < $1.key }.map { "\($0.key)=\"\($0.value)\"" }.joined(separator: ",") + "}"
+        for line in text.split(separator: "\n") where line.hasPrefix(series + " ") {
+            return Double(line.split(separator: " ").last ?? "") ?? 0
+        }
+        return 0
     }
+
+    /// SIGTERM; true when it exited 0.
+    @discardableResult
+    func stop() async -> Bool {
+        process.signal(SIGTERM)
+        return await process.wait() == 0
+    }
+
+    var log: String { process.log }
 }
 
 extension Array where Element == AlertNotification {
