@@ -23,7 +23,7 @@ struct EscalatorHarness {
     let configPath: String
 
     /// `policy` adds lines to policy db (e.g. `ack_timeout: 2s`).
-    static func yaml(_ ns: String, wait: String = "2s", watch: String = "2s", policy: String = "") -> String {
+    static func yaml(_ ns: String, wait: String = "2s", watch: String = "2s", policy: String = "", gatewayPort: Int = 0) -> String {
         TestEnvironment.configYAML(
             namespace: ns,
             extra: """
@@ -56,15 +56,17 @@ struct EscalatorHarness {
                 router:
                   default:
                     escalation_policy: db
-                """, gateway: "public_url: https://klaxon.example.com")
+                """, gateway: gatewayPort == 0 ? "public_url: https://klaxon.example.com" : "public_url: http://127.0.0.1:\(gatewayPort)"
+        ).replacingOccurrences(of: "listen: 127.0.0.1:0", with: "listen: 127.0.0.1:\(gatewayPort)")
     }
 
     static let environment = ["TEST_TOKEN": TestEnvironment.token, "LINK_SECRET": linkSecret, "DT_URL": "http://127.0.0.1:9/robot/send"]
 
-    init(wait: String = "2s", watch: String = "2s", policy: String = "") throws {
+    /// `gatewayPort`: the gateway's listen port and public URL (0: no gateway in the test).
+    init(wait: String = "2s", watch: String = "2s", policy: String = "", gatewayPort: Int = 0) throws {
         try TestEnvironment.requireServers()
         namespace = TestEnvironment.namespace()
-        let text = Self.yaml(namespace, wait: wait, watch: watch, policy: policy)
+        let text = Self.yaml(namespace, wait: wait, watch: watch, policy: policy, gatewayPort: gatewayPort)
         config = try ConfigLoader.parse(text, environment: Self.environment)
         topology = Topology(namespace: namespace)
         conn = try TestEnvironment.broker()
