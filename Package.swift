@@ -90,6 +90,9 @@ let package = Package(
         // applies people's commands and the watch, and publishes the pages to the channel queues.
         .target(name: "EscalatorWorker", dependencies: ["AlertCore", "Escalation", "EscalatorStore", "WorkerKit", "AMQP", "Redis", "OnCallRuntime", "IncidentLinks"],
                 swiftSettings: settings),
+        // Hand-over announcements, pure: a schedule's shifts between two instants → who is told
+        // what, when, on which channel, with deterministic ids (klaxon-shift, klaxonctl shift).
+        .target(name: "ShiftPlan", dependencies: ["AlertCore", "Escalation", "OnCall", "TimeKit"], swiftSettings: settings),
         .target(name: "Ctl", dependencies: ["AlertCore", "WorkerKit", "AMQP", "YAMLConfig", "OnCall", "OnCallRuntime", "CalendarSync", "Redis", "TimeKit", "Escalation", "EscalatorStore"],
                 swiftSettings: settings),
 
