@@ -151,6 +151,9 @@ let package = Package(
                     swiftSettings: settings),
         // The real executables end to end, and what crosses processes (broker crash, returns).
         .testTarget(name: "FleetTests", dependencies: ["Gateway", "RouterWorker", "AlertCore", "AMQP", "WorkerKit", "TestSupport"], swiftSettings: settings),
+        .testTarget(name: "ShiftPlanTests", dependencies: ["ShiftPlan", "AlertCore", "OnCall", "TimeKit", "YAMLConfig"], swiftSettings: settings),
+        // klaxon-shift, the real binary, against the real broker and Redis.
+        .testTarget(name: "ShiftWorkerTests", dependencies: ["AlertCore", "AMQP", "Redis", "WorkerKit", "YAMLConfig", "TimeKit", "TestSupport"], swiftSettings: settings),
         .testTarget(name: "SigningTests", dependencies: ["Signing", "IncidentLinks"], swiftSettings: settings),
         .testTarget(name: "EscalatorWorkerTests", dependencies: ["EscalatorWorker", "Escalation", "EscalatorStore", "AlertCore", "AMQP", "Redis", "WorkerKit", "YAMLConfig", "OnCallRuntime",
                                                                 "IncidentLinks", "TestSupport"], swiftSettings: settings),

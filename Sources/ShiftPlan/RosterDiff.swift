@@ -9,6 +9,12 @@ public struct RosterChange: Sendable, Hashable {
     public var gained: [DateInterval]
     /// Time they were on call and are not any more.
     public var lost: [DateInterval]
+
+    public init(person: PersonID, gained: [DateInterval], lost: [DateInterval]) {
+        self.person = person
+        self.gained = gained
+        self.lost = lost
+    }
 }
 
 /// Compares two timelines of one schedule (an override, a config change or a calendar moved

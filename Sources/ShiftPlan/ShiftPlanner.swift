@@ -120,15 +120,11 @@ public struct ShiftPlanner: Sendable {
     }
 
     /// A person's own channels: their contact steps for default urgency, delays ignored (news,
-    /// not a page), without a robot that is also a team channel (the team message reaches it);
-    /// their e-mail when no step reaches them.
+    /// not a page), without a robot that is also a team channel (the team message reaches it).
     func deliveries(to person: PersonID, seed: String, at instant: Date) -> [Delivery] {
-        let r = StepResolver.resolve(EscalationTargets(people: [person]), urgency: .default, seed: seed, roster: roster, at: instant)
-        let own = r.deliveries.filter { !isTeam($0) }
-        if !r.deliveries.isEmpty { return own }
-        guard let email = roster.people[person]?.email else { return [] }
-        let byMail = EscalationTargets(channels: [ChannelTarget(.email, [email])])
-        return StepResolver.resolve(byMail, urgency: .default, seed: seed, roster: roster, at: instant).deliveries
+        StepResolver.resolve(EscalationTargets(people: [person]), urgency: .default, seed: seed, roster: roster, at: instant).deliveries.filter {
+            !isTeam($0)
+        }
     }
 
     func isTeam(_ d: Delivery) -> Bool {
