@@ -82,7 +82,8 @@ extension ShiftPlanner {
             if !c.gained.isEmpty { parts.append("you are now on call \(list(c.gained))") }
             if !c.lost.isEmpty { parts.append("you are no longer on call \(list(c.lost))") }
             let line = "Your on-call shifts for \(schedule.name) changed: \(parts.joined(separator: "; and "))."
-            let key = (c.gained.map { "+\($0.start.timeIntervalSince1970)-\($0.end.timeIntervalSince1970)" }
+            let key =
+                (c.gained.map { "+\($0.start.timeIntervalSince1970)-\($0.end.timeIntervalSince1970)" }
                 + c.lost.map { "-\($0.start.timeIntervalSince1970)-\($0.end.timeIntervalSince1970)" }).joined(separator: ",")
             let seed = Self.seed(schedule.name, .change, Date(timeIntervalSince1970: 0), Fingerprint.hash(key) + "\u{0}" + c.person.rawValue)
             out += deliveries(to: c.person, seed: seed, at: at).map { d in

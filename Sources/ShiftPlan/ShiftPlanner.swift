@@ -56,7 +56,9 @@ public struct ShiftPlanner: Sendable {
                     }
                 }
                 for seconds in settings.remindBeforeSeconds where due(span.start.addingTimeInterval(-Double(seconds))) {
-                    out += personal(.reminder, span.person, boundary: span.start, due: span.start.addingTimeInterval(-Double(seconds)), key: "\(seconds)") {
+                    out += personal(
+                        .reminder, span.person, boundary: span.start, due: span.start.addingTimeInterval(-Double(seconds)), key: "\(seconds)"
+                    ) {
                         zone in
                         "Reminder: you are on call for \(schedule.name) in \(TimeText.duration(seconds)), from \(text.format(span.start, zone: zone))"
                             + " until \(until.map { text.format($0, zone: zone) } ?? "further notice")."
@@ -87,7 +89,8 @@ public struct ShiftPlanner: Sendable {
         var line: String
         if current.isEmpty {
             let next = spans.filter { $0.start > b }.map(\.start).min()
-            line = "Nobody is on call for \(schedule.name) from \(text.format(b, zone: zone))"
+            line =
+                "Nobody is on call for \(schedule.name) from \(text.format(b, zone: zone))"
                 + (next.map { " until \(text.format($0, zone: zone))" } ?? "") + "."
         } else {
             let who = current.map { s in

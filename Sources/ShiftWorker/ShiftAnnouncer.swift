@@ -119,7 +119,8 @@ public final class ShiftAnnouncer: Sendable {
                 guard let channel = Channel(rawValue: a.channel) else { continue }
                 do {
                     try await publisher.publish(
-                        OutboundMessage(exchange: topology.exchange, routingKey: topology.notifyQueue(channel), body: Codec.encode(n), messageID: n.id))
+                        OutboundMessage(
+                            exchange: topology.exchange, routingKey: topology.notifyQueue(channel), body: Codec.encode(n), messageID: n.id))
                 } catch {
                     failures.inc()
                     logger.warning("announcement not published; retried on the next tick", ["id": a.id, "schedule": a.schedule, "error": "\(error)"])

@@ -97,7 +97,9 @@ import YAMLConfig
         let (b, _) = try await h.start()
         defer { a.kill(); b.kill() }
         let got = try await h.emails(after: max(0, t0.timeIntervalSinceNow) + 9)
-        let seen = got.map { "\($0.incident!.kind) \($0.recipients[0]) +\(Int(RFC3339Time($0.alert.startsAt)!.instant.timeIntervalSince(t0).rounded()))" }
+        let seen = got.map {
+            "\($0.incident!.kind) \($0.recipients[0]) +\(Int(RFC3339Time($0.alert.startsAt)!.instant.timeIntervalSince(t0).rounded()))"
+        }
         #expect(
             seen.sorted() == [
                 "handover team@example.com +0", "handover team@example.com +3", "handover team@example.com +6",
@@ -120,9 +122,10 @@ import YAMLConfig
         let (p, port) = try await h.start()
         defer { p.kill() }
         let got = try await h.emails(after: 3)
-        #expect(Set(got.map { "\($0.alert.labels["schedule"]!) \($0.incident!.kind) \($0.recipients[0])" }) == [
-            "recent shift_start alice@example.com", "recent handover team@example.com",
-        ], "\(p.log)")
+        #expect(
+            Set(got.map { "\($0.alert.labels["schedule"]!) \($0.incident!.kind) \($0.recipients[0])" }) == [
+                "recent shift_start alice@example.com", "recent handover team@example.com",
+            ], "\(p.log)")
         #expect(got.count == 2)
         #expect(got.allSatisfy { $0.incident!.text.hasPrefix("(Late: due ") })
         #expect(try await Self.metric(port, "klaxon_shift_skipped_total{kind=\"shift_start\"}") == 1)
