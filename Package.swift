@@ -21,6 +21,7 @@ let package = Package(
         .executable(name: "klaxon-email", targets: ["klaxon-email"]),
         .executable(name: "klaxon-chat", targets: ["klaxon-chat"]),
         .executable(name: "klaxon-escalator", targets: ["klaxon-escalator"]),
+        .executable(name: "klaxon-shift", targets: ["klaxon-shift"]),
         .executable(name: "klaxonctl", targets: ["klaxonctl"]),
     ],
     targets: [
@@ -90,7 +91,13 @@ let package = Package(
         // applies people's commands and the watch, and publishes the pages to the channel queues.
         .target(name: "EscalatorWorker", dependencies: ["AlertCore", "Escalation", "EscalatorStore", "WorkerKit", "AMQP", "Redis", "OnCallRuntime", "IncidentLinks"],
                 swiftSettings: settings),
-        .target(name: "Ctl", dependencies: ["AlertCore", "WorkerKit", "AMQP", "YAMLConfig", "OnCall", "OnCallRuntime", "CalendarSync", "Redis", "TimeKit", "Escalation", "EscalatorStore"],
+        // Hand-over announcements, pure: a schedule's shifts between two instants → who is told
+        // what, when, on which channel, with deterministic ids (klaxon-shift, klaxonctl shift).
+        .target(name: "ShiftPlan", dependencies: ["AlertCore", "Escalation", "OnCall", "TimeKit"], swiftSettings: settings),
+        // klaxon-shift: publishes each due hand-over announcement once (leased in Redis) to the
+        // channel queues; consumes no queue.
+        .target(name: "ShiftWorker", dependencies: ["AlertCore", "ShiftPlan", "OnCall", "TimeKit", "WorkerKit", "AMQP", "Redis"], swiftSettings: settings),
+        .target(name: "Ctl", dependencies: ["AlertCore", "WorkerKit", "AMQP", "YAMLConfig", "OnCall", "OnCallRuntime", "CalendarSync", "Redis", "TimeKit", "Escalation", "EscalatorStore", "ShiftPlan"],
                 swiftSettings: settings),
 
         // Thin executables.
@@ -100,6 +107,7 @@ let package = Package(
         .executableTarget(name: "klaxon-email", dependencies: ["ChannelWorkers", "WorkerKit", "Notify", "AlertCore"], swiftSettings: settings),
         .executableTarget(name: "klaxon-chat", dependencies: ["ChannelWorkers", "WorkerKit", "Notify", "AlertCore"], swiftSettings: settings),
         .executableTarget(name: "klaxon-escalator", dependencies: ["EscalatorWorker", "WorkerKit", "OnCallRuntime"], swiftSettings: settings),
+        .executableTarget(name: "klaxon-shift", dependencies: ["ShiftWorker", "WorkerKit", "OnCallRuntime"], swiftSettings: settings),
         .executableTarget(name: "klaxonctl", dependencies: ["Ctl"], swiftSettings: settings),
         // Benchmark helper for bench/dedup: an executable target without a declared product, so it
         // is built (implicit product) but is not one of the fleet's executables.
@@ -143,6 +151,9 @@ let package = Package(
                     swiftSettings: settings),
         // The real executables end to end, and what crosses processes (broker crash, returns).
         .testTarget(name: "FleetTests", dependencies: ["Gateway", "RouterWorker", "AlertCore", "AMQP", "WorkerKit", "TestSupport"], swiftSettings: settings),
+        .testTarget(name: "ShiftPlanTests", dependencies: ["ShiftPlan", "AlertCore", "OnCall", "TimeKit", "YAMLConfig"], swiftSettings: settings),
+        // klaxon-shift, the real binary, against the real broker and Redis.
+        .testTarget(name: "ShiftWorkerTests", dependencies: ["AlertCore", "AMQP", "Redis", "WorkerKit", "YAMLConfig", "TimeKit", "TestSupport"], swiftSettings: settings),
         .testTarget(name: "SigningTests", dependencies: ["Signing", "IncidentLinks"], swiftSettings: settings),
         .testTarget(name: "EscalatorWorkerTests", dependencies: ["EscalatorWorker", "Escalation", "EscalatorStore", "AlertCore", "AMQP", "Redis", "WorkerKit", "YAMLConfig", "OnCallRuntime",
                                                                 "IncidentLinks", "TestSupport"], swiftSettings: settings),

@@ -65,6 +65,7 @@ start klaxon-email 9093 klaxon-email
 start klaxon-chat-dingtalk 9094 klaxon-chat --channel dingtalk
 start klaxon-chat-wecom 9095 klaxon-chat --channel wecom
 start klaxon-escalator 9096 klaxon-escalator
+start klaxon-shift 9097 klaxon-shift
 
 wait_ready() { # url name
   for _ in $(seq 1 150); do
@@ -80,9 +81,10 @@ wait_ready http://127.0.0.1:9091/readyz klaxon-dedup
 wait_ready http://127.0.0.1:9092/readyz klaxon-router
 wait_ready http://127.0.0.1:9093/readyz klaxon-email
 wait_ready http://127.0.0.1:9096/readyz klaxon-escalator
+wait_ready http://127.0.0.1:9097/readyz klaxon-shift
 wait_ready http://127.0.0.1:9094/readyz klaxon-chat-dingtalk
 wait_ready http://127.0.0.1:9095/readyz klaxon-chat-wecom
-echo "run-local: fleet ready: gateway $gateway, health on 9091-9096, SMTP sink 127.0.0.1:8025, robots $robots"
+echo "run-local: fleet ready: gateway $gateway, health on 9091-9097, SMTP sink 127.0.0.1:8025, robots $robots"
 
 echo "run-local: POST $gateway/integrations/alertmanager/<token>  (deploy/local/demo-alert.json)"
 curl -sS -X POST -H 'Content-Type: application/json' --data-binary @deploy/local/demo-alert.json \

@@ -39,6 +39,8 @@ public enum Ctl {
             return try OnCallCommand.run(rest, environment: environment, io: io)
         case "incident":
             return try IncidentsCommand.run(rest, environment: environment, io: io)
+        case "shift":
+            return try ShiftPreviewCommand.run(rest, environment: environment, io: io)
         default:
             throw .usage("unknown command \"\(verb)\"")
         }
@@ -93,6 +95,7 @@ public enum Ctl {
           oncall feed-url SCHEDULE | --person ID    the gateway's calendar feed URL (iCalendar)
           oncall sync-calendars                     fetch every calendar URL layer into Redis (a CronJob)
 
+          shift preview SCHEDULE [--days 7] [--at T]  what klaxon-shift would announce: when, what, to whom, where
           incident list [--status S]                open incidents, newest first (resolved ones: show ID)
           incident show ID                          one incident and its timeline: steps, pages, acks, who, via
           incident ack|resolve|escalate ID [--as PERSON] [--wait [--timeout 30s]]

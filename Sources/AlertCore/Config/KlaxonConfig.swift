@@ -37,7 +37,7 @@ public struct KlaxonConfig: Sendable {
         let robots = Dictionary(chat.robots.map { ($0.name, $0.platform) }, uniquingKeysWith: { a, _ in a })
         // People before schedules (rotations name people), both before routes (which name both).
         let people = PeopleConfig.read(top, robots: robots)
-        let schedules = SchedulesConfig.read(top, people: Set(people.map(\.id)))
+        let schedules = SchedulesConfig.read(top, people: Set(people.map(\.id)), robots: robots)
         var known = KnownNames(
             robots: robots, templateSets: Set(templates.sets.keys), people: Set(people.map(\.id.rawValue)),
             schedules: Set(schedules.map(\.name)))

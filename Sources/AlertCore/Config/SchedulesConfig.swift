@@ -22,6 +22,8 @@ public struct ScheduleConfig: Sendable {
     /// Holiday calendars per layer index (`exclude_calendar: FILE`): the local dates their events
     /// cover are added to the layer's `exclude_dates` when the roster is built.
     public var excludeCalendars: [Int: String] = [:]
+    /// `announce:`: hand-overs announced by `klaxon-shift`; `nil` (absent) announces nothing.
+    public var announce: AnnounceConfig? = nil
 
     public init(name: String, timeZone: TimeZone, layers: [LayerSource], overrides: [Override] = []) {
         self.name = name
@@ -56,9 +58,13 @@ public struct ScheduleConfig: Sendable {
 ///     overrides:
 ///       - {id: swap-1, person: bob, covering: alice, from: "…", to: "…"}
 ///       - {id: extra-1, person: carol, from: "…", to: "…"}
+///     announce:                                 # optional: klaxon-shift announces hand-overs
+///       team: {dingtalk: [ops], email: [db-team@example.com]}   # told at each hand-over
+///       remind_before: [1d, 1h]                 # the incoming person is reminded ahead
+///       grace: 15m                              # a boundary missed while down: sent late within this
 /// ```
 enum SchedulesConfig {
-    static func read(_ top: MappingReader, people: Set<PersonID>) -> [ScheduleConfig] {
+    static func read(_ top: MappingReader, people: Set<PersonID>, robots: [String: Channel] = [:]) -> [ScheduleConfig] {
         var out: [ScheduleConfig] = []
         var names: Set<String> = []
         for s in top.mappings("schedules") {
@@ -80,12 +86,33 @@ enum SchedulesConfig {
                 if let layer = readLayer(l, people: people) { layers.append(layer) }
             }
             let overrides = s.mappings("overrides").compactMap { readOverride($0, people: people) }
+            let announce = s.node("announce") != nil ? s.mapping("announce").map { readAnnounce($0, robots: robots) } : nil
             s.finish()
             var schedule = ScheduleConfig(name: name, timeZone: zone, layers: layers, overrides: overrides)
             schedule.excludeCalendars = excludeCalendars
+            schedule.announce = announce
             out.append(schedule)
         }
         return out
+    }
+
+    static func readAnnounce(_ a: MappingReader, robots: [String: Channel]) -> AnnounceConfig {
+        defer { a.finish() }
+        var config = AnnounceConfig()
+        if a.node("team") != nil, let team = a.mapping("team") {
+            let known = KnownNames(robots: robots, templateSets: [])
+            config.team = RouterConfig.readTargets(team, known: known, key: nil).map { ChannelTarget($0.channel, $0.recipients) }
+            team.finish()
+        }
+        for (i, text) in (a.stringList("remind_before") ?? []).enumerated() {
+            guard let ms = parseDurationMillis(text), ms >= 60_000, ms <= 30 * 86_400_000 else {
+                a.diagnostics.report("\(a.pathOf("remind_before"))[\(i)]", "expected a duration from 1m to 30d such as 1d or 1h, got \"\(text)\"")
+                continue
+            }
+            if !config.remindBeforeSeconds.contains(Int(ms / 1000)) { config.remindBeforeSeconds.append(Int(ms / 1000)) }
+        }
+        config.graceSeconds = Int(a.duration("grace", default: 15 * 60_000, min: 1000) / 1000)
+        return config
     }
 
     static func readLayer(_ l: MappingReader, people: Set<PersonID>) -> ScheduleConfig.LayerSource? {

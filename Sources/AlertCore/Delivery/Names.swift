@@ -84,4 +84,9 @@ public enum RedisKeys {
     public static func incidentPointer(_ namespace: String, policy: String, fingerprint: String) -> String {
         "\(namespace):incident:current:\(policy):\(fingerprint)"
     }
+    /// `klaxon-shift`: an announcement published (or skipped as too late), by announcement id;
+    /// kept for days so no replica publishes it again (`ShiftAnnouncer`).
+    public static func shiftDone(_ namespace: String, _ id: String) -> String { "\(namespace):shift:done:\(id)" }
+    /// `klaxon-shift`: the short lease of the replica publishing an announcement now.
+    public static func shiftClaim(_ namespace: String, _ id: String) -> String { "\(namespace):shift:claim:\(id)" }
 }

@@ -1,0 +1,146 @@
+import AMQP
+import AlertCore
+import Foundation
+import Redis
+import TestSupport
+import Testing
+import TimeKit
+import WorkerKit
+import YAMLConfig
+
+/// `klaxon-shift` (the real binary) against the real broker and Redis: schedules of fixed
+/// shifts a few seconds from now, the announcements read off `notify.email`.
+@Suite(.serialized) struct ShiftWorkerTests {
+    /// One schedule per `(name, [(person, start, end)])`, each announced to team@example.com.
+    static func yaml(_ ns: String, _ schedules: [(String, [(String, Date, Date)])], grace: String = "1m") -> String {
+        let list = schedules.map { name, shifts in
+            """
+              - name: \(name)
+                time_zone: Europe/Berlin
+                layers:
+                  - name: fixed
+                    shifts:
+            \(shifts.map { "          - {person: \($0.0), start: \"\(RFC3339Time.utcString($0.1))\", end: \"\(RFC3339Time.utcString($0.2))\"}" }.joined(separator: "\n"))
+                announce:
+                  team: {email: [team@example.com]}
+                  grace: \(grace)
+            """
+        }
+        return TestEnvironment.configYAML(
+            namespace: ns,
+            extra: """
+                people:
+                  - {id: alice, name: Alice, email: alice@example.com, contact_rules: {default: [email]}}
+                  - {id: bob, name: Bob, email: bob@example.com, contact_rules: {default: [email]}}
+                schedules:
+                \(list.joined(separator: "\n"))
+                """)
+    }
+
+    struct Harness {
+        let config: KlaxonConfig
+        let conn: AMQPConnection
+        let path: String
+        let queue: String
+
+        init(_ schedules: [(String, [(String, Date, Date)])], grace: String = "1m") throws {
+            try TestEnvironment.requireServers()
+            let ns = TestEnvironment.namespace()
+            let text = ShiftWorkerTests.yaml(ns, schedules, grace: grace)
+            config = try ConfigLoader.parse(text, environment: ["TEST_TOKEN": TestEnvironment.token])
+            conn = try TestEnvironment.broker()
+            try BrokerTopology(config: config).declare(on: conn)
+            path = try TestEnvironment.temporaryDirectory("shift").appendingPathComponent("klaxon.yaml").path
+            try text.write(toFile: path, atomically: true, encoding: .utf8)
+            queue = Topology(namespace: ns).notifyQueue(.email)
+        }
+
+        func start() async throws -> (ChildProcess, Int) {
+            let port = freePort()
+            let p = try ChildProcess(
+                try TestEnvironment.binary("klaxon-shift"), ["--config", path, "--health-listen", "127.0.0.1:\(port)"],
+                environment: ["TEST_TOKEN": TestEnvironment.token])
+            try await waitFor("klaxon-shift ready on \(port)", seconds: 30) {
+                (try? await http("GET", "http://127.0.0.1:\(port)/readyz").status) == 200
+            }
+            return (p, port)
+        }
+
+        /// Everything on notify.email after `seconds`.
+        func emails(after seconds: Double) async throws -> [AlertNotification] {
+            try await Task.sleep(for: .seconds(seconds))
+            nonisolated(unsafe) let conn = self.conn
+            let queue = self.queue
+            return try await blocking { try TestEnvironment.drain(conn, queue) }.map { try Codec.decode(AlertNotification.self, from: $0.body) }
+        }
+
+        func cleanUp() {
+            TestEnvironment.removeTopology(config)
+            if let redis = try? TestEnvironment.redis(), case .array(let keys)? = try? redis.command(["KEYS", "\(config.broker.namespace):*"]) {
+                for k in keys.compactMap(\.string) { _ = try? redis.command(["DEL", k]) }
+            }
+        }
+    }
+
+    static func metric(_ port: Int, _ series: String) async throws -> Double {
+        let text = String(decoding: try await http("GET", "http://127.0.0.1:\(port)/metrics").body, as: UTF8.self)
+        for line in text.split(separator: "\n") where line.hasPrefix(series + " ") { return Double(line.split(separator: " ").last ?? "") ?? 0 }
+        return 0
+    }
+
+    /// Alice then Bob hand over within seconds; two replicas publish each announcement once.
+    @Test func twoReplicasAnnounceEachBoundaryOnce() async throws {
+        let t0 = Date().addingTimeInterval(6).rounded()
+        let h = try Harness([("hand", [("alice", t0, t0 + 3), ("bob", t0 + 3, t0 + 6)])])
+        defer { h.cleanUp() }
+        let (a, _) = try await h.start()
+        let (b, _) = try await h.start()
+        defer { a.kill(); b.kill() }
+        let got = try await h.emails(after: max(0, t0.timeIntervalSinceNow) + 9)
+        let seen = got.map {
+            "\($0.incident!.kind) \($0.recipients[0]) +\(Int(RFC3339Time($0.alert.startsAt)!.instant.timeIntervalSince(t0).rounded()))"
+        }
+        #expect(
+            seen.sorted() == [
+                "handover team@example.com +0", "handover team@example.com +3", "handover team@example.com +6",
+                "shift_end alice@example.com +3", "shift_end bob@example.com +6",
+                "shift_start alice@example.com +0", "shift_start bob@example.com +3",
+            ], "\(a.log)\n\(b.log)")
+        #expect(Set(got.map(\.id)).count == got.count)
+        #expect(got.allSatisfy { !$0.incident!.text.hasPrefix("(Late") })
+        await a.stop()
+        await b.stop()
+        #expect(a.terminationStatus == 0 && b.terminationStatus == 0, "SIGTERM: a clean exit")
+    }
+
+    /// A replica started 45 s after a boundary announces it, late; one started 3 min after
+    /// (grace 1 min) skips it and counts it.
+    @Test func lateReplicaWithinAndOutsideGrace() async throws {
+        let now = Date().rounded()
+        let h = try Harness([("recent", [("alice", now - 45, now + 3600)]), ("old", [("bob", now - 180, now + 3600)])])
+        defer { h.cleanUp() }
+        let (p, port) = try await h.start()
+        defer { p.kill() }
+        let got = try await h.emails(after: 3)
+        #expect(
+            Set(got.map { "\($0.alert.labels["schedule"]!) \($0.incident!.kind) \($0.recipients[0])" }) == [
+                "recent shift_start alice@example.com", "recent handover team@example.com",
+            ], "\(p.log)")
+        #expect(got.count == 2)
+        #expect(got.allSatisfy { $0.incident!.text.hasPrefix("(Late: due ") })
+        #expect(try await Self.metric(port, "klaxon_shift_skipped_total{kind=\"shift_start\"}") == 1)
+        #expect(try await Self.metric(port, "klaxon_shift_skipped_total{kind=\"handover\"}") == 1)
+        // A restart publishes nothing again and counts no skip twice.
+        await p.stop()
+        let (q, port2) = try await h.start()
+        defer { q.kill() }
+        #expect(try await h.emails(after: 3).isEmpty)
+        #expect(try await Self.metric(port2, "klaxon_shift_skipped_total{kind=\"shift_start\"}") == 0)
+        await q.stop()
+    }
+}
+
+extension Date {
+    /// This instant to the whole second.
+    fileprivate func rounded() -> Date { Date(timeIntervalSince1970: timeIntervalSince1970.rounded()) }
+}
