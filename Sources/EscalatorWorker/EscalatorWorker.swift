@@ -57,23 +57,3 @@ public enum EscalatorWorker {
         return Parts(definition: definition, services: [closeAfter, timers, gauge])
     }
 }
-
-/// Holds a resource the services listed after it in a group use (stopped before it): runs
-/// until shut down, then calls `close`.
-final class ClosingService: Service {
-    let name: String
-    let close: @Sendable () -> Void
-    private let stop = AsyncStream<Void>.makeStream()
-
-    init(name: String, close: @escaping @Sendable () -> Void) {
-        self.name = name
-        self.close = close
-    }
-
-    func run() async throws {
-        for await _ in stop.stream {}
-        close()
-    }
-
-    func shutdown() { stop.continuation.finish() }
-}
