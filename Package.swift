@@ -22,6 +22,7 @@ let package = Package(
         .executable(name: "klaxon-chat", targets: ["klaxon-chat"]),
         .executable(name: "klaxon-escalator", targets: ["klaxon-escalator"]),
         .executable(name: "klaxon-shift", targets: ["klaxon-shift"]),
+        .executable(name: "klaxon-voice", targets: ["klaxon-voice"]),
         .executable(name: "klaxonctl", targets: ["klaxonctl"]),
     ],
     targets: [
@@ -83,7 +84,7 @@ let package = Package(
         // Each worker process links only what it needs: the router and dedup never link libcurl.
         .target(name: "DedupWorker", dependencies: ["AlertCore", "WorkerKit", "AMQP", "Redis"], swiftSettings: settings),
         .target(name: "RouterWorker", dependencies: ["AlertCore", "WorkerKit", "AMQP", "OnCallRuntime", "Escalation"], swiftSettings: settings),
-        .target(name: "ChannelWorkers", dependencies: ["AlertCore", "WorkerKit", "AMQP", "Redis", "Notify"], swiftSettings: settings),
+        .target(name: "ChannelWorkers", dependencies: ["AlertCore", "OnCall", "WorkerKit", "AMQP", "Redis", "Notify"], swiftSettings: settings),
         // The escalator's durable state in Redis: incidents as JSON with the set of open ones, and
         // the timers, claimed atomically with a lease so each due timer fires on one replica.
         .target(name: "EscalatorStore", dependencies: ["AlertCore", "Escalation", "Redis"], swiftSettings: settings),
@@ -106,6 +107,7 @@ let package = Package(
         .executableTarget(name: "klaxon-router", dependencies: ["RouterWorker", "WorkerKit", "OnCallRuntime"], swiftSettings: settings),
         .executableTarget(name: "klaxon-email", dependencies: ["ChannelWorkers", "WorkerKit", "Notify", "AlertCore"], swiftSettings: settings),
         .executableTarget(name: "klaxon-chat", dependencies: ["ChannelWorkers", "WorkerKit", "Notify", "AlertCore"], swiftSettings: settings),
+        .executableTarget(name: "klaxon-voice", dependencies: ["ChannelWorkers", "WorkerKit", "Notify", "AlertCore"], swiftSettings: settings),
         .executableTarget(name: "klaxon-escalator", dependencies: ["EscalatorWorker", "WorkerKit", "OnCallRuntime"], swiftSettings: settings),
         .executableTarget(name: "klaxon-shift", dependencies: ["ShiftWorker", "WorkerKit", "OnCallRuntime"], swiftSettings: settings),
         .executableTarget(name: "klaxonctl", dependencies: ["Ctl"], swiftSettings: settings),
@@ -123,7 +125,7 @@ let package = Package(
         .executableTarget(name: "incident-testkit", dependencies: ["AlertCore", "AMQP", "Escalation", "EscalatorStore", "IncidentLinks", "OnCall", "WorkerKit", "YAMLConfig"],
                           path: "Tests/Support/TestKit", swiftSettings: settings),
         // Fixtures and harnesses shared by the test targets (never linked by an executable).
-        .target(name: "TestSupport", dependencies: ["TimeKit", "AlertCore", "AMQP", "Redis", "WorkerKit", "YAMLConfig", "Gateway"], path: "Tests/Support/TestSupport", swiftSettings: settings),
+        .target(name: "TestSupport", dependencies: ["TimeKit", "AlertCore", "AMQP", "Redis", "WorkerKit", "YAMLConfig", "Gateway", "HTTPServer", "Signing"], path: "Tests/Support/TestSupport", swiftSettings: settings),
         // In-memory and outage fakes of the broker, Redis and chat robots (`InMemoryBroker`,
         // `BrokerOutage`, `InMemoryRedis` running Klaxon's own scripts, `RedisOutage`,
         // `RecordingChatSender`), so the runtime's logic is tested without servers.

@@ -56,7 +56,7 @@ import Testing
         #expect(
             t.workQueues == [
                 "klaxon.alerts.ingest", "klaxon.alerts.route", "klaxon.escalations", "klaxon.notify.email",
-                "klaxon.notify.dingtalk", "klaxon.notify.wecom", "klaxon.notify.feishu",
+                "klaxon.notify.dingtalk", "klaxon.notify.wecom", "klaxon.notify.feishu", "klaxon.notify.voice", "klaxon.notify.sms",
             ])
         #expect(t.deadLetterQueue(of: t.ingestQueue) == "klaxon.alerts.ingest.dlq")
         #expect(t.delayQueue(of: t.routeQueue, delayMillis: 60_000) == "klaxon.alerts.route.delay.1m")

@@ -26,6 +26,8 @@ public struct KlaxonConfig: Sendable {
     public var escalationPolicies: [EscalationPolicy] = []
     /// `incidents:` signed links, API tokens, the watch interval.
     public var incidents = IncidentsConfig()
+    /// `voice:` providers and chains of `klaxon-voice` (and the gateway's callback checks).
+    public var voice = VoiceConfig()
 
     /// Reads a parsed document. `environment` resolves the `*_env` secret references.
     public static func read(_ root: ConfigNode?, environment: [String: String]) throws(ConfigError) -> KlaxonConfig {
@@ -60,6 +62,7 @@ public struct KlaxonConfig: Sendable {
         config.oncall = OnCallConfig.read(top.mapping("oncall"), environment: environment)
         config.escalationPolicies = policies
         config.incidents = IncidentsConfig.read(top.mapping("incidents"), environment: environment)
+        config.voice = VoiceConfig.read(top.mapping("voice"), environment: environment)
         top.finish()
         if !d.issues.isEmpty { throw ConfigError(issues: d.issues) }
         return config

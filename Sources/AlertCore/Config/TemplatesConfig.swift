@@ -6,7 +6,7 @@ public enum TemplatePart: String, Sendable, CaseIterable {
     case subject
     /// DingTalk markdown title (the line phones show in the notification).
     case title
-    /// The body: e-mail plain text, DingTalk/WeCom markdown, Feishu text.
+    /// The body: e-mail plain text, DingTalk/WeCom markdown, Feishu text, what a call says, an SMS.
     case text
     /// E-mail HTML body (rendered with HTML escaping).
     case html
@@ -19,6 +19,7 @@ public enum TemplatePart: String, Sendable, CaseIterable {
         case .email: [.subject, .text, .html]
         case .dingtalk: [.title, .text, .digest]
         case .wecom, .feishu: [.text, .digest]
+        case .voice, .sms: [.text]
         }
     }
 }

@@ -61,6 +61,11 @@ public enum RedisKeys {
     public static func chatBudget(_ namespace: String, _ channel: Channel, _ robot: String) -> String {
         "\(namespace):chat:budget:\(channel.rawValue):\(robot)"
     }
+    /// The sliding log of calls (or texts) to one number through one provider, shared by every
+    /// replica of `klaxon-voice` (`VoiceDispatcher`: carriers limit calls per callee).
+    public static func voiceBudget(_ namespace: String, _ channel: Channel, _ provider: String, _ number: String) -> String {
+        "\(namespace):voice:budget:\(channel.rawValue):\(provider):\(number)"
+    }
     /// Run-time schedule overrides: a hash of override id → JSON (`OverrideStore`).
     public static func oncallOverrides(_ namespace: String) -> String { "\(namespace):oncall:overrides" }
     /// Bumped on every override change, so every process notices within a second.

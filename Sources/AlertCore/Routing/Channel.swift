@@ -7,6 +7,12 @@ public enum Channel: String, Codable, Sendable, CaseIterable {
     case wecom
     /// Feishu / Lark custom bot (`klaxon-chat --channel feishu`).
     case feishu
+    /// Phone call through a provider chain (`klaxon-voice --channel voice`); recipients are
+    /// E.164 numbers.
+    case voice
+    /// Text message through a provider chain (`klaxon-voice --channel sms`); recipients are
+    /// E.164 numbers.
+    case sms
 
     /// The chat-robot channels: their recipients are robot names from `chat.robots`.
     public static let chat: [Channel] = [.dingtalk, .wecom, .feishu]
@@ -14,4 +20,10 @@ public enum Channel: String, Codable, Sendable, CaseIterable {
     /// `true` for a chat-robot channel (not every channel that is not e-mail: voice and SMS
     /// reach people, not robots).
     public var isChat: Bool { Channel.chat.contains(self) }
+
+    /// The phone channels (`klaxon-voice`): their recipients are E.164 numbers.
+    public static let phone: [Channel] = [.voice, .sms]
+
+    /// `true` for voice and SMS.
+    public var isPhone: Bool { Channel.phone.contains(self) }
 }

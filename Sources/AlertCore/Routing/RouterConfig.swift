@@ -64,6 +64,11 @@ public struct RouterConfig: Sendable {
                     notify.diagnostics.report("\(notify.pathOf(key))[\(i)]", "not an e-mail address: \"\(addr)\"")
                 }
             }
+            if channel.isPhone {
+                for (i, number) in recipients.enumerated() where !Checks.isE164(number) {
+                    notify.diagnostics.report("\(notify.pathOf(key))[\(i)]", "not an E.164 number (like +8613800000000): \"\(number)\"")
+                }
+            }
             if channel.isChat, let known { known.checkRobots(recipients, channel: channel, in: notify, key: key) }
             targets.append((channel, recipients))
         }

@@ -30,7 +30,7 @@ public enum RobotPlatforms {
         case .dingtalk: DingTalkRobot()
         case .wecom: WeComRobot()
         case .feishu: FeishuRobot()
-        case .email: preconditionFailure("e-mail is not a chat channel")
+        case .email, .voice, .sms: preconditionFailure("\(channel.rawValue) is not a chat channel")
         }
     }
 }

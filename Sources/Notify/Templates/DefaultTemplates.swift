@@ -11,6 +11,8 @@ public enum DefaultTemplates {
         .dingtalk: [.title: "{{icon}} [{{status}}] {{alert.title}}", .text: dingtalkText, .digest: markdownDigest],
         .wecom: [.text: wecomText, .digest: wecomDigest],
         .feishu: [.text: feishuText, .digest: plainDigest],
+        .voice: [.text: voiceText],
+        .sms: [.text: smsText],
     ]
 
     /// Compiled once. A default that does not compile is our bug (a unit test compiles each).
@@ -207,6 +209,23 @@ public enum DefaultTemplates {
         {{title}}: {{url}}
         {{/links}}
         {{/hasLinks}}
+        """
+
+    /// What a call says before its key menu: short, no links or labels (a voice cannot read them).
+    static let voiceText = """
+        Klaxon alert. {{status}}, severity {{severity}}: {{alert.title}}.{{#incident}} {{incident.text}}.{{/incident}}
+        """
+
+    /// One text message: headline, the incident's line, the link.
+    static let smsText = """
+        {{headline}}
+        {{#incident}}
+        {{incident.text}}
+        {{/incident}}
+        Started: {{alert.startsAt | time: timeZone}}
+        {{#links}}
+        {{title}}: {{url}}
+        {{/links}}
         """
 
     static let markdownDigest = """
