@@ -17,6 +17,8 @@ struct GatewayMetrics: Sendable {
     let feeds: Counter
     /// Incident commands confirmed by the broker, by action and path (link, api).
     let incidentActions: Counter
+    /// Phone providers' callbacks, by provider kind and outcome (a key, a call status, bad_signature).
+    let voiceCallbacks: Counter
     /// Signed links refused, by reason (`IncidentLinkCheck.reasons`).
     let linksRejected: Counter
 
@@ -41,6 +43,9 @@ struct GatewayMetrics: Sendable {
             "klaxon_gateway_incident_actions_total",
             "Incident commands (acknowledge, resolve, snooze, escalate) handed to the escalator and confirmed by the broker, by action and path (link, api)."
         )
+        voiceCallbacks = m.counter(
+            "klaxon_gateway_voice_callbacks_total",
+            "Phone provider callbacks, by provider (twilio, webhook) and outcome (key_1, key_2, key_3, other_key, completed, no-answer, busy, failed, …, bad_signature).")
         linksRejected = m.counter(
             "klaxon_gateway_incident_links_rejected_total",
             "Signed incident links refused, by reason: links_off, malformed, bad_signature, expired, action_not_allowed.")
@@ -51,7 +56,7 @@ struct GatewayMetrics: Sendable {
         connectionsCut.inc([:], by: 0)
         for kind in ["schedule", "person"] { feeds.inc(["kind": kind], by: 0) }
         for action in IncidentVerb.allCases {
-            for path in ["link", "api"] { incidentActions.inc(["action": action.rawValue, "path": path], by: 0) }
+            for path in ["link", "api", "phoneKey"] { incidentActions.inc(["action": action.rawValue, "path": path], by: 0) }
         }
         for r in IncidentLinkCheck.reasons { linksRejected.inc(["reason": r], by: 0) }
         inFlight.add(0)

@@ -135,6 +135,7 @@ public final class GatewayService: Sendable {
         }
         if let subject = CalendarFeed.Subject(path: req.path) { return feed(req, subject, respond) }
         if let route = IncidentPath(req.path) { return incidentRoute(req, route, respond) }
+        if req.path.hasPrefix("/voice/") { return voiceCallback(req, respond) }
         let parts = req.path.split(separator: "/", omittingEmptySubsequences: true)
         guard parts.count == 3, parts[0] == "integrations" else {
             return reject(respond, 404, "not_found", "not found; alerts go to POST /integrations/<kind>/<token>")
