@@ -111,7 +111,7 @@ def test_disabled_workers_render_nothing():
     assert not leftovers, f"disabled workers still rendered: {leftovers}"
     # and by default the workers that arrive later are off
     manifests, _ = rendered(Path(__file__).parent / "values" / "defaults.yaml")
-    later = {"voice", "dingtalk", "wecom", "feishu"}
+    later = {"voice", "sms", "dingtalk", "wecom", "feishu"}
     assert not [o["metadata"]["name"] for o in objects(manifests) if worker_of(o) in later]
 
 

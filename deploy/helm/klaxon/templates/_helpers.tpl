@@ -44,7 +44,8 @@ dedup:    {command: [klaxon-dedup], queue: alerts.ingest, port: 9090, portName: 
 router:   {command: [klaxon-router], queue: alerts.route, port: 9090, portName: health}
 email:    {command: [klaxon-email], queue: notify.email, port: 9090, portName: health}
 escalator: {command: [klaxon-escalator], queue: escalations, port: 9090, portName: health}
-voice:    {command: [klaxon-voice], queue: notify.voice, port: 9090, portName: health}
+voice:    {command: [klaxon-voice, --channel, voice], queue: notify.voice, port: 9090, portName: health}
+sms:      {command: [klaxon-voice, --channel, sms], queue: notify.sms, port: 9090, portName: health}
 dingtalk: {command: [klaxon-chat, --channel, dingtalk], queue: notify.dingtalk, port: 9090, portName: health}
 wecom:    {command: [klaxon-chat, --channel, wecom], queue: notify.wecom, port: 9090, portName: health}
 feishu:   {command: [klaxon-chat, --channel, feishu], queue: notify.feishu, port: 9090, portName: health}
