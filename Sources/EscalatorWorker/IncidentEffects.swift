@@ -57,7 +57,9 @@ struct IncidentEffects {
             case .tell(let t):
                 let resolution = StepResolver.resolve(t, roster: roster, at: now)
                 let resolved = record.incident.status == .resolved
-                for d in resolution.deliveries {
+                // A report is never a phone call: ringing someone to say "acknowledged" or
+                // "resolved" wakes them for nothing (SMS and the other channels still carry it).
+                for d in resolution.deliveries where d.channel != Channel.voice.rawValue {
                     if let n = notification(
                         d, alert: record.alert, kind: t.message.kind, text: tellText(t.message), incidentID: t.incidentID, resolved: resolved)
                     {

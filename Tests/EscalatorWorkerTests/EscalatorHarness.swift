@@ -23,7 +23,8 @@ struct EscalatorHarness {
     let configPath: String
 
     /// `policy` adds lines to policy db (e.g. `ack_timeout: 2s`).
-    static func yaml(_ ns: String, wait: String = "2s", watch: String = "2s", policy: String = "", gatewayPort: Int = 0) -> String {
+    /// `voice` is a `voice:` section (indented at the top level) for tests with `klaxon-voice`.
+    static func yaml(_ ns: String, wait: String = "2s", watch: String = "2s", policy: String = "", gatewayPort: Int = 0, voice: String = "") -> String {
         TestEnvironment.configYAML(
             namespace: ns,
             extra: """
@@ -38,6 +39,7 @@ struct EscalatorHarness {
                     email: dave@example.com
                     dingtalk: {robot: ops, mobile: "13900139000"}
                     contact_rules: {default: [email, {channel: dingtalk, after: 2s}]}
+                  - {id: carol, name: Carol, email: carol@example.com, phone: "+15005550001", contact_rules: {default: [voice]}}
                 escalation_policies:
                   - name: db
                     steps:
@@ -46,6 +48,12 @@ struct EscalatorHarness {
                     team: {email: [team@example.com]}
                     exhausted: {email: [team@example.com]}
                 \(policy.split(separator: "\n").map { "    " + $0 }.joined(separator: "\n"))
+                  - name: phone
+                    steps:
+                      - {notify: {people: [carol]}, wait: \(wait)}
+                      - {notify: {people: [bob]}, wait: \(wait)}
+                    team: {email: [team@example.com]}
+                    exhausted: {email: [team@example.com]}
                   - name: delayed
                     steps:
                       - {notify: {people: [dave]}, wait: 1h}
@@ -56,17 +64,21 @@ struct EscalatorHarness {
                 router:
                   default:
                     escalation_policy: db
+                \(voice)
                 """, gateway: gatewayPort == 0 ? "public_url: https://klaxon.example.com" : "public_url: http://127.0.0.1:\(gatewayPort)"
         ).replacingOccurrences(of: "listen: 127.0.0.1:0", with: "listen: 127.0.0.1:\(gatewayPort)")
     }
 
-    static let environment = ["TEST_TOKEN": TestEnvironment.token, "LINK_SECRET": linkSecret, "DT_URL": "http://127.0.0.1:9/robot/send"]
+    static let environment = [
+        "TEST_TOKEN": TestEnvironment.token, "LINK_SECRET": linkSecret, "DT_URL": "http://127.0.0.1:9/robot/send",
+        "TWILIO_TOKEN": FakeTwilio.authToken, "PBX_SECRET": FakeVoiceWebhook.secret,
+    ]
 
     /// `gatewayPort`: the gateway's listen port and public URL (0: no gateway in the test).
-    init(wait: String = "2s", watch: String = "2s", policy: String = "", gatewayPort: Int = 0) throws {
+    init(wait: String = "2s", watch: String = "2s", policy: String = "", gatewayPort: Int = 0, voice: String = "") throws {
         try TestEnvironment.requireServers()
         namespace = TestEnvironment.namespace()
-        let text = Self.yaml(namespace, wait: wait, watch: watch, policy: policy, gatewayPort: gatewayPort)
+        let text = Self.yaml(namespace, wait: wait, watch: watch, policy: policy, gatewayPort: gatewayPort, voice: voice)
         config = try ConfigLoader.parse(text, environment: Self.environment)
         topology = Topology(namespace: namespace)
         conn = try TestEnvironment.broker()

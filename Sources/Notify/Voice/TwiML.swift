@@ -37,23 +37,29 @@ public enum TwiML {
                 + "\(gather)\(say)\(escape(text)) \(escape(menu))</Say></Gather>"
                 + "\(gather)\(say)\(escape(menu))</Say></Gather></Response>"
         }
-        var text = message
-        var d = doc(text)
-        while d.count > maxLength && !text.isEmpty {
-            text = String(text.prefix(max(text.count - (d.count - maxLength) - 1, 0)))
-            d = doc(text)
+        return fit(message, maxLength: maxLength, doc)
+    }
+
+    /// `doc` of the longest prefix of `message` (in characters) that keeps it within
+    /// `maxLength` characters; escaping makes the length grow unevenly, so this searches.
+    static func fit(_ message: String, maxLength: Int, _ doc: (String) -> String) -> String {
+        let whole = doc(message)
+        guard whole.count > maxLength else { return whole }
+        let chars = Array(message)
+        var low = 0, high = chars.count
+        while low < high {
+            let mid = (low + high + 1) / 2
+            if doc(String(chars[..<mid])).count <= maxLength { low = mid } else { high = mid - 1 }
         }
-        return d
+        return doc(String(chars[..<low]))
     }
 
     /// A call that only speaks (no URL to send a key to): the message, said twice.
     public static func notice(message: String, language: String, maxLength: Int = 4000) -> String {
         let (voice, lang) = voice(language)
         let say = "<Say voice=\"\(voice)\" language=\"\(lang)\" loop=\"2\">"
-        var text = message
         func doc(_ text: String) -> String { "<?xml version=\"1.0\" encoding=\"UTF-8\"?><Response>\(say)\(escape(text))</Say></Response>" }
-        while doc(text).count > maxLength && !text.isEmpty { text = String(text.dropLast(max(doc(text).count - maxLength, 1))) }
-        return doc(text)
+        return fit(message, maxLength: maxLength, doc)
     }
 
     /// A reply to a callback: one `<Say>`.
