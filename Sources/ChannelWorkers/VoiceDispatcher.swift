@@ -82,7 +82,9 @@ public struct VoiceDispatcher: Sendable {
         let key = RedisKeys.voiceBudget(namespace, channel, provider.name, request.to)
         var grant: BudgetGrant?
         if !provider.limits.isEmpty {
-            guard case .granted(let g) = await budget.acquire(key, cost: 1, limits: provider.limits) else { return .overBudget(provider: provider.name) }
+            guard case .granted(let g) = await budget.acquire(key, cost: 1, limits: provider.limits) else {
+                return .overBudget(provider: provider.name)
+            }
             grant = g
         }
         let result: VoiceFailover.Attempt
@@ -106,6 +108,7 @@ struct VoiceMetrics: Sendable {
     init(_ metrics: Metrics) {
         sent = metrics.counter("klaxon_voice_sent_total", "Calls and SMS a provider accepted, by channel and provider.")
         failed = metrics.counter("klaxon_voice_provider_failures_total", "Provider attempts that failed, by channel, provider and reason.")
-        budgetSkips = metrics.counter("klaxon_voice_budget_skips_total", "Providers skipped because the callee's budget was spent, by channel and provider.")
+        budgetSkips = metrics.counter(
+            "klaxon_voice_budget_skips_total", "Providers skipped because the callee's budget was spent, by channel and provider.")
     }
 }

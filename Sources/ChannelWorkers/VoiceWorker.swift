@@ -9,7 +9,9 @@ import WorkerKit
 /// notification through a `VoiceDispatcher` (provider chains, failover, per-callee budgets).
 public enum VoiceWorker {
     /// The standard providers (libcurl) and the Redis budget shared by every replica.
-    public static func dispatcher(channel: Channel, config: KlaxonConfig, redis: any RedisCommanding, logger: Logger, metrics: Metrics) -> VoiceDispatcher {
+    public static func dispatcher(channel: Channel, config: KlaxonConfig, redis: any RedisCommanding, logger: Logger, metrics: Metrics)
+        -> VoiceDispatcher
+    {
         let http = VoiceHTTP(threads: config.voice.httpThreads, timeoutMillis: config.voice.timeoutMillis)
         return VoiceDispatcher(
             channel: channel, config: config, providers: VoiceProviders.make(config.voice, publicURL: config.gateway.publicURL, http: http),

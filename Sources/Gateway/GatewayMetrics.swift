@@ -45,7 +45,8 @@ struct GatewayMetrics: Sendable {
         )
         voiceCallbacks = m.counter(
             "klaxon_gateway_voice_callbacks_total",
-            "Phone provider callbacks, by provider (twilio, webhook) and outcome (key_1, key_2, key_3, other_key, completed, no-answer, busy, failed, …, bad_signature).")
+            "Phone provider callbacks, by provider (twilio, webhook) and outcome (key_1, key_2, key_3, other_key, completed, no-answer, busy, failed, …, bad_signature)."
+        )
         linksRejected = m.counter(
             "klaxon_gateway_incident_links_rejected_total",
             "Signed incident links refused, by reason: links_off, malformed, bad_signature, expired, action_not_allowed.")

@@ -90,7 +90,8 @@ extension GatewayService {
         let by = config.people.first { $0.phone == to }?.id.rawValue ?? to
         let at = now()
         let command = IncidentCommand(
-            id: commandID, incidentID: incident, action: verb.command, by: by, via: .phoneKey, until: snooze.map { at.addingTimeInterval($0) }, at: at)
+            id: commandID, incidentID: incident, action: verb.command, by: by, via: .phoneKey, until: snooze.map { at.addingTimeInterval($0) }, at: at
+        )
         Task {
             let failure = await publish(command, verb: verb, path: .phoneKey)
             done(verb, failure)

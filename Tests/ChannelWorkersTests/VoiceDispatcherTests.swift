@@ -48,8 +48,11 @@ final class ScriptedProvider: VoiceProvider {
         AlertNotification(id: id, channel: "voice", recipients: [to], route: "r", alert: Fx.alert("x"))
     }
 
-    static func dispatcher(_ config: KlaxonConfig, _ a: ScriptedProvider, _ b: ScriptedProvider, budget: any RobotBudget = LocalBudget()) -> VoiceDispatcher {
-        VoiceDispatcher(channel: .voice, config: config, providers: ["a": a, "b": b], budget: budget, logger: Logger(process: "test"), metrics: Metrics())
+    static func dispatcher(_ config: KlaxonConfig, _ a: ScriptedProvider, _ b: ScriptedProvider, budget: any RobotBudget = LocalBudget())
+        -> VoiceDispatcher
+    {
+        VoiceDispatcher(
+            channel: .voice, config: config, providers: ["a": a, "b": b], budget: budget, logger: Logger(process: "test"), metrics: Metrics())
     }
 
     @Test func failoverDecisions() {
@@ -95,11 +98,13 @@ final class ScriptedProvider: VoiceProvider {
 
     @Test func aSpentBudgetSkipsToTheNextProvider() async throws {
         let config = try Self.config(limits: ", limits: [{per: 1m, calls: 1}, {per: 1h, calls: 5}]")
-        #expect(config.voice.provider("a")?.limits == [RateLimit(messages: 1, windowMillis: 60_000), RateLimit(messages: 5, windowMillis: 3_600_000)])
+        #expect(
+            config.voice.provider("a")?.limits == [RateLimit(messages: 1, windowMillis: 60_000), RateLimit(messages: 5, windowMillis: 3_600_000)])
         let a = ScriptedProvider("a", [])
         let b = ScriptedProvider("b", [])
         let metrics = Metrics()
-        let d = VoiceDispatcher(channel: .voice, config: config, providers: ["a": a, "b": b], budget: LocalBudget(), logger: Logger(process: "test"), metrics: metrics)
+        let d = VoiceDispatcher(
+            channel: .voice, config: config, providers: ["a": a, "b": b], budget: LocalBudget(), logger: Logger(process: "test"), metrics: metrics)
         for i in 0..<3 { _ = try await d.deliver(Self.notification("+15005550001", id: "n\(i)")).get() }
         #expect(a.count == 1 && b.count == 2)
         // Another callee has a budget of its own.

@@ -24,7 +24,8 @@ struct EscalatorHarness {
 
     /// `policy` adds lines to policy db (e.g. `ack_timeout: 2s`).
     /// `voice` is a `voice:` section (indented at the top level) for tests with `klaxon-voice`.
-    static func yaml(_ ns: String, wait: String = "2s", watch: String = "2s", policy: String = "", gatewayPort: Int = 0, voice: String = "") -> String {
+    static func yaml(_ ns: String, wait: String = "2s", watch: String = "2s", policy: String = "", gatewayPort: Int = 0, voice: String = "") -> String
+    {
         TestEnvironment.configYAML(
             namespace: ns,
             extra: """

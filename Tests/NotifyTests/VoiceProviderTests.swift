@@ -13,7 +13,8 @@ import Testing
                 + "<Gather numDigits=\"1\" action=\"https://k.example.com/voice/twilio/gather?n=a&amp;i=b\" method=\"POST\" timeout=\"10\">"
                 + "<Say voice=\"Polly.Joanna\" language=\"en-US\">disk &lt;full&gt; &amp; &quot;hot&quot; Press 1 to acknowledge, 2 to resolve, 3 to snooze 30 minutes.</Say></Gather>"
                 + "<Gather numDigits=\"1\" action=\"https://k.example.com/voice/twilio/gather?n=a&amp;i=b\" method=\"POST\" timeout=\"10\">"
-                + "<Say voice=\"Polly.Joanna\" language=\"en-US\">Press 1 to acknowledge, 2 to resolve, 3 to snooze 30 minutes.</Say></Gather></Response>")
+                + "<Say voice=\"Polly.Joanna\" language=\"en-US\">Press 1 to acknowledge, 2 to resolve, 3 to snooze 30 minutes.</Say></Gather></Response>"
+        )
         #expect(FakeTwilio.gatherAction(doc) == "https://k.example.com/voice/twilio/gather?n=a&i=b")
     }
 
@@ -43,7 +44,8 @@ import Testing
         return TwilioProvider(p, publicURL: "https://k.example.com", http: VoiceHTTP(threads: 1, timeoutMillis: 5000))
     }
 
-    static let request = VoiceRequest(kind: .call, notificationID: "n/1", incidentID: "inc-1", to: "+15005550001", message: "db down", language: "en-US")
+    static let request = VoiceRequest(
+        kind: .call, notificationID: "n/1", incidentID: "inc-1", to: "+15005550001", message: "db down", language: "en-US")
 
     @Test func errorCodesDecideWhetherAnotherProviderIsTried() throws {
         func judge(_ status: Int, _ code: Int) -> DeliveryError? {

@@ -16,18 +16,24 @@ import Testing
             TwilioSignature.sign(authToken: "12345", url: "https://mycompany.com/myapp.php?foo=1&bar=2", params: Self.params)
                 == "RSOYDt4T1cUTdK1PDd93/VVr8B8=")
         let docs = Self.params.map { ($0.0, $0.1 == "+14158675309" ? "+12349013030" : $0.1) }
-        #expect(TwilioSignature.sign(authToken: "12345", url: "https://mycompany.com/myapp.php?foo=1&bar=2", params: docs) == "0/KCTR6DLpKmkAf8muzZqo1nDgQ=")
+        #expect(
+            TwilioSignature.sign(authToken: "12345", url: "https://mycompany.com/myapp.php?foo=1&bar=2", params: docs)
+                == "0/KCTR6DLpKmkAf8muzZqo1nDgQ=")
     }
 
     @Test func twilioValidationTriesTheDefaultPortAndEveryToken() {
         let url = "https://mycompany.com/myapp.php?foo=1&bar=2"
         let signed = "RSOYDt4T1cUTdK1PDd93/VVr8B8="
         #expect(TwilioSignature.isValid(signature: signed, authTokens: ["other", "12345"], url: url, params: Self.params))
-        #expect(TwilioSignature.isValid(signature: signed, authTokens: ["12345"], url: "https://mycompany.com:443/myapp.php?foo=1&bar=2", params: Self.params))
+        #expect(
+            TwilioSignature.isValid(
+                signature: signed, authTokens: ["12345"], url: "https://mycompany.com:443/myapp.php?foo=1&bar=2", params: Self.params))
         #expect(!TwilioSignature.isValid(signature: signed, authTokens: ["1234"], url: url, params: Self.params))
         #expect(!TwilioSignature.isValid(signature: signed, authTokens: ["12345"], url: url + "&x=1", params: Self.params))
         #expect(!TwilioSignature.isValid(signature: signed, authTokens: ["12345"], url: url, params: Self.params + [("Digits", "2")]))
-        #expect(!TwilioSignature.isValid(signature: signed, authTokens: ["12345"], url: "https://mycompany.com:8443/myapp.php?foo=1&bar=2", params: Self.params))
+        #expect(
+            !TwilioSignature.isValid(
+                signature: signed, authTokens: ["12345"], url: "https://mycompany.com:8443/myapp.php?foo=1&bar=2", params: Self.params))
     }
 
     @Test func repeatedParametersAreSortedByValue() {
@@ -47,7 +53,9 @@ import Testing
         // openssl: printf '1700000000.{"a":1}' | openssl dgst -sha256 -hmac s3
         #expect(sig == "sha256=" + Self.openSSLWebhook)
         #expect(VoiceWebhookSignature.problem(signature: sig, timestamp: "1700000000", body: body, secrets: ["x", "s3"], now: now) == nil)
-        #expect(VoiceWebhookSignature.problem(signature: sig, timestamp: "1700000001", body: body, secrets: ["s3"], now: now) == "signature does not match")
+        #expect(
+            VoiceWebhookSignature.problem(signature: sig, timestamp: "1700000001", body: body, secrets: ["s3"], now: now)
+                == "signature does not match")
         #expect(VoiceWebhookSignature.problem(signature: sig, timestamp: "1700000000", body: body + [32], secrets: ["s3"], now: now) != nil)
         #expect(
             VoiceWebhookSignature.problem(signature: sig, timestamp: "1700000000", body: body, secrets: ["s3"], now: now.addingTimeInterval(301))

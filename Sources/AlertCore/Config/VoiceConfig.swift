@@ -115,13 +115,16 @@ public struct VoiceConfig: Sendable, Equatable {
             for (i, name) in list.enumerated() where !names.contains(name) {
                 ch.diagnostics.report(
                     "\(ch.pathOf("providers"))[\(i)]",
-                    "no provider named \"\(name)\" in voice.providers" + (names.isEmpty ? "" : " (providers: \(names.sorted().joined(separator: ", ")))"))
+                    "no provider named \"\(name)\" in voice.providers"
+                        + (names.isEmpty ? "" : " (providers: \(names.sorted().joined(separator: ", ")))"))
             }
             if c.chains.contains(where: { $0.prefix == prefix }) { ch.report("prefix", "another chain has prefix \"\(prefix)\"") }
             c.chains.append(Chain(prefix: prefix, providers: list))
             ch.finish()
         }
-        if !c.providers.isEmpty && c.chains.isEmpty { m.report("chains", "list at least one chain, e.g. {prefix: \"\", providers: [\(c.providers[0].name)]}") }
+        if !c.providers.isEmpty && c.chains.isEmpty {
+            m.report("chains", "list at least one chain, e.g. {prefix: \"\", providers: [\(c.providers[0].name)]}")
+        }
         m.finish()
         return c
     }

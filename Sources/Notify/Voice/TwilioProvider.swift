@@ -43,7 +43,10 @@ public struct TwilioProvider: VoiceProvider {
                 let gather = VoiceCallbacks.url(publicURL, VoiceCallbacks.twilioGatherPath, notification: r.notificationID, incident: r.incidentID)
                 fields.append(("Twiml", TwiML.page(message: r.message, language: r.language, gatherURL: gather)))
                 fields.append(
-                    ("StatusCallback", VoiceCallbacks.url(publicURL, VoiceCallbacks.twilioStatusPath, notification: r.notificationID, incident: r.incidentID)))
+                    (
+                        "StatusCallback",
+                        VoiceCallbacks.url(publicURL, VoiceCallbacks.twilioStatusPath, notification: r.notificationID, incident: r.incidentID)
+                    ))
                 fields.append(("StatusCallbackEvent", "completed"))
             } else {
                 // No public URL: nothing can take a key, so the call only speaks.

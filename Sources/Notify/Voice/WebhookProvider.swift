@@ -32,7 +32,9 @@ public struct WebhookProvider: VoiceProvider {
                 (VoiceWebhookSignature.timestampHeader, String(ts)),
                 (VoiceWebhookSignature.signatureHeader, VoiceWebhookSignature.sign(secret: config.secret, timestamp: ts, body: body)),
             ], body: body)
-        if let e = DeliveryError.classifyHTTP(status: status, detail: "\(name): HTTP \(status) \(String(decoding: answer.prefix(200), as: UTF8.self))") {
+        if let e = DeliveryError.classifyHTTP(
+            status: status, detail: "\(name): HTTP \(status) \(String(decoding: answer.prefix(200), as: UTF8.self))")
+        {
             throw e
         }
         let object = (try? JSONSerialization.jsonObject(with: answer)) as? [String: Any]

@@ -66,7 +66,11 @@ public final class FakeTwilio: Sendable {
     public var requests: [Request] { state.withLock { $0.requests } }
     public var callbacks: [Callback] { state.withLock { $0.callbacks } }
 
-    public func stop() { server.withLock { $0?.stop(); $0 = nil } }
+    public func stop() {
+        server.withLock {
+            $0?.stop(); $0 = nil
+        }
+    }
 
     private func handle(_ req: HTTPRequest, _ respond: @escaping HTTPResponder) {
         let prefix = "/2010-04-01/Accounts/\(Self.accountSID)/"
@@ -82,7 +86,9 @@ public final class FakeTwilio: Sendable {
         }
         guard let to = form["To"], !to.isEmpty else { record(400, ""); return respond(Self.error(400, 21201, "No 'To' number is specified")) }
         guard form["From"]?.isEmpty == false else { record(400, ""); return respond(Self.error(400, 21603, "A 'From' phone number is required.")) }
-        guard to.wholeMatch(of: /\+[1-9][0-9]{1,14}/) != nil else { record(400, ""); return respond(Self.error(400, 21211, "Invalid 'To' Phone Number")) }
+        guard to.wholeMatch(of: /\+[1-9][0-9]{1,14}/) != nil else {
+            record(400, ""); return respond(Self.error(400, 21211, "Invalid 'To' Phone Number"))
+        }
         if resource == "Calls.json" {
             guard let twiml = form["Twiml"] ?? form["Url"], !twiml.isEmpty else {
                 record(400, "")
@@ -182,5 +188,9 @@ public final class FakeVoiceWebhook: Sendable {
     public var url: String { "http://127.0.0.1:\(port)/klaxon" }
     /// Every signed request's JSON fields, as text.
     public var requests: [[String: String]] { log.bodies.withLock { $0 } }
-    public func stop() { server.withLock { $0?.stop(); $0 = nil } }
+    public func stop() {
+        server.withLock {
+            $0?.stop(); $0 = nil
+        }
+    }
 }
