@@ -43,6 +43,12 @@ import Testing
         let voice = try await Self.startVoice(h)
         defer { voice.kill() }
 
+        // A forged key press (wrong signature) is refused and reaches nobody.
+        let forged = try await http(
+            "POST", "http://127.0.0.1:\(port)/voice/twilio/gather?n=x&i=y", body: Data("CallSid=CA1&Digits=1&To=%2B15005550001".utf8),
+            headers: ["Content-Type": "application/x-www-form-urlencoded", "X-Twilio-Signature": "bm90IGEgc2lnbmF0dXJl"])
+        #expect(forged.status == 403 && String(decoding: forged.body, as: UTF8.self).contains("X-Twilio-Signature"))
+
         try h.send(.alert(Fx.alert("rang"), policy: "phone"))
         try await waitFor("the fake Twilio called back", seconds: 20) { !twilio.callbacks.isEmpty }
         let call = try #require(twilio.requests.first)
