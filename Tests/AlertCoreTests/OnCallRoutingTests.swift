@@ -137,7 +137,7 @@ import YAMLConfig
         ("      fallback:\n        email: [dba-list@example.com]\n", "", "router.routes[0].fallback", "needs a fallback"),
         ("dingtalk: {robot: ops}", "dingtalk: {robot: nope}", "people[0].dingtalk.robot", "no robot named \"nope\""),
         ("dingtalk: {robot: ops}", "dingtalk: {robot: team-wecom}", "people[0].dingtalk.robot", "is a wecom robot"),
-        ("important: [dingtalk, email", "important: [voice, email", "people[0].contact_rules.important[0]", "no voice channel"),
+        ("default: [wecom]", "default: [sms]", "people[1].contact_rules.default[0]", "channel 'sms' needs a phone, which this person lacks"),
         ("default: [wecom]", "default: [feishu]", "people[1].contact_rules.default[0]", "feishu.robot"),
         ("covering: bob", "covering: nobody", "schedules[0].overrides[0].covering", "no person"),
         ("people: [bob]", "people: [bobby]", "router.default.notify.people[0]", "no person with id \"bobby\""),
@@ -154,5 +154,17 @@ import YAMLConfig
             let issue = error.issues.first { $0.path == c.2 }
             #expect(issue?.message.contains(c.3) == true, "\(c.2): \(error.issues.map(\.description))")
         }
+    }
+}
+
+/// Voice and SMS are channels now: a person with a phone may name them, routes may list numbers.
+@Suite struct PhoneChannelConfigTests {
+    @Test func aPersonWithAPhoneMayBeCalledAndTexted() throws {
+        let yaml = OnCallRoutingTests.yaml.replacingOccurrences(
+            of: "important: [dingtalk, email, {channel: email, after: 2m}]", with: "important: [{channel: voice}, {channel: sms, after: 5m}]")
+        let config = try ConfigLoader.parse(yaml, environment: ["DT_URL": "http://x/", "WC_URL": "http://x/"])
+        let alice = try #require(config.people.first { $0.id == "alice" })
+        #expect(alice.contactRules[.important]?.map(\.channel) == ["voice", "sms"])
+        #expect(alice.contactRules[.important]?.last?.delaySeconds == 300)
     }
 }
