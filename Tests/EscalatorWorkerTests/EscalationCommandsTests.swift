@@ -62,9 +62,11 @@ import Testing
         let escalator = try await h.start()
         try h.send(.alert(Fx.alert("slow"), policy: "delayed"))
         #expect(try await h.emails(count: 1).recipients == ["dave@example.com"])
-        #expect(try await h.robotMessages(count: 1, seconds: 1).isEmpty, "the delayed step came early")
         let robot = try await h.robotMessages(count: 1, seconds: 10)
         #expect(robot.recipients == ["ops"] && robot.first?.mentions == ["13900139000"])
+        // Published no earlier than due: it arrived at least the step's 2 s after the opening.
+        let opened = try #require(try await h.incident("fp-slow", policy: "delayed")?.incident.openedAt)
+        #expect(Date().timeIntervalSince(opened) >= 2, "the delayed step came early")
 
         // Acknowledged within the delay: the robot step is never sent.
         try h.send(.alert(Fx.alert("quick"), policy: "delayed"))
