@@ -1,11 +1,13 @@
 // bench-escalator: timer lateness and memory of klaxon-escalator with many open incidents
 // (bench/escalator/run.sh; not shipped in the image).
-//   bench-escalator [--incidents 10000] [--wait 30] [--rate 1000] [--escalator PATH] [--out DIR]
+//   bench-escalator [--incidents 10000] [--wait 30] [--rate 1000] [--hold 60] [--escalator PATH]
+//                   [--out DIR] [--broker-pid PID]   (RabbitMQ's pid, to report its CPU time too)
 //
 // On a fresh namespace whose policy `bench` pages a@example.com, waits `--wait` seconds, then
 // pages b@example.com (and waits 1 h), it starts the real klaxon-escalator (a child process),
 // publishes `--incidents` distinct firing alerts for the policy at `--rate` per second (with
-// publisher confirms), and waits until every incident's step 1 fired (or wait + 120 s). The
+// publisher confirms), and waits until every incident's step 1 fired (or wait + 120 s), then
+// keeps them open `--hold` seconds more (their watches come back once a minute). The
 // lateness of a step is the instant it fired (its `.stepFired` timeline entry) minus its due
 // instant (`openedAt` + wait), read from the stored incidents. The escalator's RSS, private
 // memory and CPU time are sampled from /proc every second, and `notify.email` is purged as it
@@ -45,13 +47,16 @@ func option(_ name: String) -> String? {
 }
 func number(_ name: String, _ fallback: Double) -> Double {
     guard let text = option(name) else { return fallback }
-    guard let n = Double(text.hasSuffix("s") ? String(text.dropLast()) : text), n > 0 else { fail("--\(name): expected a positive number, got \(text)") }
+    guard let n = Double(text.hasSuffix("s") ? String(text.dropLast()) : text), n > 0 else {
+        fail("--\(name): expected a positive number, got \(text)")
+    }
     return n
 }
 func monotonic() -> Double { Double(DispatchTime.now().uptimeNanoseconds) / 1e9 }
 
 let incidents = Int(number("incidents", 10_000))
 let wait = Int(number("wait", 30))
+let hold = option("hold") == "0" ? 0 : Int(number("hold", 60))
 let rate = number("rate", 1000)
 guard wait <= 600 else { fail("--wait: at most 600 (seconds): the progress count tells fired step-1 timers (1 h) from pending ones") }
 let selfDir = URL(fileURLWithPath: "/proc/self/exe").resolvingSymlinksInPath().deletingLastPathComponent()
@@ -60,6 +65,7 @@ let outDir = URL(fileURLWithPath: option("out") ?? "var/bench-escalator")
 let env = ProcessInfo.processInfo.environment
 let amqpPort = env["KLAXON_AMQP_PORT"] ?? "5672"
 let redisPort = env["KLAXON_REDIS_PORT"] ?? "6379"
+let brokerPID = option("broker-pid").flatMap { pid_t($0) }
 let namespace = "bench-esc-\(getpid())"
 let policy = "bench"
 
@@ -307,9 +313,34 @@ func message(_ i: Int) -> OutboundMessage {
     return OutboundMessage(exchange: topology.exchange, routingKey: topology.escalationQueue, body: Codec.encode(m), messageID: m.messageID)
 }
 
-let publishStartWall = Date()
+/// CPU seconds of the escalator, Redis (`INFO cpu`) and RabbitMQ (with --broker-pid).
+struct CPU {
+    var escalator = 0.0
+    var redis = 0.0
+    var broker = 0.0
+
+    static func now(_ redis: RedisClient) -> CPU {
+        var c = CPU()
+        c.escalator = ProcSample(pid: pid)?.cpuSeconds ?? 0
+        if let info = try? redis.command(["INFO", "cpu"]).string {
+            for line in info.split(whereSeparator: \.isNewline) where line.hasPrefix("used_cpu_user:") || line.hasPrefix("used_cpu_sys:") {
+                c.redis += Double(line.split(separator: ":").last ?? "") ?? 0
+            }
+        }
+        if let brokerPID { c.broker = ProcSample(pid: brokerPID)?.cpuSeconds ?? 0 }
+        return c
+    }
+
+    static func - (a: CPU, b: CPU) -> CPU { CPU(escalator: a.escalator - b.escalator, redis: a.redis - b.redis, broker: a.broker - b.broker) }
+}
+func loadAverage() -> String {
+    (try? String(contentsOfFile: "/proc/loadavg", encoding: .utf8))?.split(separator: " ").prefix(3).joined(separator: " ") ?? "?"
+}
+
+let redis = redisClient()
+let loadBefore = loadAverage()
 let publishStart = monotonic()
-let cpuBefore = ProcSample(pid: pid)?.cpuSeconds ?? 0
+let cpuBefore = CPU.now(redis)
 var sent = 0
 while sent < incidents {
     let due = min(incidents, Int((monotonic() - publishStart) * rate) + 1)
@@ -325,12 +356,14 @@ while sent < incidents {
 allConfirmed.wait()
 let publishSeconds = monotonic() - publishStart
 await publisher.shutdown()
-say(String(format: "published %d alerts in %.2f s (%.0f/s), %d failed", incidents, publishSeconds, Double(incidents) / publishSeconds, failed.load(ordering: .relaxed)))
+say(
+    String(
+        format: "published %d alerts in %.2f s (%.0f/s), %d failed", incidents, publishSeconds, Double(incidents) / publishSeconds,
+        failed.load(ordering: .relaxed)))
 guard failed.load(ordering: .relaxed) == 0 else { fail("some publishes failed") }
 
 // MARK: - Waiting for the steps
 
-let redis = redisClient()
 @MainActor func integer(_ command: [String]) -> Int {
     do { return Int(try redis.command(command).integer ?? -1) } catch { fail("redis: \(error)") }
 }
@@ -343,7 +376,7 @@ let redis = redisClient()
 
 var opened = 0
 var openSeconds: Double?
-var cpuOpened: Double?
+var cpuOpened: CPU?
 var fired = 0
 let deadline = monotonic() + Double(wait) + 120
 var lastReport = 0.0
@@ -353,7 +386,7 @@ while monotonic() < deadline {
         opened = integer(["SCARD", RedisKeys.openIncidents(namespace)])
         if opened >= incidents {
             openSeconds = monotonic() - publishStart
-            cpuOpened = ProcSample(pid: pid)?.cpuSeconds
+            cpuOpened = CPU.now(redis)
         }
     }
     fired = step1Fired()
@@ -369,11 +402,15 @@ while monotonic() < deadline {
     usleep(200_000)
 }
 let doneAt = monotonic() - publishStart
-let cpuFired = ProcSample(pid: pid)?.cpuSeconds ?? 0
+let cpuFired = CPU.now(redis)
+let metricsText = httpGet(port: healthPort, "/metrics") ?? ""  // as every step 1 fired
+let loadAfter = loadAverage()
 say(String(format: "step 1 fired for %d of %d incidents by t=%.1f s", fired, incidents, doneAt))
-sleep(3)  // the end sample: every step fired, nothing due for an hour
-let end = ProcSample(pid: pid) ?? ProcSample()
-let metricsText = httpGet(port: healthPort, "/metrics") ?? ""
+// Every step fired, nothing due for an hour: the incidents stay open, their watches circulate.
+if hold > 0 { say("holding the \(incidents) incidents open for \(hold) s (each one's watch comes back every 60 s)") }
+sleep(UInt32(max(hold, 3)))
+let cpuHeld = CPU.now(redis) - cpuFired
+let end = ProcSample(pid: pid) ?? ProcSample()  // the end sample
 sampler.running.store(false, ordering: .relaxed)
 while !samplerThread.isFinished { usleep(10_000) }
 let samples = sampler.samples.withLock { $0 }
@@ -383,7 +420,10 @@ conn.close()
 // MARK: - Lateness from the stored incidents
 
 var lateness: [Double] = []
+var dueAndLateness: [(due: Date, lateness: Double)] = []
 var missing = 0
+var watched = 0  // incidents whose watch came back at least once (it first comes back a minute after opening)
+let watchInterval = Double(config.incidents.watchIntervalMillis) / 1000
 var firstOpen = Date.distantFuture
 var lastOpen = Date.distantPast
 let decoder = JSONDecoder()
@@ -397,11 +437,13 @@ for chunk in stride(from: 0, to: incidents, by: 500) {
             continue
         }
         let incident = record.incident
+        if let w = record.lastWatchAt, w.timeIntervalSince(incident.openedAt) >= watchInterval / 2 { watched += 1 }
         firstOpen = min(firstOpen, incident.openedAt)
         lastOpen = max(lastOpen, incident.openedAt)
         let step1 = incident.timeline.first { if case .stepFired(step: 1, loop: 0) = $0.what { true } else { false } }
         guard let step1 else { continue }
         lateness.append(step1.at.timeIntervalSince(incident.openedAt) - Double(wait))
+        dueAndLateness.append((incident.openedAt.addingTimeInterval(Double(wait)), lateness.last!))
     }
 }
 redis.disconnect()
@@ -412,25 +454,41 @@ lateness.sort()
 }
 let notifications = samples.last?.purged ?? 0
 
+/// A series of the escalator's /metrics (as every step 1 fired), -1 when absent.
+@MainActor func metric(_ series: String) -> Double {
+    metricsText.split(separator: "\n").first { $0.hasPrefix(series + " ") }.flatMap { Double($0.split(separator: " ").last ?? "") } ?? -1
+}
 /// The escalator's own count of timers that fired at most `le` seconds late.
-@MainActor func histogram(_ le: String) -> Int {
-    let key = "klaxon_escalator_timer_lateness_seconds_bucket{le=\"\(le)\"}"
-    return metricsText.split(separator: "\n").first { $0.hasPrefix(key) }.flatMap { Int(Double($0.split(separator: " ").last ?? "") ?? -1) } ?? -1
+@MainActor func histogram(_ le: String) -> Int { Int(metric("klaxon_escalator_timer_lateness_seconds_bucket{le=\"\(le)\"}")) }
+/// Broker confirms of the escalator's publishes (pages, watches): count, mean, share within `le` seconds.
+@MainActor func confirms(within le: String) -> Double {
+    metric("klaxon_publish_confirm_seconds_bucket{le=\"\(le)\"}") / max(1, metric("klaxon_publish_confirm_seconds_count"))
 }
 
 // MARK: - Report
 
 let peakRSS = samples.map(\.proc.rssKiB).max() ?? 0
 let peakPrivate = samples.map(\.proc.privateKiB).max() ?? 0
+/// JSON has no NaN: what could not be measured is -1.
+let finite = { (x: Double) in x.isFinite ? x : -1 }
 let mib = { (k: Int) in (Double(k) / 1024 * 10).rounded() / 10 }
-let ms = { (s: Double) in (s * 10000).rounded() / 10 }
-let opensCPU = (cpuOpened ?? cpuFired) - cpuBefore
-let firesCPU = cpuFired - (cpuOpened ?? cpuFired)
+let ms = { (s: Double) in finite((s * 10000).rounded() / 10) }
+let cpu = cpuFired - cpuBefore  // from the first publish until every step 1 fired
+let untilOpened = (cpuOpened ?? cpuFired) - cpuBefore
+let r2 = { (x: Double) in finite((x * 100).rounded() / 100) }
 var csv = "t_s,rss_kib,private_kib,cpu_s,notifications_purged\n"
 for s in samples { csv += String(format: "%.1f,%d,%d,%.2f,%d\n", s.t, s.proc.rssKiB, s.proc.privateKiB, s.proc.cpuSeconds, s.purged) }
 try? csv.write(to: outDir.appendingPathComponent("samples.csv"), atomically: true, encoding: .utf8)
+// Each step 1: when it was due (seconds after the first incident opened) and how late it fired.
+var lateCSV = "due_s,lateness_ms\n"
+for (due, late) in dueAndLateness.sorted(by: { $0.due < $1.due }) {
+    lateCSV += String(format: "%.3f,%.1f\n", due.timeIntervalSince(firstOpen) - Double(wait), late * 1000)
+}
+try? lateCSV.write(to: outDir.appendingPathComponent("lateness.csv"), atomically: true, encoding: .utf8)
 
-say("incidents: \(incidents), step 1 fired: \(lateness.count), records missing: \(missing), dead letters: \(deadLetters), e-mails: \(notifications)")
+say(
+    "incidents: \(incidents), step 1 fired: \(lateness.count), records missing: \(missing), watches come back: \(watched), "
+        + "dead letters: \(deadLetters), e-mails: \(notifications)")
 say(
     String(
         format: "opened all in %.2f s from the first publish (first → last openedAt %.2f s; publishing took %.2f s)",
@@ -440,26 +498,54 @@ say(
         format: "step 1 lateness (fired − openedAt − %d s): p50 %.1f ms, p99 %.1f ms, max %.1f ms, min %.1f ms", wait, percentile(0.5) * 1000,
         percentile(0.99) * 1000, (lateness.last ?? .nan) * 1000, (lateness.first ?? .nan) * 1000))
 say("escalator's histogram: \(histogram("0.1")) ≤ 100 ms, \(histogram("1")) ≤ 1 s, of \(histogram("+Inf")) timers")
+let confirmCount = metric("klaxon_publish_confirm_seconds_count")
+let confirmMean = metric("klaxon_publish_confirm_seconds_sum") / max(1, confirmCount)
+say(
+    String(
+        format: "broker confirms of its publishes: %.0f, mean %.1f ms, %.1f %% within 100 ms, %.1f %% within 1 s", confirmCount, confirmMean * 1000,
+        100 * confirms(within: "0.1"), 100 * confirms(within: "1")))
 say(
     String(
         format: "RSS: idle %.1f MiB, peak %.1f MiB, end %.1f MiB; private: idle %.1f, peak %.1f, end %.1f MiB", mib(idle.rssKiB), mib(peakRSS),
         mib(end.rssKiB), mib(idle.privateKiB), mib(peakPrivate), mib(end.privateKiB)))
 say(
     String(
-        format: "CPU: %.2f s total (opening %.2f s: %.0f µs per incident; firing %.2f s: %.0f µs per step)", end.cpuSeconds - cpuBefore, opensCPU,
-        opensCPU / Double(incidents) * 1e6, firesCPU, firesCPU / Double(max(1, lateness.count)) * 1e6))
+        format: "escalator CPU: %.2f s from the first publish to the last step 1 (%.0f µs per incident: open, page, step 1, page); "
+            + "%.2f s of it until all were open", cpu.escalator, cpu.escalator / Double(incidents) * 1e6, untilOpened.escalator))
+say(
+    String(format: "same window: Redis %.2f s, RabbitMQ ", cpu.redis) + (brokerPID == nil ? "?" : String(format: "%.2f", cpu.broker))
+        + " s; load average \(loadBefore) before, \(loadAfter) after")
+
+if hold > 0 {
+    say(
+        String(
+            format: "holding %d open incidents for %d s: escalator CPU %.2f s (%.1f %% of a core), Redis %.2f s, RabbitMQ ", incidents, hold,
+            cpuHeld.escalator, 100 * cpuHeld.escalator / Double(hold), cpuHeld.redis)
+            + (brokerPID == nil ? "?" : String(format: "%.2f", cpuHeld.broker))
+            + " s")
+}
 
 let result: [String: Any] = [
-    "incidents": incidents, "wait_s": wait, "rate": rate, "step1_fired": lateness.count, "records_missing": missing, "dead_letters": deadLetters,
-    "notifications": notifications, "publish_s": (publishSeconds * 100).rounded() / 100, "open_all_s": ((openSeconds ?? -1) * 100).rounded() / 100,
+    "incidents": incidents, "wait_s": wait, "rate": rate, "step1_fired": lateness.count, "records_missing": missing, "watched": watched,
+    "dead_letters": deadLetters,
+    "notifications": notifications, "publish_s": r2(publishSeconds), "open_all_s": r2(openSeconds ?? -1),
     "lateness_ms": ["p50": ms(percentile(0.5)), "p99": ms(percentile(0.99)), "max": ms(lateness.last ?? .nan), "min": ms(lateness.first ?? .nan)],
     "escalator_histogram": ["le_0.1": histogram("0.1"), "le_1": histogram("1"), "count": histogram("+Inf")],
+    "confirms": [
+        "count": Int(confirmCount), "mean_ms": ms(confirmMean), "within_100ms_pct": r2(100 * confirms(within: "0.1")),
+        "within_1s_pct": r2(100 * confirms(within: "1")),
+    ],
     "rss_mib": ["idle": mib(idle.rssKiB), "peak": mib(peakRSS), "end": mib(end.rssKiB)],
     "private_mib": ["idle": mib(idle.privateKiB), "peak": mib(peakPrivate), "end": mib(end.privateKiB)],
     "cpu_s": [
-        "total": ((end.cpuSeconds - cpuBefore) * 100).rounded() / 100, "opening": (opensCPU * 100).rounded() / 100,
-        "firing": (firesCPU * 100).rounded() / 100,
+        "escalator": r2(cpu.escalator), "escalator_until_all_open": r2(untilOpened.escalator), "redis": r2(cpu.redis),
+        "rabbitmq": brokerPID == nil ? -1 : r2(cpu.broker),
     ],
+    "hold": [
+        "s": hold, "escalator_cpu_s": r2(cpuHeld.escalator), "redis_cpu_s": r2(cpuHeld.redis),
+        "rabbitmq_cpu_s": brokerPID == nil ? -1 : r2(cpuHeld.broker),
+    ],
+    "load_average": ["before": loadBefore, "after": loadAfter], "open_per_s": finite((Double(incidents) / (openSeconds ?? .nan)).rounded()),
     "goal_p99_under_1s": lateness.count == incidents && percentile(0.99) < 1,
 ]
 if let json = try? JSONSerialization.data(withJSONObject: result, options: [.sortedKeys]) {
