@@ -118,6 +118,10 @@ let package = Package(
         // Benchmark only: who is on call, and routing with it (bench/oncall).
         .executableTarget(name: "bench-oncall", dependencies: ["AlertCore", "OnCall", "TimeKit", "YAMLConfig"], path: "Sources/BenchOnCall", swiftSettings: settings),
         .executableTarget(name: "bench-publisher", dependencies: ["AMQP", "AlertCore", "WorkerKit"], path: "Sources/BenchPublisher", swiftSettings: settings),
+        // Benchmark only: timer lateness and memory of klaxon-escalator with 10,000 open incidents
+        // (bench/escalator; runs the release klaxon-escalator as a child process).
+        .executableTarget(name: "bench-escalator", dependencies: ["AMQP", "AlertCore", "Escalation", "EscalatorStore", "Redis", "WorkerKit", "YAMLConfig"],
+                          path: "Sources/BenchEscalator", swiftSettings: settings),
 
         // Test only (no product, and not named klaxon-*, so the Dockerfile never ships it): seeds an incident into Redis and prints its signed
         // link, and takes the commands off the escalation queue, for the scripted tests that drive

@@ -54,6 +54,12 @@ public struct IncidentStore: Sendable {
     public struct Versioned: Sendable {
         public var record: IncidentRecord
         public var version: Int64
+
+        /// `record` as stored at `version`.
+        public init(record: IncidentRecord, version: Int64) {
+            self.record = record
+            self.version = version
+        }
     }
 
     /// The current incident of a (policy, fingerprint).
@@ -125,10 +131,28 @@ public struct IncidentStore: Sendable {
     public func update(
         _ id: String, attempts: Int = 50, _ change: (IncidentRecord) throws -> IncidentRecord?
     ) async throws -> IncidentRecord? {
+        try await updateVersioned(id, attempts: attempts, change)?.record
+    }
+
+    /// `update`, returning the record with the version it is stored at: a caller that changes
+    /// it again can save with that version as `expected` instead of loading it back.
+    /// `loaded`: the record as the caller just read it, tried first instead of a fresh load
+    /// (if another writer saved since, the compare-and-set fails and it is loaded again).
+    public func updateVersioned(
+        _ id: String, from loaded: Versioned? = nil, attempts: Int = 50, _ change: (IncidentRecord) throws -> IncidentRecord?
+    ) async throws -> Versioned? {
+        var first = loaded
         for _ in 0..<attempts {
-            guard let current = try await load(id) else { return nil }
-            guard let next = try change(current.record) else { return current.record }
-            if try await save(next, expected: current.version) != nil { return next }
+            let read: Versioned?
+            if let f = first {
+                read = f
+                first = nil
+            } else {
+                read = try await load(id)
+            }
+            guard let current = read else { return nil }
+            guard let next = try change(current.record) else { return current }
+            if let version = try await save(next, expected: current.version) { return Versioned(record: next, version: version) }
         }
         throw StoreError("update \(id): \(attempts) concurrent writers in a row; giving up (the message is retried)")
     }

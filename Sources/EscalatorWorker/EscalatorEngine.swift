@@ -12,7 +12,7 @@ import WorkerKit
 /// - `handle` applies one message of the escalation queue: an alert for a policy opens an
 ///   incident, attaches a repeat or resolves it; a person's command acknowledges, resolves,
 ///   snoozes or escalates; an incident's watch checks that Redis still has it (else reopens it).
-/// - `fireDue` claims the timers due now and applies them.
+/// - `fireDue` claims the timers due now and applies them, claiming more as they finish.
 ///
 /// Every change is load → `transition` → compare-and-set save of the record with its outbox →
 /// publish the outbox (confirmed) → clear it → set the timer to the record's `wakeAt`. A crash
@@ -86,7 +86,7 @@ final class EscalatorEngine: Sendable {
                 let event: IncidentEvent = alert.status == .firing ? .alertFiring : .alertResolved
                 var stillOpen = true
                 var observed: Observed?
-                let updated = try await store.update(pointer.id) { r in
+                let updated = try await store.updateVersioned(pointer.id) { r in
                     observed = nil
                     guard r.incident.status != .resolved else {
                         stillOpen = false
@@ -100,7 +100,7 @@ final class EscalatorEngine: Sendable {
                 }
                 if let updated, stillOpen {
                     observed?.count(in: metrics)
-                    try await finish(updated, flush: observed != nil || isStale(updated))
+                    try await finish(updated, flush: observed != nil || isStale(updated.record))
                     return .success(())
                 }
                 if updated != nil { continue }  // resolved meanwhile: this firing opens the next generation
@@ -124,11 +124,11 @@ final class EscalatorEngine: Sendable {
         var record = IncidentRecord(incident: incident, alert: alert)
         record.markApplied(alert.id)
         let observed = effects(policy, at).apply(actions, to: &record).observed(policy: policy.name)
-        guard try await store.save(record, expected: 0) != nil else { return false }
+        guard let version = try await store.save(record, expected: 0) else { return false }
         observed.count(in: metrics)
         metrics.opened.inc(["policy": policy.name])
         logger.info("incident opened", ["incident": incident.id, "policy": policy.name, "fingerprint": alert.fingerprint, "title": alert.title])
-        try await finish(record)
+        try await finish(IncidentStore.Versioned(record: record, version: version))
         return true
     }
 
@@ -143,7 +143,7 @@ final class EscalatorEngine: Sendable {
         }
         let policy = try policy(stored.record.incident.policy)
         var observed: Observed?
-        let updated = try await store.update(command.incidentID) { r in
+        let updated = try await store.updateVersioned(command.incidentID, from: stored) { r in
             observed = nil
             guard !r.hasApplied(command.id) else { return nil }
             var r = r
@@ -151,7 +151,7 @@ final class EscalatorEngine: Sendable {
             return r
         }
         observed?.count(in: metrics)
-        if let updated { try await finish(updated, flush: observed != nil || isStale(updated)) }
+        if let updated { try await finish(updated, flush: observed != nil || isStale(updated.record)) }
         return .success(())
     }
 
@@ -200,7 +200,7 @@ final class EscalatorEngine: Sendable {
         guard stored.record.incident.status != .resolved else { return .success(()) }  // the chain ends
         if let last = stored.record.lastWatchAt, at.timeIntervalSince(last) < half { return .success(()) }  // a second chain: drop it
         var keep = true
-        let updated = try await store.update(watch.incidentID) { r in
+        let updated = try await store.updateVersioned(watch.incidentID, from: stored) { r in
             if r.incident.status == .resolved || (r.lastWatchAt.map { at.timeIntervalSince($0) < half } ?? false) {
                 keep = false
                 return nil
@@ -211,11 +211,11 @@ final class EscalatorEngine: Sendable {
         }
         guard keep, let updated else { return .success(()) }
         // An outbox older than half the interval was left by a writer that died: publish it.
-        try await finish(updated, flush: isStale(updated))
+        try await finish(updated, flush: isStale(updated.record))
         // Repair the timer if Redis lost or skewed it (a restore from an old snapshot).
-        if let wake = updated.wakeAt {
-            let due = try await timers.due(updated.incident.id)
-            if due == nil || due! > wake.addingTimeInterval(1) { try await timers.schedule(updated.incident.id, at: wake) }
+        if let wake = updated.record.wakeAt {
+            let due = try await timers.due(updated.record.incident.id)
+            if due == nil || due! > wake.addingTimeInterval(1) { try await timers.schedule(updated.record.incident.id, at: wake) }
         }
         try await publishWatch(watch)
         return .success(())
@@ -237,13 +237,13 @@ final class EscalatorEngine: Sendable {
         record.incident.timeline.append(TimelineEntry(at: at, .recovered(since: watch.openedAt)))
         let observed = effects(policy, at).apply(actions, to: &record).observed(policy: policy.name)
         record.lastWatchAt = at
-        guard try await store.save(record, expected: 0) != nil else { return .success(()) }  // another replica recovered it
+        guard let version = try await store.save(record, expected: 0) else { return .success(()) }  // another replica recovered it
         observed.count(in: metrics)
         metrics.recovered.inc()
         logger.error(
             "incident missing from Redis: reopened from its watch and paged again (Redis lost data?)",
             ["incident": watch.incidentID, "policy": watch.policy, "fingerprint": watch.alert.fingerprint])
-        try await finish(record)
+        try await finish(IncidentStore.Versioned(record: record, version: version))
         try await publishWatch(watch)
         return .success(())
     }
@@ -256,25 +256,58 @@ final class EscalatorEngine: Sendable {
 
     // MARK: - Timers
 
-    /// Claims the timers due now and applies each; returns how many it took.
-    @discardableResult
-    func fireDue(limit: Int = 256) async -> Int {
-        let ids: [String]
-        do { ids = try await timers.claimDue(now: now(), limit: limit, leaseMillis: leaseMillis, owner: owner) } catch {
-            logger.error("claiming due timers failed; retrying", ["error": "\(error)"])
-            return 0
-        }
-        await withTaskGroup(of: Void.self) { group in
-            for id in ids {
-                group.addTask {
-                    do { try await self.fire(id) } catch {
-                        // The lease runs out and the timer is claimed again.
-                        self.logger.error("firing a timer failed; it is retried when its lease ends", ["incident": id, "error": "\(error)"])
+    /// Fires the timers due now, and those falling due meanwhile, until none is due and none is
+    /// in flight (or until `stopping()`, once the fires in flight finished). Up to `window` fires
+    /// run at once and a quarter of the window freed is claimed again at once, so a fire waiting
+    /// on Redis or a broker confirm holds up only its own timer, not the next batch. While fires
+    /// are in flight and nothing more was due, it looks again every `tick`.
+    func fireDue(window: Int = 256, tick: Duration = .milliseconds(100), stopping: @escaping @Sendable () -> Bool = { false }) async {
+        let refill = max(1, window / 4)
+        await withTaskGroup(of: Bool.self) { group in  // true: a fire finished; false: the tick passed
+            var firing = 0
+            var waiting = false
+            var moreDue = true  // the last claim was full: claim again without waiting for the tick
+            var lastClaim = ContinuousClock.now
+            while true {
+                let room = window - firing
+                if !stopping() && room > 0 && (firing == 0 || room >= refill) && (moreDue || ContinuousClock.now >= lastClaim + tick) {
+                    let ids = await claimDue(limit: room)
+                    lastClaim = .now
+                    moreDue = ids.count == room
+                    for id in ids {
+                        group.addTask {
+                            do { try await self.fire(id) } catch {
+                                // The lease runs out and the timer is claimed again.
+                                self.logger.error("firing a timer failed; it is retried when its lease ends", ["incident": id, "error": "\(error)"])
+                            }
+                            return true
+                        }
+                    }
+                    firing += ids.count
+                }
+                if firing == 0 { break }
+                if !moreDue && !waiting {
+                    waiting = true
+                    let next = lastClaim + tick
+                    group.addTask {
+                        try? await Task.sleep(until: next)
+                        return false
                     }
                 }
+                if let fired = await group.next() {
+                    if fired { firing -= 1 } else { waiting = false }
+                }
             }
+            group.cancelAll()  // a pending tick
         }
-        return ids.count
+    }
+
+    /// Claims up to `limit` due timers; none (logged) when Redis fails.
+    func claimDue(limit: Int) async -> [String] {
+        do { return try await timers.claimDue(now: now(), limit: limit, leaseMillis: leaseMillis, owner: owner) } catch {
+            logger.error("claiming due timers failed; retrying", ["error": "\(error)"])
+            return []
+        }
     }
 
     func fire(_ id: String) async throws {
@@ -282,7 +315,7 @@ final class EscalatorEngine: Sendable {
         var lateness: TimeInterval?
         var observed = Observed()
         var changed = false
-        let updated = try await store.update(id) { r in
+        let updated = try await store.updateVersioned(id) { r in
             observed = Observed()
             lateness = nil
             changed = false
@@ -308,16 +341,17 @@ final class EscalatorEngine: Sendable {
             try await timers.cancel(id)  // gone (its watch reopens it if Redis lost it)
             return
         }
-        if policies[updated.incident.policy] == nil {
+        if policies[updated.record.incident.policy] == nil {
             logger.error(
-                "an open incident's policy is no longer in the config: it stays open, unpaged", ["incident": id, "policy": updated.incident.policy])
+                "an open incident's policy is no longer in the config: it stays open, unpaged",
+                ["incident": id, "policy": updated.record.incident.policy])
             try await timers.cancel(id)
             return
         }
         guard changed else {
             // Woken early (a replica set the timer from an older copy): set it right; the
             // outbox belongs to the writer publishing it, unless that writer died.
-            try await finish(updated, flush: isStale(updated))
+            try await finish(updated, flush: isStale(updated.record))
             return
         }
         observed.count(in: metrics)
@@ -340,8 +374,11 @@ final class EscalatorEngine: Sendable {
 
     /// Publishes the record's outbox (and its first watch), clears what was published, and sets
     /// the incident's timer to `wakeAt` (or drops it).
-    /// `flush: false` leaves the outbox to the writer that is publishing it right now.
-    func finish(_ record: IncidentRecord, flush: Bool = true) async throws {
+    /// `stored` is the record as saved (or loaded) at its version: the outbox is cleared by a
+    /// compare-and-set on that version, and only if another writer saved since is the record
+    /// loaded again. `flush: false` leaves the outbox to the writer that is publishing it right now.
+    func finish(_ stored: IncidentStore.Versioned, flush: Bool = true) async throws {
+        let record = stored.record
         let id = record.incident.id
         let needsWatch = record.lastWatchAt == nil && record.incident.status != .resolved
         if (flush && !record.outbox.isEmpty) || needsWatch {
@@ -362,7 +399,8 @@ final class EscalatorEngine: Sendable {
             for n in outbox { metrics.published.inc(["channel": n.channel, "kind": n.incident?.kind ?? "page"]) }
             let published = Set(outbox.map(\.id))
             let at = now()
-            _ = try await store.update(id) { r in
+            // Usually nobody saved since: the copy in hand is changed without reading it back.
+            _ = try await store.updateVersioned(id, from: stored) { r in
                 guard !published.isEmpty || (needsWatch && r.lastWatchAt == nil) else { return nil }
                 var r = r
                 r.dequeue(published)

@@ -5,6 +5,7 @@ import EscalatorStore
 import Foundation
 import OnCall
 import Redis
+import Synchronization
 import WorkerKit
 
 /// `klaxon-escalator`: consumes the escalation queue (alerts routed to a policy, people's
@@ -40,10 +41,7 @@ public enum EscalatorWorker {
             }
             return await engine.handle(message)
         }
-        let timers = PeriodicService(name: "escalation-timers", every: tick) {
-            // Drain everything due, a batch at a time, before sleeping again.
-            while await engine.fireDue() == 256 {}
-        }
+        let timers = TimerLoop(engine: engine, tick: tick)
         let policies = config.escalationPolicies.map(\.name)
         let gauge = PeriodicService(name: "open-incidents", every: .seconds(10)) {
             guard let counts = try? await engine.store.openCounts(policies: policies) else { return }
@@ -56,4 +54,30 @@ public enum EscalatorWorker {
             name: "klaxon-escalator", queue: Topology(namespace: ns).escalationQueue, batchSize: 32, concurrency: 2, handler: handler)
         return Parts(definition: definition, services: [closeAfter, timers, gauge])
     }
+}
+
+/// The timer loop: fires what is due (`EscalatorEngine.fireDue`, which keeps claiming while
+/// anything is due or in flight), then looks again every `tick`. On shutdown it claims nothing
+/// more and returns once the fires in flight finished.
+final class TimerLoop: Service {
+    let name = "escalation-timers"
+    let engine: EscalatorEngine
+    let tick: Duration
+    private let stopped = Atomic<Bool>(false)
+
+    init(engine: EscalatorEngine, tick: Duration) {
+        self.engine = engine
+        self.tick = tick
+    }
+
+    var isStopped: Bool { stopped.load(ordering: .acquiring) }
+
+    func run() async throws {
+        while !isStopped {
+            await engine.fireDue(tick: tick) { [self] in isStopped }
+            if !isStopped { try? await Task.sleep(for: tick) }
+        }
+    }
+
+    func shutdown() { stopped.store(true, ordering: .releasing) }
 }
