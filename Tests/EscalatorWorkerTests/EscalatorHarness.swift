@@ -21,6 +21,8 @@ struct EscalatorHarness {
     let redis: RedisClient
     let store: IncidentStore
     let configPath: String
+    /// Notifications drained but not yet handed to the test, per channel.
+    let backlog = Backlog()
 
     /// `policy` adds lines to policy db (e.g. `ack_timeout: 2s`).
     /// `voice` is a `voice:` section (indented at the top level) for tests with `klaxon-voice`.
@@ -113,21 +115,22 @@ struct EscalatorHarness {
         try await notifications(.email, count: count, seconds: seconds)
     }
 
-    /// The notifications of `channel` published within `seconds` until `count` arrived, polled
-    /// from a thread of its own (never blocking the cooperative pool).
+    /// The next `count` notifications of `channel` in the order they were published, waiting up
+    /// to `seconds`; fewer if they did not arrive. Messages drained beyond `count` are kept for
+    /// the next call, so a late poll (a loaded machine) never merges two steps' pages. Polled from
+    /// a thread of its own (never blocking the cooperative pool).
     func notifications(_ channel: Channel, count: Int, seconds: Double) async throws -> [AlertNotification] {
         nonisolated(unsafe) let conn = self.conn  // used by one polling thread at a time
         let queue = topology.notifyQueue(channel)
-        var got: [AlertNotification] = []
         let deadline = Date().addingTimeInterval(seconds)
-        while got.count < count && Date() < deadline {
-            got += try await blocking { try TestEnvironment.drain(conn, queue) }.map { try Codec.decode(AlertNotification.self, from: $0.body) }
-            if got.count < count { try await Task.sleep(for: .milliseconds(50)) }
+        while backlog.count(channel) < count && Date() < deadline {
+            let got = try await blocking { try TestEnvironment.drain(conn, queue) }.map { try Codec.decode(AlertNotification.self, from: $0.body) }
+            backlog.add(got, channel)
+            if backlog.count(channel) < count { try await Task.sleep(for: .milliseconds(50)) }
         }
-        return got
+        return backlog.take(count, channel)
     }
 
-    /// The DingTalk notifications published within `seconds` until `count` arrived.
     func robotMessages(count: Int, seconds: Double = 15) async throws -> [AlertNotification] {
         try await notifications(.dingtalk, count: count, seconds: seconds)
     }
@@ -196,4 +199,24 @@ final class EscalatorProcess: Sendable {
 extension Array where Element == AlertNotification {
     /// The recipients, in order.
     var recipients: [String] { flatMap(\.recipients) }
+}
+
+/// Notifications taken off a queue and not yet returned to the test, in publication order.
+final class Backlog: @unchecked Sendable {
+    private let lock = NSLock()
+    private var items: [Channel: [AlertNotification]] = [:]
+
+    func add(_ new: [AlertNotification], _ channel: Channel) {
+        lock.withLock { items[channel, default: []] += new }
+    }
+
+    func count(_ channel: Channel) -> Int { lock.withLock { items[channel]?.count ?? 0 } }
+
+    func take(_ n: Int, _ channel: Channel) -> [AlertNotification] {
+        lock.withLock {
+            let all = items[channel] ?? []
+            items[channel] = Array(all.dropFirst(n))
+            return Array(all.prefix(n))
+        }
+    }
 }
