@@ -72,7 +72,7 @@ struct FakeEmailWorker {
         let worker = try FakeEmailWorker(fleet, sink: sink)
         let n = Sample.notification("n-transient")
         try fleet.publish(Codec.encode(n), to: fleet.emailQueue, id: n.id)
-        try await waitFor("the notification delivered after two retries") { sink.delivered == [n.id] }
+        try await waitFor("the notification delivered after two retries", seconds: 60) { sink.delivered == [n.id] }
         // A redelivery of the same notification (as after a crash before the ack) is skipped.
         try fleet.publish(Codec.encode(n), to: fleet.emailQueue, id: n.id)
         try await waitFor("the duplicate skipped") { worker.metrics.value("klaxon_notifications_duplicate_total", ["channel": "email"]) == 1 }
@@ -90,7 +90,7 @@ struct FakeEmailWorker {
         let worker = try FakeEmailWorker(fleet, sink: sink)
         let n = Sample.notification("n-exhausted")
         try fleet.publish(Codec.encode(n), to: fleet.emailQueue, id: n.id)
-        try await waitFor("the notification dead-lettered") { try fleet.depth(fleet.emailDLQ) == 1 }
+        try await waitFor("the notification dead-lettered", seconds: 60) { try fleet.depth(fleet.emailDLQ) == 1 }
         await worker.stop()
         let d = try #require(try fleet.contents(fleet.emailDLQ).first)
         #expect(sink.attempts(n.id) == 3)
@@ -109,7 +109,7 @@ struct FakeEmailWorker {
         let body = Codec.encode(n) + Array("  ".utf8)  // bytes a re-encoding would not keep
         let before = Date().addingTimeInterval(-1)
         try fleet.publish(body, to: fleet.emailQueue, id: n.id)
-        try await waitFor("the notification dead-lettered") { try fleet.depth(fleet.emailDLQ) == 1 }
+        try await waitFor("the notification dead-lettered", seconds: 60) { try fleet.depth(fleet.emailDLQ) == 1 }
         await worker.stop()
 
         let d = try #require(try fleet.contents(fleet.emailDLQ).first)
@@ -146,7 +146,7 @@ struct FakeEmailWorker {
         let worker = try FakeEmailWorker(fleet, sink: sink)
         let n = Sample.notification("n-replay")
         try fleet.publish(Codec.encode(n), to: fleet.emailQueue, id: n.id)
-        try await waitFor("the notification dead-lettered") { try fleet.depth(fleet.emailDLQ) == 1 }
+        try await waitFor("the notification dead-lettered", seconds: 60) { try fleet.depth(fleet.emailDLQ) == 1 }
         #expect(sink.delivered.isEmpty)
 
         sink.failure.withLock { $0 = nil }  // the operator fixed the SMTP password

@@ -9,7 +9,7 @@ import Testing
 @Suite(.serialized) struct AcknowledgeByLinkTests {
     @Test func pressingAcknowledgeOnThePagesLinkStopsTheEscalation() async throws {
         let port = freePort()
-        let h = try EscalatorHarness(wait: "3s", gatewayPort: port)
+        let h = try EscalatorHarness(wait: "8s", gatewayPort: port)
         defer { h.cleanUp() }
         let gateway = try ChildProcess(
             try TestEnvironment.binary("klaxon-gateway"), ["--config", h.configPath], environment: EscalatorHarness.environment)
@@ -34,7 +34,7 @@ import Testing
         let ack = try #require(try await h.incident("fp-linked")?.incident.ack)
         #expect(ack.by == "alice" && ack.via == .link)
         // Past the step's wait, bob is not paged: only the reports of the acknowledgement arrive.
-        let after = try await h.emails(count: 3, seconds: 4.5)
+        let after = try await h.emails(count: 3, seconds: 9)
         #expect(after.allSatisfy { $0.incident?.kind == "acknowledged" }, "\(after.map { $0.recipients })")
         #expect(await escalator.stop(), "\(escalator.log)")
         gateway.signal(SIGTERM)

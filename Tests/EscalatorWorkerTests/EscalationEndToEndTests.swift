@@ -43,7 +43,7 @@ import Testing
     }
 
     @Test func acknowledgingStopsTheClimbAndTellsThoseConcerned() async throws {
-        let h = try EscalatorHarness(wait: "3s")
+        let h = try EscalatorHarness(wait: "8s")  // time for a loaded test process to answer the page
         defer { h.cleanUp() }
         let escalator = try await h.start()
         try h.send(.alert(Fx.alert("cpu"), policy: "db"))
@@ -57,7 +57,7 @@ import Testing
         #expect(Set(told.recipients) == ["team@example.com", "alice@example.com"])
         #expect(told.allSatisfy { $0.incident?.kind == "acknowledged" })
         // Past the step's wait: nobody else is paged.
-        let later = try await h.emails(count: 1, seconds: 4.5)
+        let later = try await h.emails(count: 1, seconds: 9)
         #expect(later.isEmpty, "paged after an acknowledgement: \(later.recipients)")
         let record = try #require(try await h.incident("fp-cpu"))
         #expect(record.incident.status == .acknowledged && record.incident.ack?.by == "alice" && record.incident.ack?.via == .link)
