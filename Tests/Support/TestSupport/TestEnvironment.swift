@@ -80,6 +80,7 @@ public enum TestEnvironment {
         broker:
           url: \(amqpURL)
           namespace: \(namespace)
+          queue_type: classic   # quorum queue declarations of many parallel tests overload the broker; TestNamespace tests quorum
           heartbeat_seconds: 0
         redis:
           port: \(redisPort)
