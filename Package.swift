@@ -58,13 +58,13 @@ let package = Package(
         .target(name: "CurlClient", dependencies: ["CCurl", "AlertCore"], swiftSettings: settings),
         .target(name: "Signing", dependencies: ["CCrypto"], swiftSettings: settings),
         // The signed acknowledge links in notifications (the escalator signs, the gateway checks).
-        .target(name: "IncidentLinks", dependencies: ["Signing"], swiftSettings: settings),
+        .target(name: "IncidentLinks", dependencies: ["AlertCore", "Signing"], swiftSettings: settings),
         // iCalendar import/export of on-call shifts (libical; fills its RECURRENCE-ID, Windows
         // zone and floating-time gaps).
         .target(name: "ICal", dependencies: ["CICal", "OnCall", "TimeKit"], swiftSettings: settings),
 
         // Runtime shared by every process: logging, metrics, health, consume loop, retries.
-        .target(name: "WorkerKit", dependencies: ["AlertCore", "AMQP", "Redis", "HTTPServer", "YAMLConfig", "Blocking"], swiftSettings: settings),
+        .target(name: "WorkerKit", dependencies: ["AlertCore", "Escalation", "AMQP", "Redis", "HTTPServer", "YAMLConfig", "Blocking"], swiftSettings: settings),
         // Channels: one Notifier per channel.
         .target(name: "Notify", dependencies: ["AlertCore", "CurlClient", "Templates", "Signing", "Blocking"], swiftSettings: settings),
 
@@ -73,7 +73,7 @@ let package = Package(
         // serves the repository's one document without reading files at run time.
         // It also serves the incident pages of signed links and the incident API: it reads
         // incidents from the escalator's store and publishes people's commands to the escalator.
-        .target(name: "Gateway", dependencies: ["AlertCore", "WorkerKit", "AMQP", "HTTPServer", "Signing", "OnCall", "OnCallRuntime", "Escalation",
+        .target(name: "Gateway", dependencies: ["AlertCore", "Templates", "WorkerKit", "AMQP", "HTTPServer", "Signing", "OnCall", "OnCallRuntime", "Escalation",
                                                 "EscalatorStore", "IncidentLinks", "Redis"],
                 resources: [.embedInCode("openapi.json")], swiftSettings: settings),
         // Who is on call, at run time: the roster from config, iCal files and Redis overrides.

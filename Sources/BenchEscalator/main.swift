@@ -313,8 +313,7 @@ func message(_ i: Int) -> OutboundMessage {
         annotations: ["summary": "p99 latency above 2s", "runbook_url": "https://runbooks.example.com/latency"],
         startsAt: "2026-01-01T00:00:00Z", endsAt: nil, receivedAt: "2026-01-01T00:00:01Z",
         links: [AlertLink(title: "Source", url: "https://prometheus.example.com/graph")])
-    let m = EscalatorMessage.alert(alert, policy: policy)
-    return OutboundMessage(exchange: topology.exchange, routingKey: topology.escalationQueue, body: Codec.encode(m), messageID: m.messageID)
+    return OutboundMessage(.alert(alert, policy: policy), topology: topology)
 }
 
 /// CPU seconds of the escalator, Redis (`INFO cpu`) and RabbitMQ (with --broker-pid).

@@ -127,11 +127,9 @@ enum IncidentActionCommand {
     static func publish(_ command: IncidentCommand, context ctx: IncidentContext) throws(CtlError) {
         let conn = try ctx.connect()
         defer { conn.close() }
-        let m = EscalatorMessage.command(command)
         let queue = ctx.topology.escalationQueue
         do {
-            try conn.publishConfirmed(
-                OutboundMessage(exchange: ctx.topology.exchange, routingKey: queue, body: Codec.encode(m), messageID: m.messageID))
+            try conn.publishConfirmed(OutboundMessage(.command(command), topology: ctx.topology))
         } catch {
             if error.isUnroutable {
                 throw CtlError(

@@ -197,10 +197,9 @@ final class EscalatorEngine: Sendable {
         guard let stored = try await store.load(watch.incidentID) else {
             return try await recover(watch, at: at)
         }
-        guard stored.record.incident.status != .resolved else { return .success(()) }  // the chain ends
-        if let last = stored.record.lastWatchAt, at.timeIntervalSince(last) < half { return .success(()) }  // a second chain: drop it
         var keep = true
         let updated = try await store.updateVersioned(watch.incidentID, from: stored) { r in
+            // Resolved: the chain ends. Back less than half an interval ago: a second chain, dropped.
             if r.incident.status == .resolved || (r.lastWatchAt.map { at.timeIntervalSince($0) < half } ?? false) {
                 keep = false
                 return nil
@@ -249,9 +248,7 @@ final class EscalatorEngine: Sendable {
     }
 
     func publishWatch(_ watch: IncidentWatch) async throws {
-        let m = EscalatorMessage.watch(watch)
-        try await publisher.publish(
-            OutboundMessage(exchange: topology.exchange, routingKey: watchQueue, body: Codec.encode(m), messageID: m.messageID))
+        try await publisher.publish(OutboundMessage(.watch(watch), topology: topology, queue: watchQueue))
     }
 
     // MARK: - Timers
@@ -383,17 +380,12 @@ final class EscalatorEngine: Sendable {
         let needsWatch = record.lastWatchAt == nil && record.incident.status != .resolved
         if (flush && !record.outbox.isEmpty) || needsWatch {
             let outbox = flush ? record.outbox : []
-            var messages = outbox.map { n in
-                OutboundMessage(
-                    exchange: topology.exchange, routingKey: topology.notifyQueue(Channel(rawValue: n.channel)!), body: Codec.encode(n),
-                    messageID: n.id)
-            }
-            let watch = IncidentWatch(
-                incidentID: id, policy: record.incident.policy, generation: record.incident.generation, openedAt: record.incident.openedAt,
-                alert: record.alert)
+            var messages = outbox.map { OutboundMessage($0, topology: topology) }
             if needsWatch {
-                let m = EscalatorMessage.watch(watch)
-                messages.append(OutboundMessage(exchange: topology.exchange, routingKey: watchQueue, body: Codec.encode(m), messageID: m.messageID))
+                let watch = IncidentWatch(
+                    incidentID: id, policy: record.incident.policy, generation: record.incident.generation, openedAt: record.incident.openedAt,
+                    alert: record.alert)
+                messages.append(OutboundMessage(.watch(watch), topology: topology, queue: watchQueue))
             }
             try await publisher.publish(messages)
             for n in outbox { metrics.published.inc(["channel": n.channel, "kind": n.incident?.kind ?? "page"]) }

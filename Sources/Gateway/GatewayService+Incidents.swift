@@ -67,9 +67,7 @@ extension GatewayService {
     /// success, else why it failed (no confirm within the request deadline, broker down, the
     /// queue missing). Counts `klaxon_gateway_incident_actions_total` on success.
     func publish(_ command: IncidentCommand, verb: IncidentVerb, path: ActionPath) async -> String? {
-        let message = EscalatorMessage.command(command)
-        let outbound = OutboundMessage(
-            exchange: topology.exchange, routingKey: topology.escalationQueue, body: Codec.encode(message), messageID: message.messageID)
+        let outbound = OutboundMessage(.command(command), topology: topology)
         stats.inFlight.add(1)
         let failure: String? = await withCheckedContinuation { done in
             let request = PendingRequest(count: 1) { failure in done.resume(returning: failure) }

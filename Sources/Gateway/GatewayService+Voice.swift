@@ -26,7 +26,7 @@ extension GatewayService {
         guard !tokens.isEmpty, let publicURL = config.gateway.publicURL else {
             return reject(respond, 404, "not_found", "no Twilio provider is configured (voice.providers, gateway.public_url)")
         }
-        let params = VoiceCallbacks.parseForm(req.body)
+        let params = PercentEncoding.formPairs(req.body).map { ($0.name, $0.value) }
         let url = VoiceCallback.twilioURL(publicURL: publicURL, path: req.path, query: req.query)
         guard let signature = req.headers["x-twilio-signature"],
             TwilioSignature.isValid(signature: signature, authTokens: tokens, url: url, params: params)

@@ -1,31 +1,15 @@
+import AlertCore
 import Foundation
+import Templates
 
 /// HTML text: escaping, and the response every incident page is sent with.
 enum HTML {
     /// `text` safe inside an element or a quoted attribute value: `& < > " '` become entities.
-    static func escape(_ text: String) -> String {
-        var out = ""
-        out.reserveCapacity(text.utf8.count)
-        for c in text.unicodeScalars {
-            switch c {
-            case "&": out += "&amp;"
-            case "<": out += "&lt;"
-            case ">": out += "&gt;"
-            case "\"": out += "&quot;"
-            case "'": out += "&#39;"
-            default: out.unicodeScalars.append(c)
-            }
-        }
-        return out
-    }
+    static func escape(_ text: String) -> String { Escaping.htmlStrict.escape(text) }
 
     /// `text` as one path segment of a URL (RFC 3986 unreserved characters kept, the rest
     /// percent-encoded: a `:` or `/` in an incident id cannot change what the URL means).
-    static func pathSegment(_ text: String) -> String {
-        text.addingPercentEncoding(withAllowedCharacters: unreserved) ?? ""
-    }
-
-    private static let unreserved = CharacterSet(charactersIn: "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-._~")
+    static func pathSegment(_ text: String) -> String { PercentEncoding.unreserved(text) }
 
     /// The headers of every incident page: never cached (it shows live state and carries a
     /// signed link), never sent as a referrer (the link is a credential), no scripts, no frames,

@@ -35,9 +35,7 @@ enum IncidentLinkCheck {
 
     /// The link's query (`p=…&a=…&e=…&s=…`) as the page repeats it on its forms and redirects:
     /// rebuilt from the verified fields (never the request's text), the person as plain ASCII.
-    static func query(_ link: IncidentLink, secret: String) -> String {
-        "p=\(HTML.pathSegment(link.person))&a=\(link.actionLetters)&e=\(link.expires)&s=\(link.signature(secret: secret))"
-    }
+    static func query(_ link: IncidentLink, secret: String) -> String { link.query(secret: secret) }
 
     /// Whether `link` lets its holder `verb`.
     static func allow(_ verb: IncidentVerb, by link: IncidentLink) -> Result<Void, PageProblem> {

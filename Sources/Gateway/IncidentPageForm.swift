@@ -1,3 +1,4 @@
+import AlertCore
 import Foundation
 import IncidentLinks
 import OnCall
@@ -29,12 +30,7 @@ struct IncidentPageForm: Sendable, Equatable {
     /// Decodes a form body: pairs split on `&`, `+` is a space, `%XX` escapes as UTF-8.
     init(body: [UInt8]) {
         var f: [String: String] = [:]
-        for pair in String(decoding: body, as: UTF8.self).split(separator: "&", omittingEmptySubsequences: true) {
-            let kv = pair.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)
-            let decode = { (s: Substring) in s.replacingOccurrences(of: "+", with: " ").removingPercentEncoding }
-            guard let k = decode(kv[0]), let v = kv.count > 1 ? decode(kv[1]) : "" else { continue }
-            if f[k] == nil { f[k] = v }
-        }
+        for pair in PercentEncoding.formPairs(body) where pair.decoded && f[pair.name] == nil { f[pair.name] = pair.value }
         fields = f
     }
 

@@ -1,4 +1,5 @@
 import Foundation
+import AlertCore
 import Signing
 
 /// A signed link to an incident's page on the gateway, put in every notification the escalator
@@ -99,7 +100,5 @@ public struct IncidentLink: Sendable, Hashable {
             .replacingOccurrences(of: "=", with: "")
     }
 
-    static func escape(_ s: String) -> String {
-        s.addingPercentEncoding(withAllowedCharacters: .alphanumerics.union(CharacterSet(charactersIn: "-._~"))) ?? s
-    }
+    static func escape(_ s: String) -> String { PercentEncoding.unreserved(s) }
 }

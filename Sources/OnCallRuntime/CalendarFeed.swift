@@ -107,9 +107,5 @@ public enum CalendarFeed {
     }
 
     /// `text` percent-encoded for one path segment (only unreserved characters stay).
-    static func encode(_ text: String) -> String {
-        var allowed = CharacterSet.alphanumerics.intersection(CharacterSet(charactersIn: Unicode.Scalar(0)..<Unicode.Scalar(128)))
-        allowed.insert(charactersIn: "-._~")
-        return text.addingPercentEncoding(withAllowedCharacters: allowed) ?? text
-    }
+    static func encode(_ text: String) -> String { PercentEncoding.unreserved(text) }
 }

@@ -54,16 +54,9 @@ public enum RouterWorker {
                 logger.warning("no recipients for alert", ["fingerprint": alert.fingerprint, "title": alert.title])
                 return .success(())
             }
-            var messages = notifications.map { n in
-                OutboundMessage(
-                    exchange: topology.exchange, routingKey: topology.notifyQueue(Channel(rawValue: n.channel)!),
-                    body: Codec.encode(n), messageID: n.id)
-            }
-            for policy in routing.escalationPolicies {
-                let m = EscalatorMessage.alert(alert, policy: policy)
-                messages.append(
-                    OutboundMessage(exchange: topology.exchange, routingKey: topology.escalationQueue, body: Codec.encode(m), messageID: m.messageID))
-            }
+            let messages =
+                notifications.map { OutboundMessage($0, topology: topology) }
+                + routing.escalationPolicies.map { OutboundMessage(.alert(alert, policy: $0), topology: topology) }
             do { try await publisher.publish(messages) } catch {
                 return .failure(.transient(.network, "publish notifications: \(error)"))
             }

@@ -116,11 +116,9 @@ public final class ShiftAnnouncer: Sendable {
                 guard try await redis.command(["SET", claim, owner, "NX", "PX", String(Self.leaseMillis)]) == .status("OK") else { continue }
                 let late = t.timeIntervalSince(a.due) > Self.lateAfter
                 let n = a.notification(late: late)
-                guard let channel = Channel(rawValue: a.channel) else { continue }
+                guard Channel(rawValue: n.channel) != nil else { continue }
                 do {
-                    try await publisher.publish(
-                        OutboundMessage(
-                            exchange: topology.exchange, routingKey: topology.notifyQueue(channel), body: Codec.encode(n), messageID: n.id))
+                    try await publisher.publish(OutboundMessage(n, topology: topology))
                 } catch {
                     failures.inc()
                     logger.warning("announcement not published; retried on the next tick", ["id": a.id, "schedule": a.schedule, "error": "\(error)"])

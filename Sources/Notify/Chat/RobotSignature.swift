@@ -1,3 +1,4 @@
+import AlertCore
 import Foundation
 import Signing
 
@@ -17,11 +18,7 @@ public enum RobotSignature {
 
     /// Percent-encodes everything but unreserved characters (RFC 3986), so base64's `+ / =`
     /// survive a query string.
-    public static func queryEncode(_ s: String) -> String {
-        var allowed = CharacterSet.alphanumerics.intersection(CharacterSet(charactersIn: Unicode.Scalar(0)..<Unicode.Scalar(128)))
-        allowed.insert(charactersIn: "-._~")
-        return s.addingPercentEncoding(withAllowedCharacters: allowed) ?? s
-    }
+    public static func queryEncode(_ s: String) -> String { PercentEncoding.unreserved(s) }
 
     /// `url` with `extra` appended to its query.
     static func appendQuery(_ url: String, _ extra: String) -> String {

@@ -24,7 +24,7 @@ public struct TwilioProvider: VoiceProvider {
 
     public func send(_ request: VoiceRequest) async throws(DeliveryError) -> String {
         let (path, form) = Self.form(request, config: config, publicURL: publicURL)
-        let url = "\(config.baseURL)/2010-04-01/Accounts/\(VoiceCallbacks.encode(config.accountSID))/\(path)"
+        let url = "\(config.baseURL)/2010-04-01/Accounts/\(PercentEncoding.unreserved(config.accountSID))/\(path)"
         let auth = "Basic " + Signing.base64(Array("\(config.accountSID):\(config.authToken)".utf8))
         let (status, body) = try await http.post(
             url, headers: [("Authorization", auth), ("Content-Type", "application/x-www-form-urlencoded")], body: Array(form.utf8))
@@ -36,7 +36,7 @@ public struct TwilioProvider: VoiceProvider {
     public static func form(_ r: VoiceRequest, config: VoiceConfig.Provider, publicURL: String?) -> (path: String, form: String) {
         switch r.kind {
         case .sms:
-            return ("Messages.json", VoiceCallbacks.form([("To", r.to), ("From", config.from), ("Body", String(r.message.prefix(smsLimit)))]))
+            return ("Messages.json", PercentEncoding.form([("To", r.to), ("From", config.from), ("Body", String(r.message.prefix(smsLimit)))]))
         case .call:
             var fields = [("To", r.to), ("From", config.from)]
             if let publicURL {
@@ -53,7 +53,7 @@ public struct TwilioProvider: VoiceProvider {
                 fields.append(("Twiml", TwiML.notice(message: r.message, language: r.language)))
             }
             fields.append(("Timeout", "30"))
-            return ("Calls.json", VoiceCallbacks.form(fields))
+            return ("Calls.json", PercentEncoding.form(fields))
         }
     }
 

@@ -79,7 +79,7 @@ public final class FakeTwilio: Sendable {
         guard resource == "Calls.json" || resource == "Messages.json" else { return respond(Self.error(404, 20404, "not found")) }
         let expected = "Basic " + Signing.base64(Array("\(Self.accountSID):\(Self.authToken)".utf8))
         guard req.headers["authorization"] == expected else { return respond(Self.error(401, 20003, "Authenticate")) }
-        let pairs = VoiceCallbacks.parseForm(req.body)
+        let pairs = PercentEncoding.formPairs(req.body).map { ($0.name, $0.value) }
         let form = Dictionary(pairs, uniquingKeysWith: { a, _ in a })
         let record = { (status: Int, sid: String) in
             self.state.withLock { $0.requests.append(Request(resource: resource, form: form, status: status, sid: sid)) }
@@ -136,7 +136,7 @@ public final class FakeTwilio: Sendable {
         guard let url else { return }
         let signature = TwilioSignature.sign(authToken: Self.authToken, url: url, params: params)
         let result = try? await http(
-            "POST", url, body: Data(VoiceCallbacks.form(params).utf8),
+            "POST", url, body: Data(PercentEncoding.form(params).utf8),
             headers: ["Content-Type": "application/x-www-form-urlencoded", "X-Twilio-Signature": signature])
         state.withLock {
             $0.callbacks.append(
