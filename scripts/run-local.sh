@@ -2,7 +2,7 @@
 # Runs the whole fleet on this machine, on its embedded defaults (deploy/local/klaxon.yaml):
 #   installs what it needs from Debian's packages, starts RabbitMQ, Redis, a local SMTP sink and
 #   fake DingTalk/WeCom robots on 127.0.0.1, builds, starts klaxon-gateway, -dedup, -router,
-#   -email, -escalator and klaxon-chat (dingtalk, wecom), posts a sample Alertmanager webhook and shows the
+#   -email, -escalator, -shift and klaxon-chat (dingtalk, wecom), posts a sample Alertmanager webhook and shows the
 #   e-mail and the robot messages that arrived. Then it keeps the fleet running until Ctrl-C,
 #   and stops everything it started.
 # Logs: var/run/<process>.log (JSON lines). Mail: var/run/mail/<n>.eml. Robots: var/run/robots.json.
@@ -157,10 +157,40 @@ echo "run-local: klaxon-escalator opened an incident and paged the on-call perso
 echo "run-local: the page's link (open it in a browser: Acknowledge stops the escalation):"
 echo "  $link"
 echo "----------------------------------------------------------------------"
+# A hand-over within a minute: a run-time override puts whoever is not on call now on call from
+# 30 s from now for 10 minutes; klaxon-shift tells them (e-mail), and the team's robot.
+on_now=$("$bin/klaxonctl" oncall now db-oncall --json | /usr/bin/python3 -c 'import json,sys; print(" ".join(p["person"] for p in json.load(sys.stdin)["on_call"]))')
+incoming=bob
+case " $on_now " in *" bob "*) incoming=alice ;; esac
+from=$(date -u -d '+30 seconds' +%Y-%m-%dT%H:%M:%SZ)
+to=$(date -u -d '+10 minutes' +%Y-%m-%dT%H:%M:%SZ)
+"$bin/klaxonctl" oncall override add db-oncall --person "$incoming" --from "$from" --to "$to" --by run-local >/dev/null
+echo "run-local: db-oncall: on call now: ${on_now:-nobody}; an override puts $incoming on call at $from (klaxonctl oncall override list)"
+echo "run-local: waiting for klaxon-shift to announce the hand-over (about 30 s)…"
+handover=""
+for _ in $(seq 1 300); do
+  handover=$(curl -fs "$robots/_requests" | /usr/bin/python3 -c '
+import json, sys
+for r in json.load(sys.stdin):
+    text = ((r.get("body") or {}).get("markdown") or {}).get("text") or ""
+    if "Now on call for db-oncall" in text:
+        print(text.strip()); break
+' 2>/dev/null || true)
+  [ -n "$handover" ] && break
+  sleep 0.2
+done
+if [ -z "$handover" ]; then
+  echo "run-local: no hand-over announcement arrived; see $run/klaxon-shift.log" >&2
+  exit 1
+fi
+echo "run-local: the team's DingTalk robot received the hand-over:"
+echo "$handover"
+echo "----------------------------------------------------------------------"
 echo "run-local: the fleet keeps running. Try:"
 echo "  curl -s $gateway/metrics | grep klaxon_"
 echo "  curl -s -X POST --data-binary @deploy/local/demo-alert.json $gateway/integrations/alertmanager/$KLAXON_DEMO_TOKEN"
 echo "  $bin/klaxonctl incident show <ID>    # the timeline; ack <ID> stops the paging"
+echo "  $bin/klaxonctl shift preview db-oncall --days 2    # what klaxon-shift will announce"
 echo "  tail -f var/run/*.log"
 echo "Ctrl-C stops everything this script started."
 while true; do

@@ -89,6 +89,19 @@ import Testing
             ])
     }
 
+    /// Without `--at` the instant is the clock's, with a fraction of a second: the person on call
+    /// is still named (a stricter comparison once printed "nobody on call" in a schedule with no
+    /// gap).
+    @Test func nowWithoutAtNamesWhoIsOnCallNow() async throws {
+        let f = try await fleet()
+        defer { f.close() }
+        let r = await ctl(f.ctlArgs("oncall", "now", "web ops", "--json"))
+        #expect(r.code == 0, "\(r.out.stderr)")
+        let row = try json(#require(r.out.lines.first))
+        let people = try #require(row["on_call"] as? [[String: Any]])
+        #expect(people.map { $0["person"] as? String } == ["carol"])
+    }
+
     @Test func shiftsAsTableAndJSON() async throws {
         let f = try await fleet()
         defer { f.close() }
