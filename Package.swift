@@ -97,7 +97,7 @@ let package = Package(
         .target(name: "ShiftPlan", dependencies: ["AlertCore", "Escalation", "OnCall", "TimeKit"], swiftSettings: settings),
         // klaxon-shift: publishes each due hand-over announcement once (leased in Redis) to the
         // channel queues; consumes no queue.
-        .target(name: "ShiftWorker", dependencies: ["AlertCore", "ShiftPlan", "OnCall", "TimeKit", "WorkerKit", "AMQP", "Redis"], swiftSettings: settings),
+        .target(name: "ShiftWorker", dependencies: ["AlertCore", "ShiftPlan", "OnCall", "TimeKit", "WorkerKit", "AMQP", "Redis", "Escalation", "EscalatorStore"], swiftSettings: settings),
         .target(name: "Ctl", dependencies: ["AlertCore", "WorkerKit", "AMQP", "YAMLConfig", "OnCall", "OnCallRuntime", "CalendarSync", "Redis", "TimeKit", "Escalation", "EscalatorStore", "ShiftPlan"],
                 swiftSettings: settings),
 
@@ -157,9 +157,9 @@ let package = Package(
                     swiftSettings: settings),
         // The real executables end to end, and what crosses processes (broker crash, returns).
         .testTarget(name: "FleetTests", dependencies: ["Gateway", "RouterWorker", "AlertCore", "AMQP", "WorkerKit", "TestSupport"], swiftSettings: settings),
-        .testTarget(name: "ShiftPlanTests", dependencies: ["ShiftPlan", "AlertCore", "OnCall", "TimeKit", "YAMLConfig"], swiftSettings: settings),
+        .testTarget(name: "ShiftPlanTests", dependencies: ["ShiftPlan", "AlertCore", "Escalation", "OnCall", "TimeKit", "YAMLConfig"], swiftSettings: settings),
         // klaxon-shift, the real binary, against the real broker and Redis.
-        .testTarget(name: "ShiftWorkerTests", dependencies: ["AlertCore", "AMQP", "Redis", "WorkerKit", "YAMLConfig", "TimeKit", "TestSupport"], swiftSettings: settings),
+        .testTarget(name: "ShiftWorkerTests", dependencies: ["AlertCore", "AMQP", "Redis", "WorkerKit", "YAMLConfig", "TimeKit", "Escalation", "EscalatorStore", "TestSupport"], swiftSettings: settings),
         .testTarget(name: "SigningTests", dependencies: ["Signing", "IncidentLinks"], swiftSettings: settings),
         .testTarget(name: "EscalatorWorkerTests", dependencies: ["EscalatorWorker", "Escalation", "EscalatorStore", "AlertCore", "AMQP", "Redis", "WorkerKit", "YAMLConfig", "OnCallRuntime",
                                                                 "IncidentLinks", "TestSupport"], swiftSettings: settings),

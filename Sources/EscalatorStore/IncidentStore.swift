@@ -14,7 +14,10 @@ import Redis
 ///   (`RedisKeys.incidentPointer`: `generation`, `id`, and `resolved_at` once resolved), so a
 ///   repeat finds its incident and a firing alert after a resolved one opens the next generation.
 ///
-/// One script writes all three, so they never disagree. A resolved incident and its pointer
+/// - Each policy's incidents by the instant they opened (`RedisKeys.openedIncidents`, a sorted
+///   set trimmed to the retention), for "what paged during the shift that ended".
+///
+/// One script writes all of them, so they never disagree. A resolved incident and its pointer
 /// expire after `resolvedRetentionSeconds`.
 ///
 /// Dates are encoded as Foundation's default (seconds since 2001 as a JSON number), which
@@ -24,13 +27,18 @@ public struct IncidentStore: Sendable {
     /// How long a resolved incident stays readable (`klaxonctl incident show`).
     public static let resolvedRetentionSeconds = 7 * 86_400
 
-    /// KEYS[1] incident hash, KEYS[2] open set, KEYS[3] pointer, KEYS[4] the policy's open set. ARGV[1] id, ARGV[2] JSON,
-    /// ARGV[3] "1" open / "0" resolved, ARGV[4] expected version ("0": must not exist),
-    /// ARGV[5] generation, ARGV[6] resolved-at text (when resolved), ARGV[7] retention seconds.
+    /// KEYS[1] incident hash, KEYS[2] open set, KEYS[3] pointer, KEYS[4] the policy's open set,
+    /// KEYS[5] the policy's opened index. ARGV[1] id, ARGV[2] JSON, ARGV[3] "1" open / "0"
+    /// resolved, ARGV[4] expected version ("0": must not exist), ARGV[5] generation, ARGV[6]
+    /// resolved-at text (when resolved), ARGV[7] retention seconds, ARGV[8] opened-at Unix ms.
     /// Returns the new version, or 0 when the stored version is not the expected one.
     static let saveScript = """
         local v = tonumber(redis.call('HGET', KEYS[1], 'v') or '0')
         if v ~= tonumber(ARGV[4]) then return 0 end
+        if v == 0 then
+            redis.call('ZADD', KEYS[5], ARGV[8], ARGV[1])
+            redis.call('ZREMRANGEBYSCORE', KEYS[5], '-inf', tonumber(ARGV[8]) - tonumber(ARGV[7]) * 1000)
+        end
         v = v + 1
         redis.call('HSET', KEYS[1], 'v', v, 'json', ARGV[2])
         redis.call('HSET', KEYS[3], 'generation', ARGV[5], 'id', ARGV[1])
@@ -93,12 +101,15 @@ public struct IncidentStore: Sendable {
         let keys = [
             RedisKeys.incident(namespace, incident.id), RedisKeys.openIncidents(namespace),
             RedisKeys.incidentPointer(namespace, policy: incident.policy, fingerprint: incident.fingerprint),
-            RedisKeys.openIncidents(namespace, policy: incident.policy),
+            RedisKeys.openIncidents(namespace, policy: incident.policy), RedisKeys.openedIncidents(namespace, policy: incident.policy),
         ]
         let open = incident.status == .resolved ? "0" : "1"
         let resolvedAt = incident.resolvedAt.map { String($0.timeIntervalSince1970) } ?? ""
-        let args = [incident.id, json, open, String(expected), String(incident.generation), resolvedAt, String(Self.resolvedRetentionSeconds)]
-        let reply = try await redis.command(["EVAL", Self.saveScript, "4"] + keys + args)
+        let args = [
+            incident.id, json, open, String(expected), String(incident.generation), resolvedAt, String(Self.resolvedRetentionSeconds),
+            String(Self.millis(incident.openedAt)),
+        ]
+        let reply = try await redis.command(["EVAL", Self.saveScript, "5"] + keys + args)
         let version = try StoreError.integer(try StoreError.checked(reply, "save \(incident.id)"), "save \(incident.id)")
         return version == 0 ? nil : version
     }
@@ -166,10 +177,24 @@ public struct IncidentStore: Sendable {
         return out
     }
 
-    /// The ids of the incidents not yet resolved, sorted.
-    public func openIDs() async throws -> [String] {
-        let reply = try StoreError.checked(try await redis.command(["SMEMBERS", RedisKeys.openIncidents(namespace)]), "open incidents")
+    /// The ids of the incidents not yet resolved (of one policy, or all), sorted.
+    public func openIDs(policy: String? = nil) async throws -> [String] {
+        let key = policy.map { RedisKeys.openIncidents(namespace, policy: $0) } ?? RedisKeys.openIncidents(namespace)
+        let reply = try StoreError.checked(try await redis.command(["SMEMBERS", key]), "open incidents")
         guard case .array(let items) = reply else { throw StoreError("open incidents: unexpected reply \(reply)") }
         return items.compactMap(\.string).sorted()
     }
+
+    /// The ids of `policy`'s incidents that opened in `[from, to)`, oldest first (kept for
+    /// `resolvedRetentionSeconds`).
+    public func opened(policy: String, from: Date, to: Date) async throws -> [String] {
+        let reply = try StoreError.checked(
+            try await redis.command([
+                "ZRANGEBYSCORE", RedisKeys.openedIncidents(namespace, policy: policy), String(Self.millis(from)), "(\(Self.millis(to))",
+            ]), "opened incidents")
+        guard case .array(let items) = reply else { throw StoreError("opened incidents: unexpected reply \(reply)") }
+        return items.compactMap(\.string)
+    }
+
+    static func millis(_ d: Date) -> Int64 { Int64((d.timeIntervalSince1970 * 1000).rounded(.down)) }
 }

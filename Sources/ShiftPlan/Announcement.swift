@@ -42,4 +42,7 @@ public struct Announcement: Sendable, Hashable {
     public var person: PersonID?
     /// The line a reader sees, with times in the reader's zone.
     public var text: String
+    /// For `handover`: the previous hand-over (the start of the shift that ended), for the
+    /// summary of what paged during it.
+    public var since: Date? = nil
 }

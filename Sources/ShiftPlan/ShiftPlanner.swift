@@ -102,11 +102,20 @@ public struct ShiftPlanner: Sendable {
         let targets = EscalationTargets(people: incoming, channels: settings.team)
         let seed = Self.seed(schedule.name, .handover, b, "")
         let resolved = StepResolver.resolve(targets, urgency: .default, seed: seed, roster: roster, at: b)
+        let since = previousHandover(before: b)
         return resolved.deliveries.filter(isTeam).map { d in
             Announcement(
                 id: d.id, kind: .handover, schedule: schedule.name, due: b, boundary: b, channel: d.channel, recipient: d.recipient,
-                mentions: d.mentions, person: nil, text: line)
+                mentions: d.mentions, person: nil, text: line, since: since)
         }
+    }
+
+    /// The last instant before `b` at which the on-call set changed, looked for up to
+    /// `lookahead` back (nil when it did not change in that time).
+    func previousHandover(before b: Date) -> Date? {
+        let from = b.addingTimeInterval(-Self.lookahead)
+        let spans = Self.spans(schedule.shifts(from: from, to: b))
+        return spans.flatMap { [$0.start, $0.end] }.filter { $0 > from && $0 < b }.max()
     }
 
     /// Messages to `person` on their own channels, each text in their zone.
@@ -123,10 +132,11 @@ public struct ShiftPlanner: Sendable {
     }
 
     /// A person's own channels: their contact steps for default urgency, delays ignored (news,
-    /// not a page), without a robot that is also a team channel (the team message reaches it).
+    /// not a page), without a robot that is also a team channel (the team message reaches it),
+    /// and without `voice`: a phone call for news wakes someone for nothing (`sms` is kept).
     func deliveries(to person: PersonID, seed: String, at instant: Date) -> [Delivery] {
         StepResolver.resolve(EscalationTargets(people: [person]), urgency: .default, seed: seed, roster: roster, at: instant).deliveries.filter {
-            !isTeam($0)
+            !isTeam($0) && $0.channel != Channel.voice.rawValue
         }
     }
 

@@ -1,5 +1,6 @@
 import AMQP
 import AlertCore
+import EscalatorStore
 import Foundation
 import OnCall
 import Redis
@@ -34,6 +35,7 @@ public final class ShiftAnnouncer: Sendable {
     let skipped: Counter
     let failures: Counter
     let lastRun: Gauge
+    let facts: HandoverFacts
     /// Published later than this after its due instant: said in the text.
     static let lateAfter: TimeInterval = 30
     static let leaseMillis = 15_000
@@ -55,6 +57,7 @@ public final class ShiftAnnouncer: Sendable {
         self.logger = logger
         self.owner = owner
         topology = Topology(namespace: config.broker.namespace)
+        facts = HandoverFacts(store: IncidentStore(redis: redis, namespace: config.broker.namespace), config: config)
         published = metrics.counter("klaxon_shift_announcements_total", "Announcements klaxon-shift published, by kind.")
         skipped = metrics.counter("klaxon_shift_skipped_total", "Announcements skipped: first seen after their grace, by kind.")
         failures = metrics.counter("klaxon_shift_publish_failures_total", "Announcements whose publish failed (retried on the next tick).")
@@ -80,7 +83,7 @@ public final class ShiftAnnouncer: Sendable {
             }
             var due = planner.announcements(from: t.addingTimeInterval(-grace), to: t)
             due += rosterChanges(planner, at: t)
-            await publish(due, at: t)
+            await publish(due, at: t, roster: roster)
         }
         state.withLock { $0.last = t }
         lastRun.set(t.timeIntervalSince1970)
@@ -104,19 +107,30 @@ public final class ShiftAnnouncer: Sendable {
         return planner.changeAnnouncements(changes, at: t)
     }
 
-    /// Publishes each announcement not yet done whose lease this replica wins.
-    func publish(_ list: [Announcement], at t: Date) async {
+    /// Publishes each announcement not yet done whose lease this replica wins; a hand-over gets
+    /// the summary of the schedule's incidents below its line.
+    func publish(_ list: [Announcement], at t: Date, roster: Roster) async {
         guard !list.isEmpty else { return }
         let ns = config.broker.namespace
+        var summaries: [Date: String] = [:]
         do {
             let done = try await redis.pipeline(list.map { ["EXISTS", RedisKeys.shiftDone(ns, $0.id)] })
             let open = zip(list, done).filter { $0.1.integer == 0 }.map(\.0)
-            for a in open {
+            for var a in open {
                 let claim = RedisKeys.shiftClaim(ns, a.id)
                 guard try await redis.command(["SET", claim, owner, "NX", "PX", String(Self.leaseMillis)]) == .status("OK") else { continue }
+                if a.kind == .handover {
+                    if summaries[a.boundary] == nil { summaries[a.boundary] = await summary(a, roster: roster) ?? "" }
+                    if let extra = summaries[a.boundary], !extra.isEmpty { a.text += "\n" + extra }
+                }
                 let late = t.timeIntervalSince(a.due) > Self.lateAfter
                 let n = a.notification(late: late)
-                guard Channel(rawValue: n.channel) != nil else { continue }
+                guard Channel(rawValue: n.channel) != nil else {
+                    // Not one of Klaxon's channels: nothing could deliver it; said once, then done.
+                    logger.warning("announcement not sent: no queue for its channel", ["id": a.id, "channel": a.channel])
+                    _ = try? await redis.command(["SET", RedisKeys.shiftDone(ns, a.id), "no-channel", "EX", String(Self.doneSeconds)])
+                    continue
+                }
                 do {
                     try await publisher.publish(OutboundMessage(n, topology: topology))
                 } catch {
@@ -133,6 +147,21 @@ public final class ShiftAnnouncer: Sendable {
             }
         } catch {
             logger.warning("Redis unreachable; announcements wait for the next tick", ["error": "\(error)"])
+        }
+    }
+
+    /// The hand-over summary of `a`'s schedule (open incidents, what paged since the previous
+    /// hand-over), in the schedule's zone; nil when no policy pages the schedule. Redis failing
+    /// here costs the summary, not the announcement.
+    func summary(_ a: Announcement, roster: Roster) async -> String? {
+        let period = DateInterval(start: a.since ?? a.boundary.addingTimeInterval(-86_400), end: a.boundary)
+        let names = Dictionary(uniqueKeysWithValues: roster.people.map { ($0.key.rawValue, $0.value.name) })
+        do {
+            let zone = roster.schedules[a.schedule]?.timeZone.identifier ?? "UTC"
+            return try await facts.summary(schedule: a.schedule, period: period, names: names)?.text(zone: zone)
+        } catch {
+            logger.warning("hand-over summary unavailable; announced without it", ["schedule": a.schedule, "error": "\(error)"])
+            return "(Open incidents: unknown, the incident store did not answer.)"
         }
     }
 

@@ -44,6 +44,27 @@ import Testing
         }
     }
 
+    /// The opened index lists a policy's incidents by the instant they opened, resolved ones too,
+    /// each once however often it is saved; `[from, to)`.
+    @Test func theOpenedIndexListsAPolicysIncidentsByWhenTheyOpened() async throws {
+        try await StoreHarness.run { h in
+            let store = h.incidents
+            var ids: [String] = []
+            for (i, minute) in [0, 10, 20].enumerated() {
+                var (incident, _) = Incident.open(policy: policy, fingerprint: "fp-\(i)", now: t0.plus(ms: Int64(minute) * 60_000))
+                let record = IncidentRecord(incident: incident, alert: Fx.alert("a\(i)", fingerprint: "fp-\(i)"))
+                let v = try #require(try await store.save(record, expected: 0))
+                (incident, _) = transition(incident, .resolve(by: "alice", via: .cli), now: t0.plus(ms: Int64(minute + 1) * 60_000), policy: policy)
+                _ = try await store.save(IncidentRecord(incident: incident, alert: record.alert), expected: v)
+                ids.append(incident.id)
+            }
+            #expect(try await store.opened(policy: "db", from: t0, to: t0.plus(ms: 20 * 60_000)) == [ids[0], ids[1]])
+            #expect(try await store.opened(policy: "db", from: t0.plus(ms: 1), to: t0.plus(ms: 60 * 60_000)) == [ids[1], ids[2]])
+            #expect(try await store.opened(policy: "other", from: t0, to: t0.plus(ms: 60 * 60_000)).isEmpty)
+            #expect(try await store.openIDs(policy: "db").isEmpty)
+        }
+    }
+
     @Test func aSaveAtAnOldVersionLosesAndUpdateAppliesAgainOnTheWinner() async throws {
         try await StoreHarness.run { h in
             let store = h.incidents

@@ -1,5 +1,7 @@
 import AMQP
 import AlertCore
+import Escalation
+import EscalatorStore
 import Foundation
 import Redis
 import TestSupport
@@ -12,7 +14,7 @@ import YAMLConfig
 /// shifts a few seconds from now, the announcements read off `notify.email`.
 @Suite(.serialized) struct ShiftWorkerTests {
     /// One schedule per `(name, [(person, start, end)])`, each announced to team@example.com.
-    static func yaml(_ ns: String, _ schedules: [(String, [(String, Date, Date)])], grace: String = "1m") -> String {
+    static func yaml(_ ns: String, _ schedules: [(String, [(String, Date, Date)])], grace: String = "1m", extra: String = "") -> String {
         let list = schedules.map { name, shifts in
             """
               - name: \(name)
@@ -34,6 +36,7 @@ import YAMLConfig
                   - {id: bob, name: Bob, email: bob@example.com, contact_rules: {default: [email]}}
                 schedules:
                 \(list.joined(separator: "\n"))
+                \(extra)
                 """)
     }
 
@@ -43,10 +46,10 @@ import YAMLConfig
         let path: String
         let queue: String
 
-        init(_ schedules: [(String, [(String, Date, Date)])], grace: String = "1m") throws {
+        init(_ schedules: [(String, [(String, Date, Date)])], grace: String = "1m", extra: String = "") throws {
             try TestEnvironment.requireServers()
             let ns = TestEnvironment.namespace()
-            let text = ShiftWorkerTests.yaml(ns, schedules, grace: grace)
+            let text = ShiftWorkerTests.yaml(ns, schedules, grace: grace, extra: extra)
             config = try ConfigLoader.parse(text, environment: ["TEST_TOKEN": TestEnvironment.token])
             conn = try TestEnvironment.broker()
             try BrokerTopology(config: config).declare(on: conn)
@@ -111,6 +114,57 @@ import YAMLConfig
         await a.stop()
         await b.stop()
         #expect(a.terminationStatus == 0 && b.terminationStatus == 0, "SIGTERM: a clean exit")
+    }
+
+    /// The team's hand-over says which incidents of the policies paging the schedule are still
+    /// open, and what paged since the previous hand-over (read from the escalator's store).
+    @Test func theHandoverSummarisesOpenIncidentsAndTheEndedShift() async throws {
+        let t0 = Date().addingTimeInterval(4).rounded()
+        let h = try Harness(
+            [("db", [("alice", t0 - 3600, t0), ("bob", t0, t0 + 3600)])],
+            extra: """
+                escalation_policies:
+                  - name: dbpage
+                    steps:
+                      - notify: {schedules: [db]}
+                        wait: 5m
+                    exhausted: {email: [team@example.com]}
+                """)
+        defer { h.cleanUp() }
+        let policy = try #require(h.config.escalationPolicies.first)
+        let redis = SharedRedis(h.config.redis)
+        defer { redis.close() }
+        let store = IncidentStore(redis: redis, namespace: h.config.broker.namespace)
+        func save(_ title: String, openedAt: Date, repeats: Int = 0, then event: IncidentEvent? = nil) async throws {
+            var (i, _) = Incident.open(policy: policy, fingerprint: title, now: openedAt)
+            for k in 0..<repeats { (i, _) = transition(i, .alertFiring, now: openedAt + Double(k + 1), policy: policy) }
+            if let event { (i, _) = transition(i, event, now: openedAt + 60, policy: policy) }
+            _ = try await store.save(IncidentRecord(incident: i, alert: Fx.alert(title, fingerprint: title)), expected: 0)
+        }
+        try await save("Disk full", openedAt: t0 - 1800, repeats: 4, then: .acknowledge(by: "alice", via: .link))
+        try await save("CPU high", openedAt: t0 - 600, then: .resolve(by: "alice", via: .cli))
+        try await save("Before the shift", openedAt: t0 - 7200, then: .resolve(by: "bob", via: .cli))
+        let (p, _) = try await h.start()
+        defer { p.kill() }
+        let got = try await h.emails(after: max(0, t0.timeIntervalSinceNow) + 3)
+        let team = try #require(got.first { $0.incident?.kind == "handover" }, "\(p.log)")
+        let lines = team.incident!.text.split(separator: "\n").map(String.init)
+        #expect(lines.count == 3, "\(team.incident!.text)")
+        #expect(lines[0] == "Now on call for db: Bob until \(Self.berlin(t0 + 3600)). Off call: Alice.")
+        #expect(lines[1] == "Open incidents: 1: Disk full (acknowledged by Alice, since \(Self.berlin(t0 - 1800))).")
+        #expect(
+            lines[2] == "Last shift (\(Self.berlin(t0 - 3600)) – \(Self.berlin(t0))): 2 incidents; noisiest: Disk full ×5, CPU high ×1.")
+        await p.stop()
+    }
+
+    /// `Mon 2026-03-30 09:00 CEST`: how the hand-over writes a time in the schedule's zone.
+    static func berlin(_ d: Date) -> String {
+        let f = DateFormatter()
+        f.locale = Locale(identifier: "en_US_POSIX")
+        f.timeZone = TimeZone(identifier: "Europe/Berlin")
+        f.dateFormat = "EEE yyyy-MM-dd HH:mm"
+        let offset = TimeZone(identifier: "Europe/Berlin")!.secondsFromGMT(for: d)
+        return f.string(from: d) + (offset == 7200 ? " CEST" : " CET")
     }
 
     /// A replica started 45 s after a boundary announces it, late; one started 3 min after

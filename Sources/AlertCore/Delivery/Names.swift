@@ -79,6 +79,9 @@ public enum RedisKeys {
     public static func openIncidents(_ namespace: String) -> String { "\(namespace):incidents:open" }
     /// The ids of one policy's incidents not yet resolved (`IncidentStore`, for the open gauge).
     public static func openIncidents(_ namespace: String, policy: String) -> String { "\(namespace):incidents:open:\(policy)" }
+    /// The ids of one policy's incidents by the instant they opened (Unix ms), the last
+    /// `IncidentStore.resolvedRetentionSeconds` of them (`IncidentStore`, for hand-over summaries).
+    public static func openedIncidents(_ namespace: String, policy: String) -> String { "\(namespace):incidents:opened:\(policy)" }
     /// The escalator's timers: a sorted set of incident id → due instant in Unix milliseconds; a
     /// claimed timer's score is its lease's end instead (`TimerStore`).
     public static func escalationTimers(_ namespace: String) -> String { "\(namespace):escalation:timers" }
