@@ -83,6 +83,12 @@ struct IncidentMachine {
             incident.sourceResolved = true
             log(.sourceResolved(resolvesIncident: policy.resolveOnSourceResolved))
             if policy.resolveOnSourceResolved { finish(.resolved(by: nil, via: nil)) }
+        case .acknowledge(let by, let via) where policy.resolveOnAcknowledge:
+            // Answered is all this policy asks: acknowledged and over, one message.
+            incident.ack = Acknowledgement(by: by, via: via, at: now)
+            log(.acknowledged(by: by, via: via))
+            log(.resolved(by: by, via: via))
+            finish(.resolved(by: by, via: via))
         case .acknowledge(let by, let via):
             acknowledge(by: by, via: via)
         case .resolve(let by, let via):

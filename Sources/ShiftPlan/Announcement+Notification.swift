@@ -20,3 +20,18 @@ extension Announcement {
             incident: IncidentNote(id: "shift:\(schedule)", kind: kind.rawValue, text: line), alert: alert)
     }
 }
+
+extension Announcement {
+    /// For a `confirm` announcement: the alert handed to the escalation policy (`recipient`).
+    /// Its fingerprint names the schedule, person and shift start, so each shift opens its own
+    /// incident; its id is the announcement's, so a second publish is not a repeat.
+    public func confirmationAlert() -> Alert {
+        let who = person?.rawValue ?? ""
+        return Alert(
+            id: id, source: "klaxon-shift", integration: "shift", status: .firing,
+            fingerprint: "shift-confirm:\(schedule):\(who):\(Int64((boundary.timeIntervalSince1970 * 1000).rounded()))",
+            title: "Confirm your on-call shift: \(schedule)", message: text, severity: "info",
+            labels: ["schedule": schedule, "person": who, "kind": kind.rawValue], annotations: [:],
+            startsAt: RFC3339Time.utcString(boundary), endsAt: nil, receivedAt: RFC3339Time.utcString(due), links: [])
+    }
+}

@@ -22,7 +22,13 @@ public struct Announcement: Sendable, Hashable {
         case gaps = "oncall_gaps"
         /// To a person whose shifts within the next 14 days were moved.
         case change = "roster_change"
+        /// `confirm_policy`: at the start of a shift, an incident for the incoming person opened
+        /// through that escalation policy (`channel` is `escalation`, `recipient` the policy).
+        case confirm = "shift_confirm"
     }
+
+    /// The `channel` of a `confirm` announcement: it goes to the escalator, not a channel worker.
+    public static let escalationChannel = "escalation"
 
     /// The notification id: `Fingerprint.hash(seed, channel, recipient)`.
     public var id: String

@@ -54,6 +54,16 @@ public struct ShiftPlanner: Sendable {
                         "You are on call for \(schedule.name) from now until \(until.map { text.format($0, zone: zone) } ?? "further notice")"
                             + (next.map { "; next: \(names($0))" } ?? "") + "."
                     }
+                    if let policy = settings.confirmPolicy {
+                        let zone = schedule.timeZone.identifier
+                        out.append(
+                            Announcement(
+                                id: Fingerprint.hash(Self.seed(schedule.name, .confirm, span.start, span.person.rawValue)), kind: .confirm,
+                                schedule: schedule.name, due: span.start, boundary: span.start, channel: Announcement.escalationChannel,
+                                recipient: policy, mentions: [], person: span.person,
+                                text: "\(name(span.person)) is on call for \(schedule.name) from \(text.format(span.start, zone: zone)) until "
+                                    + "\(until.map { text.format($0, zone: zone) } ?? "further notice"). Acknowledge to confirm you are reachable."))
+                    }
                 }
                 for seconds in settings.remindBeforeSeconds where due(span.start.addingTimeInterval(-Double(seconds))) {
                     out += personal(

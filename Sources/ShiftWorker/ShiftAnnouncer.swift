@@ -1,5 +1,6 @@
 import AMQP
 import AlertCore
+import Escalation
 import EscalatorStore
 import Foundation
 import OnCall
@@ -125,14 +126,19 @@ public final class ShiftAnnouncer: Sendable {
                 }
                 let late = t.timeIntervalSince(a.due) > Self.lateAfter
                 let n = a.notification(late: late)
-                guard Channel(rawValue: n.channel) != nil else {
+                let message: OutboundMessage
+                if a.kind == .confirm {
+                    message = OutboundMessage(EscalatorMessage.alert(a.confirmationAlert(), policy: a.recipient), topology: topology)
+                } else if Channel(rawValue: n.channel) != nil {
+                    message = OutboundMessage(n, topology: topology)
+                } else {
                     // Not one of Klaxon's channels: nothing could deliver it; said once, then done.
                     logger.warning("announcement not sent: no queue for its channel", ["id": a.id, "channel": a.channel])
                     _ = try? await redis.command(["SET", RedisKeys.shiftDone(ns, a.id), "no-channel", "EX", String(Self.doneSeconds)])
                     continue
                 }
                 do {
-                    try await publisher.publish(OutboundMessage(n, topology: topology))
+                    try await publisher.publish(message)
                 } catch {
                     failures.inc()
                     logger.warning("announcement not published; retried on the next tick", ["id": a.id, "schedule": a.schedule, "error": "\(error)"])

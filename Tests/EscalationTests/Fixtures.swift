@@ -55,6 +55,12 @@ enum Fx {
               - {notify: {people: [bob], dingtalk: [ops]}, urgency: important, wait: 30m}
             resolve_on_source_resolved: false
             exhausted: {dingtalk: [ops]}
+          - name: confirm
+            steps:
+              - {notify: {schedules: [db]}, wait: 10m}
+              - {notify: {people: [carol]}, wait: 10m}
+            resolve_on_acknowledge: true
+            exhausted: {email: [leads@example.com]}
           - name: office
             time_zone: Europe/Berlin
             steps:

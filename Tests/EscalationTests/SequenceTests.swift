@@ -63,6 +63,23 @@ import Testing
         #expect(told[0].audience.channels == [ChannelTarget(.email, ["team@example.com"])])
     }
 
+    /// `resolve_on_acknowledge`: answering ends the incident (one message, no more steps); not
+    /// answering still climbs.
+    @Test func aPolicyThatResolvesOnAcknowledgeEndsAtTheFirstAnswer() {
+        let policy = Fx.policy("confirm")
+        let opened = Incident.open(policy: policy, fingerprint: "shift", now: Fx.t0)
+        let (done, actions) = Fx.run(
+            opened, [(Fx.minutes(3), .acknowledge(by: "bob", via: .link)), (Fx.minutes(10), .timerDue(opened.0.timer!))], policy: policy)
+        #expect(done.status == .resolved && done.resolvedAt == Fx.minutes(3))
+        #expect(done.ack == Acknowledgement(by: "bob", via: .link, at: Fx.minutes(3)))
+        #expect(done.timer == nil)
+        #expect(Fx.notifies(actions).map(\.step) == [0])
+        #expect(Fx.tells(actions).map(\.message) == [.resolved(by: "bob", via: .link)])
+        let unanswered = Self.runTimers(opened, policy: policy, limit: 1)
+        #expect(Fx.notifies(unanswered.1).map(\.step) == [0, 1])
+        #expect(!Fx.policy("table").resolveOnAcknowledge)
+    }
+
     @Test func ackTimeoutRemindsTheAcknowledgerThenRestartsFromStepZero() {
         let opened = Incident.open(policy: Self.table, fingerprint: "fp", now: Fx.t0)
         let firstIDs = StepResolver.resolve(Fx.notifies(opened.1)[0], roster: Fx.roster, at: Fx.t0).deliveries.map(\.id)

@@ -14,7 +14,10 @@ import YAMLConfig
 /// shifts a few seconds from now, the announcements read off `notify.email`.
 @Suite(.serialized) struct ShiftWorkerTests {
     /// One schedule per `(name, [(person, start, end)])`, each announced to team@example.com.
-    static func yaml(_ ns: String, _ schedules: [(String, [(String, Date, Date)])], grace: String = "1m", extra: String = "") -> String {
+    /// `confirm`: schedule name → its `confirm_policy`; `extra`: more top-level YAML.
+    static func yaml(
+        _ ns: String, _ schedules: [(String, [(String, Date, Date)])], grace: String = "1m", confirm: [String: String] = [:], extra: String = ""
+    ) -> String {
         let list = schedules.map { name, shifts in
             """
               - name: \(name)
@@ -25,7 +28,7 @@ import YAMLConfig
             \(shifts.map { "          - {person: \($0.0), start: \"\(RFC3339Time.utcString($0.1))\", end: \"\(RFC3339Time.utcString($0.2))\"}" }.joined(separator: "\n"))
                 announce:
                   team: {email: [team@example.com]}
-                  grace: \(grace)
+                  grace: \(grace)\(confirm[name].map { "\n      confirm_policy: \($0)" } ?? "")
             """
         }
         return TestEnvironment.configYAML(
@@ -46,10 +49,10 @@ import YAMLConfig
         let path: String
         let queue: String
 
-        init(_ schedules: [(String, [(String, Date, Date)])], grace: String = "1m", extra: String = "") throws {
+        init(_ schedules: [(String, [(String, Date, Date)])], grace: String = "1m", confirm: [String: String] = [:], extra: String = "") throws {
             try TestEnvironment.requireServers()
             let ns = TestEnvironment.namespace()
-            let text = ShiftWorkerTests.yaml(ns, schedules, grace: grace, extra: extra)
+            let text = ShiftWorkerTests.yaml(ns, schedules, grace: grace, confirm: confirm, extra: extra)
             config = try ConfigLoader.parse(text, environment: ["TEST_TOKEN": TestEnvironment.token])
             conn = try TestEnvironment.broker()
             try BrokerTopology(config: config).declare(on: conn)
@@ -155,6 +158,63 @@ import YAMLConfig
         #expect(
             lines[2] == "Last shift (\(Self.berlin(t0 - 3600)) – \(Self.berlin(t0))): 2 incidents; noisiest: Disk full ×5, CPU high ×1.")
         await p.stop()
+    }
+
+    /// Confirmed shifts with the real escalator: alice's shift start pages her through the
+    /// confirm policy and her acknowledgement ends it (resolved, nobody else paged); bob does
+    /// not answer, so the policy's next step pages the lead.
+    @Test func aConfirmedShiftIsAcknowledgedOrEscalates() async throws {
+        let t0 = Date().addingTimeInterval(5).rounded()
+        let policies = ["a", "b"].map { name in
+            """
+              - name: confirm-\(name)
+                steps:
+                  - {notify: {schedules: [\(name)]}, wait: 3s}
+                  - {notify: {email: [lead@example.com]}, wait: 1h}
+                resolve_on_acknowledge: true
+                exhausted: {email: [lead@example.com]}
+            """
+        }
+        let h = try Harness(
+            [("a", [("alice", t0, t0 + 3600)]), ("b", [("bob", t0, t0 + 3600)])], confirm: ["a": "confirm-a", "b": "confirm-b"],
+            extra: "escalation_policies:\n" + policies.joined(separator: "\n"))
+        defer { h.cleanUp() }
+
+        let (shift, _) = try await h.start()
+        defer { shift.kill() }
+        let port = freePort()
+        let escalator = try ChildProcess(
+            try TestEnvironment.binary("klaxon-escalator"), ["--config", h.path, "--health-listen", "127.0.0.1:\(port)"],
+            environment: ["TEST_TOKEN": TestEnvironment.token])
+        defer { escalator.kill() }
+
+        // The escalator pages alice and bob (step 1: whoever is on call for a, b).
+        var seen: [AlertNotification] = []
+        try await waitFor("both confirmation pages", seconds: max(0, t0.timeIntervalSinceNow) + 20) {
+            seen += (try? await h.emails(after: 0.2)) ?? []
+            return seen.filter { $0.alert.title.hasPrefix("Confirm your on-call shift") }.count >= 2
+        }
+        let pages = seen.filter { $0.alert.title.hasPrefix("Confirm your on-call shift") }
+        #expect(Set(pages.map { $0.recipients[0] }) == ["alice@example.com", "bob@example.com"], "\(shift.log)\n\(escalator.log)")
+        let alicePage = try #require(pages.first { $0.recipients == ["alice@example.com"] })
+        let incident = try #require(alicePage.incident?.id)
+        #expect(alicePage.alert.message.hasPrefix("Alice is on call for a from "))
+
+        // Alice acknowledges: resolved at once; bob does not: the lead is paged after 3 s.
+        let ack = IncidentCommand(id: "confirm-ack", incidentID: incident, action: .acknowledge, by: "alice", via: .link, at: Date())
+        try h.conn.publish(OutboundMessage(EscalatorMessage.command(ack), topology: Topology(namespace: h.config.broker.namespace)))
+        try await waitFor("the lead paged for bob's unconfirmed shift", seconds: 20) {
+            seen += (try? await h.emails(after: 0.2)) ?? []
+            return seen.contains { $0.recipients == ["lead@example.com"] && $0.alert.labels["person"] == "bob" && $0.incident?.kind != "resolved" }
+        }
+        let redis = SharedRedis(h.config.redis)
+        defer { redis.close() }
+        let store = IncidentStore(redis: redis, namespace: h.config.broker.namespace)
+        let stored = try #require(try await store.load(incident)?.record.incident)
+        #expect(stored.status == .resolved && stored.ack?.by == "alice")
+        #expect(!seen.contains { $0.recipients == ["lead@example.com"] && $0.alert.labels["person"] == "alice" && $0.incident?.kind == "triggered" })
+        await escalator.stop()
+        await shift.stop()
     }
 
     /// `Mon 2026-03-30 09:00 CEST`: how the hand-over writes a time in the schedule's zone.

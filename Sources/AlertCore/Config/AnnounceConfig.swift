@@ -8,10 +8,14 @@ public struct AnnounceConfig: Sendable, Hashable {
     /// A boundary missed while every replica was down is still announced (marked late) up to this
     /// long after it; older ones are skipped and counted.
     public var graceSeconds: Int = 15 * 60
+    /// Confirmed shifts: at each shift start, an incident for the incoming person is opened
+    /// through this escalation policy, so they acknowledge it, or the policy escalates.
+    public var confirmPolicy: String?
 
-    public init(team: [ChannelTarget] = [], remindBeforeSeconds: [Int] = [], graceSeconds: Int = 15 * 60) {
+    public init(team: [ChannelTarget] = [], remindBeforeSeconds: [Int] = [], graceSeconds: Int = 15 * 60, confirmPolicy: String? = nil) {
         self.team = team
         self.remindBeforeSeconds = remindBeforeSeconds
         self.graceSeconds = graceSeconds
+        self.confirmPolicy = confirmPolicy
     }
 }

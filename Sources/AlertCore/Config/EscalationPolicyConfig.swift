@@ -20,6 +20,7 @@ import OnCall
 ///     ack_timeout: 1h                       # an acknowledgement expires (default: never)
 ///     ack_reminder_before: 5m               # remind the acknowledger first (default 5m; 0s = no reminder)
 ///     resolve_on_source_resolved: true      # default true
+///     resolve_on_acknowledge: false         # an acknowledgement also resolves (default false)
 ///     team: {dingtalk: [ops]}               # told of acks, resolutions, expiries (default: exhausted)
 ///     exhausted: {dingtalk: [ops], email: [oncall-leads@example.com]}   # required
 /// ```
@@ -66,6 +67,7 @@ enum EscalationPolicyConfig {
             p.report("ack_reminder_before", "must be shorter than ack_timeout (\(formatDurationMillis(t)))")
         }
         let resolveOnSource = p.bool("resolve_on_source_resolved", default: true)
+        let resolveOnAck = p.bool("resolve_on_acknowledge", default: false)
         let exhausted = readTargets(p, key: "exhausted", known: known)
         if exhausted == nil || exhausted!.isEmpty {
             p.report("exhausted", "missing (required): whom to tell \"still open, nobody acknowledged\" when the steps run out")
@@ -80,7 +82,7 @@ enum EscalationPolicyConfig {
         return EscalationPolicy(
             name: name, timeZone: zone, steps: steps, repeatCount: repeatCount, repeatFrom: repeatFrom,
             ackTimeoutMillis: ackTimeout, ackReminderBeforeMillis: effectiveReminder,
-            resolveOnSourceResolved: resolveOnSource, exhausted: exhausted, team: team)
+            resolveOnSourceResolved: resolveOnSource, resolveOnAcknowledge: resolveOnAck, exhausted: exhausted, team: team)
     }
 
     /// One step, or nil when it has a problem (reported).

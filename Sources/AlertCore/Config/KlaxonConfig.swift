@@ -46,6 +46,11 @@ public struct KlaxonConfig: Sendable {
         // Policies after people, schedules and robots (their steps name them), before routes (which name policies).
         let policies = EscalationPolicyConfig.read(top, known: known)
         known.policies = Set(policies.map(\.name))
+        for (i, s) in schedules.enumerated() {
+            if let name = s.announce?.confirmPolicy, !known.policies.contains(name) {
+                d.report("schedules[\(i)].announce.confirm_policy", "unknown escalation policy \"\(name)\" (define it under escalation_policies)")
+            }
+        }
         var config = KlaxonConfig(
             broker: BrokerConfig.read(top.mapping("broker"), environment: environment),
             redis: RedisConfig.read(top.mapping("redis"), environment: environment),

@@ -62,6 +62,7 @@ public struct ScheduleConfig: Sendable {
 ///       team: {dingtalk: [ops], email: [db-team@example.com]}   # told at each hand-over
 ///       remind_before: [1d, 1h]                 # the incoming person is reminded ahead
 ///       grace: 15m                              # a boundary missed while down: sent late within this
+///       confirm_policy: shift-confirm           # optional: the shift start is an incident to acknowledge
 /// ```
 enum SchedulesConfig {
     static func read(_ top: MappingReader, people: Set<PersonID>, robots: [String: Channel] = [:]) -> [ScheduleConfig] {
@@ -112,6 +113,8 @@ enum SchedulesConfig {
             if !config.remindBeforeSeconds.contains(Int(ms / 1000)) { config.remindBeforeSeconds.append(Int(ms / 1000)) }
         }
         config.graceSeconds = Int(a.duration("grace", default: 15 * 60_000, min: 1000) / 1000)
+        // Checked against escalation_policies once they are read (KlaxonConfig.read).
+        config.confirmPolicy = a.string("confirm_policy")
         return config
     }
 

@@ -119,6 +119,9 @@ public struct EscalationPolicy: Sendable {
     public var ackReminderBeforeMillis: Int64
     /// Whether the source's resolved alert resolves the incident.
     public var resolveOnSourceResolved: Bool
+    /// Whether an acknowledgement also resolves the incident: for pages whose only question is
+    /// "did it reach someone" (confirmed shifts), so nothing stays open once answered.
+    public var resolveOnAcknowledge: Bool
     /// Who is told "still open, nobody acknowledged" when the steps run out (never empty).
     public var exhausted: EscalationTargets
     /// Who is told of acknowledgements, resolutions and expiries (besides those paged);
@@ -129,7 +132,7 @@ public struct EscalationPolicy: Sendable {
     public init(
         name: String, timeZone: TimeZone = .gmt, steps: [Step], repeatCount: Int = 0, repeatFrom: Int = 0,
         ackTimeoutMillis: Int64? = nil, ackReminderBeforeMillis: Int64 = 300_000, resolveOnSourceResolved: Bool = true,
-        exhausted: EscalationTargets, team: EscalationTargets? = nil
+        resolveOnAcknowledge: Bool = false, exhausted: EscalationTargets, team: EscalationTargets? = nil
     ) {
         self.name = name
         clock = ZoneClock(timeZone: timeZone)
@@ -139,6 +142,7 @@ public struct EscalationPolicy: Sendable {
         self.ackTimeoutMillis = ackTimeoutMillis
         self.ackReminderBeforeMillis = ackReminderBeforeMillis
         self.resolveOnSourceResolved = resolveOnSourceResolved
+        self.resolveOnAcknowledge = resolveOnAcknowledge
         self.exhausted = exhausted
         self.team = team ?? exhausted
     }
