@@ -159,7 +159,7 @@ let package = Package(
         .testTarget(name: "FleetTests", dependencies: ["Gateway", "RouterWorker", "AlertCore", "AMQP", "WorkerKit", "TestSupport"], swiftSettings: settings),
         .testTarget(name: "ShiftPlanTests", dependencies: ["ShiftPlan", "AlertCore", "Escalation", "OnCall", "TimeKit", "YAMLConfig"], swiftSettings: settings),
         // klaxon-shift, the real binary, against the real broker and Redis.
-        .testTarget(name: "ShiftWorkerTests", dependencies: ["AlertCore", "AMQP", "Redis", "WorkerKit", "YAMLConfig", "TimeKit", "Escalation", "EscalatorStore", "TestSupport"], swiftSettings: settings),
+        .testTarget(name: "ShiftWorkerTests", dependencies: ["AlertCore", "AMQP", "Redis", "WorkerKit", "YAMLConfig", "TimeKit", "Escalation", "EscalatorStore", "OnCall", "ShiftPlan", "TestSupport"], swiftSettings: settings),
         .testTarget(name: "SigningTests", dependencies: ["Signing", "IncidentLinks"], swiftSettings: settings),
         .testTarget(name: "EscalatorWorkerTests", dependencies: ["EscalatorWorker", "Escalation", "EscalatorStore", "AlertCore", "AMQP", "Redis", "WorkerKit", "YAMLConfig", "OnCallRuntime",
                                                                 "IncidentLinks", "TestSupport"], swiftSettings: settings),

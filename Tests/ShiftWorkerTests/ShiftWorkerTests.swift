@@ -3,7 +3,9 @@ import AlertCore
 import Escalation
 import EscalatorStore
 import Foundation
+import OnCall
 import Redis
+import ShiftPlan
 import TestSupport
 import Testing
 import TimeKit
@@ -117,6 +119,49 @@ import YAMLConfig
         await a.stop()
         await b.stop()
         #expect(a.terminationStatus == 0 && b.terminationStatus == 0, "SIGTERM: a clean exit")
+    }
+
+    /// A replica killed at the boundary loses nothing and doubles nothing: one replica is
+    /// SIGKILLed at the boundary and restarted, and the shift start was already claimed by a
+    /// replica that died before publishing it (a lease left behind); every announcement still
+    /// arrives, each id once, the orphaned one after its lease ran out.
+    @Test func aReplicaKilledAtTheBoundaryLosesNothing() async throws {
+        let t0 = Date().addingTimeInterval(6).rounded()
+        let h = try Harness([("k", [("alice", t0, t0 + 3600)])])
+        defer { h.cleanUp() }
+        let roster = Roster.build(people: h.config.people, schedules: h.config.schedules)
+        let s = try #require(h.config.schedules.first)
+        let expected = ShiftPlanner(roster: roster, schedule: roster.schedules["k"]!, settings: s.announce!)
+            .announcements(from: t0 - 1, to: t0)
+        #expect(Set(expected.map { "\($0.kind.rawValue) \($0.recipient)" }) == ["shift_start alice@example.com", "handover team@example.com"])
+        let start = try #require(expected.first { $0.kind == .start })
+        let redis = SharedRedis(h.config.redis)
+        defer { redis.close() }
+        let orphanUntil = t0 + 4
+        let leaseMillis = Int((orphanUntil.timeIntervalSinceNow * 1000).rounded())
+        #expect(
+            try await redis.command(["SET", RedisKeys.shiftClaim(h.config.broker.namespace, start.id), "dead-replica", "PX", String(leaseMillis)])
+                == .status("OK"))
+
+        let (a, _) = try await h.start()
+        let (b, _) = try await h.start()
+        defer { a.kill(); b.kill() }
+        try await Task.sleep(for: .seconds(max(0, t0.timeIntervalSinceNow)))
+        a.signal(SIGKILL)
+        let (again, _) = try await h.start()
+        defer { again.kill() }
+        var got: [AlertNotification] = []
+        try await waitFor("both announcements", seconds: 30) {
+            got += (try? await h.emails(after: 0.5)) ?? []
+            return Set(got.map(\.id)) == Set(expected.map(\.id))
+        }
+        #expect(Set(got.map(\.id)) == Set(expected.map(\.id)), "\(a.log)\n\(b.log)\n\(again.log)")
+        // The orphaned start waited for its lease; a second copy can only carry the same id
+        // (the channel worker delivers an id once).
+        #expect(Date() >= orphanUntil)
+        #expect(Set(got.map(\.id)).count == Set(expected.map(\.id)).count)
+        await b.stop()
+        await again.stop()
     }
 
     /// The team's hand-over says which incidents of the policies paging the schedule are still
