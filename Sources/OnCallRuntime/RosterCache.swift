@@ -60,6 +60,14 @@ public final class RosterCache: Service {
     /// The roster to resolve against now.
     public var roster: Roster { state.withLock { $0.roster } }
 
+    /// Whether the roster is whole: the run-time overrides were read (when there is a store) and
+    /// the calendars loaded (when there are any) at least once. Until then it is the config's
+    /// alone, which a process comparing rosters over time (`klaxon-shift`) must not take for
+    /// the truth.
+    public var isComplete: Bool {
+        state.withLock { s in (store == nil || s.version != nil) && (loader.calendarLayers.isEmpty || s.calendarsAt != nil) }
+    }
+
     public func run() async throws {
         let t = PeriodicService(name: name, every: .seconds(1)) { [self] in await refresh() }
         timer.withLock { $0 = t }

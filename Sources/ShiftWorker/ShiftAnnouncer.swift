@@ -28,6 +28,7 @@ public final class ShiftAnnouncer: Sendable {
     let publisher: any MessagePublishing
     let redis: any RedisCommanding
     let roster: @Sendable () -> Roster
+    let rosterComplete: @Sendable () -> Bool
     let now: @Sendable () -> Date
     let logger: Logger
     let owner: String
@@ -48,12 +49,14 @@ public final class ShiftAnnouncer: Sendable {
 
     public init(
         config: KlaxonConfig, publisher: any MessagePublishing, redis: any RedisCommanding, roster: @escaping @Sendable () -> Roster,
-        logger: Logger, metrics: Metrics, owner: String, now: @escaping @Sendable () -> Date = { Date() }
+        rosterComplete: @escaping @Sendable () -> Bool = { true }, logger: Logger, metrics: Metrics, owner: String,
+        now: @escaping @Sendable () -> Date = { Date() }
     ) {
         self.config = config
         self.publisher = publisher
         self.redis = redis
         self.roster = roster
+        self.rosterComplete = rosterComplete
         self.now = now
         self.logger = logger
         self.owner = owner
@@ -69,8 +72,10 @@ public final class ShiftAnnouncer: Sendable {
         }
     }
 
-    /// One pass over every announced schedule.
+    /// One pass over every announced schedule; none until the roster is whole (a roster without
+    /// its overrides or calendars would announce wrong hand-overs and, once they load, "changes").
     public func tick() async {
+        guard rosterComplete() else { return }
         let t = now()
         let roster = roster()
         let last = state.withLock { $0.last }
@@ -83,7 +88,7 @@ public final class ShiftAnnouncer: Sendable {
                 await skip(planner.announcements(from: skipFrom, to: t.addingTimeInterval(-grace)))
             }
             var due = planner.announcements(from: t.addingTimeInterval(-grace), to: t)
-            due += rosterChanges(planner, at: t)
+            due += await rosterChanges(planner, at: t)
             await publish(due, at: t, roster: roster)
         }
         state.withLock { $0.last = t }
@@ -91,15 +96,28 @@ public final class ShiftAnnouncer: Sendable {
     }
 
     /// Changes to the schedule's timeline since the last tick, within a window fixed for the UTC
-    /// day (so every replica computes the same change, and the same ids).
-    func rosterChanges(_ planner: ShiftPlanner, at t: Date) -> [Announcement] {
+    /// day (so every replica computes the same change, and the same ids). A replica compares
+    /// with its own previous view; one that has none yet (it just started) with the fleet's last
+    /// view in Redis, so a change made while it was not running (a new pod after a config
+    /// change, a restart) is still told. It stores its view whenever it changes.
+    func rosterChanges(_ planner: ShiftPlanner, at t: Date) async -> [Announcement] {
         let day = Date(timeIntervalSince1970: (t.timeIntervalSince1970 / 86_400).rounded(.down) * 86_400)
         let end = day.addingTimeInterval(ShiftPlanner.horizon + 86_400)
         let shifts = planner.schedule.shifts(from: day, to: end)
         let name = planner.schedule.name
-        let previous = state.withLock { s in
+        let key = RedisKeys.shiftTimeline(config.broker.namespace, name)
+        var previous = state.withLock { s in
             defer { s.baselines[name] = (day, shifts) }
             return s.baselines[name]
+        }
+        if previous == nil, case .bulk(let bytes)? = try? await redis.command(["GET", key]),
+            let stored = TimelineSnapshot(text: String(decoding: bytes, as: UTF8.self))
+        {
+            previous = (stored.window, stored.shifts)
+        }
+        if previous.map({ $0.window != day || $0.shifts != shifts }) ?? true {
+            let snapshot = TimelineSnapshot(window: day, shifts: shifts).text
+            _ = try? await redis.command(["SET", key, snapshot, "EX", String(Self.doneSeconds)])
         }
         guard let previous, previous.window == day, previous.shifts != shifts else { return [] }
         let changes = RosterDiff.diff(old: previous.shifts, new: shifts, from: day, to: end).filter { c in

@@ -11,6 +11,7 @@ let redis = SharedRedis(config.redis)
 await ProcessMain.run(logger: logger) {
     let publisher = try WorkerHost.makePublisher(config: config, metrics: metrics, logger: logger)
     let services = ShiftWorker.services(
-        config: config, publisher: publisher, redis: redis, logger: logger, metrics: metrics, roster: { roster.roster }, extra: [roster])
+        config: config, publisher: publisher, redis: redis, logger: logger, metrics: metrics, roster: { roster.roster },
+        rosterComplete: { roster.isComplete }, extra: [roster])
     return try ServiceGroup(services: services, logger: logger, metrics: metrics, healthListen: options.healthListen)
 }

@@ -164,6 +164,38 @@ import YAMLConfig
         await again.stop()
     }
 
+    /// A roster change made while no replica ran (an override added between two runs) is told
+    /// when one starts again: the fleet's last view of the timeline is kept in Redis.
+    @Test func aRosterChangeMadeWhileNoReplicaRanIsTold() async throws {
+        let now = Date().rounded()
+        let h = try Harness([("r", [("alice", now - 3600, now + 7200)])])
+        defer { h.cleanUp() }
+        let (first, _) = try await h.start()
+        defer { first.kill() }
+        _ = try await h.emails(after: 2)  // its view is stored; the late start/hand-over are skipped
+        await first.stop()
+
+        let add = try ChildProcess(
+            try TestEnvironment.binary("klaxonctl"),
+            [
+                "oncall", "override", "add", "r", "--person", "bob", "--covering", "alice", "--from", RFC3339Time.utcString(now + 1800), "--to",
+                RFC3339Time.utcString(now + 3600), "--config", h.path,
+            ], environment: ["TEST_TOKEN": TestEnvironment.token])
+        await add.wait()
+        #expect(add.terminationStatus == 0, "\(add.log)")
+
+        let (second, _) = try await h.start()
+        defer { second.kill() }
+        var got: [AlertNotification] = []
+        try await waitFor("the roster change told to alice and bob", seconds: 15) {
+            got += (try? await h.emails(after: 0.5)) ?? []
+            return Set(got.filter { $0.incident?.kind == "roster_change" }.map { $0.recipients[0] }) == ["alice@example.com", "bob@example.com"]
+        }
+        let bob = try #require(got.first { $0.recipients == ["bob@example.com"] })
+        #expect(bob.incident!.text.hasPrefix("Your on-call shifts for r changed: you are now on call "), "\(bob.incident!.text)")
+        await second.stop()
+    }
+
     /// The team's hand-over says which incidents of the policies paging the schedule are still
     /// open, and what paged since the previous hand-over (read from the escalator's store).
     @Test func theHandoverSummarisesOpenIncidentsAndTheEndedShift() async throws {

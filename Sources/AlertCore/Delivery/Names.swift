@@ -97,4 +97,7 @@ public enum RedisKeys {
     public static func shiftDone(_ namespace: String, _ id: String) -> String { "\(namespace):shift:done:\(id)" }
     /// `klaxon-shift`: the short lease of the replica publishing an announcement now.
     public static func shiftClaim(_ namespace: String, _ id: String) -> String { "\(namespace):shift:claim:\(id)" }
+    /// `klaxon-shift`: a schedule's timeline as a replica last saw it, so a replica that starts
+    /// tells the roster changes made while it was not running (`TimelineSnapshot`).
+    public static func shiftTimeline(_ namespace: String, _ schedule: String) -> String { "\(namespace):shift:timeline:\(schedule)" }
 }
