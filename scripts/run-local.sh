@@ -2,8 +2,9 @@
 # Runs the whole fleet on this machine, on its embedded defaults (deploy/local/klaxon.yaml):
 #   installs what it needs from Debian's packages, starts RabbitMQ, Redis, a local SMTP sink and
 #   fake DingTalk/WeCom robots on 127.0.0.1, builds, starts klaxon-gateway, -dedup, -router,
-#   -email, -escalator, -shift and klaxon-chat (dingtalk, wecom), posts a sample Alertmanager webhook and shows the
-#   e-mail and the robot messages that arrived. Then it keeps the fleet running until Ctrl-C,
+#   -email, -escalator, -shift, klaxon-chat (dingtalk, wecom) and klaxon-voice (voice, sms) with a
+#   fake phone system, posts a sample Alertmanager webhook and shows the e-mail, the robot messages
+#   and the phone call (answered, 1 pressed: acknowledged) that followed. Then it keeps the fleet running until Ctrl-C,
 #   and stops everything it started.
 # Logs: var/run/<process>.log (JSON lines). Mail: var/run/mail/<n>.eml. Robots: var/run/robots.json.
 set -euo pipefail
@@ -46,8 +47,11 @@ python3 scripts/sinks/chat_sink.py --port 8026 --dingtalk-token demo-dingtalk-to
   --dingtalk-secret "$KLAXON_DEMO_DINGTALK_SECRET" --wecom-key demo-wecom-key >"$run/chat-sink.log" 2>&1 &
 pids+=($!)
 
+/usr/bin/python3 scripts/sinks/voice_sink.py --port 8027 --secret "$KLAXON_DEMO_VOICE_SECRET" --press '*=1' >"$run/voice-sink.log" 2>&1 &
+pids+=($!)
+
 # The sinks first: a worker that starts before them would have to retry its first delivery.
-for port in 8025 8026; do
+for port in 8025 8026 8027; do
   for _ in $(seq 1 100); do (exec 3<>/dev/tcp/127.0.0.1/$port) 2>/dev/null && break; sleep 0.1; done
 done
 
@@ -66,6 +70,8 @@ start klaxon-chat-dingtalk 9094 klaxon-chat --channel dingtalk
 start klaxon-chat-wecom 9095 klaxon-chat --channel wecom
 start klaxon-escalator 9096 klaxon-escalator
 start klaxon-shift 9097 klaxon-shift
+start klaxon-voice 9098 klaxon-voice --channel voice
+start klaxon-sms 9099 klaxon-voice --channel sms
 
 wait_ready() { # url name
   for _ in $(seq 1 150); do
@@ -82,12 +88,40 @@ wait_ready http://127.0.0.1:9092/readyz klaxon-router
 wait_ready http://127.0.0.1:9093/readyz klaxon-email
 wait_ready http://127.0.0.1:9096/readyz klaxon-escalator
 wait_ready http://127.0.0.1:9097/readyz klaxon-shift
+wait_ready http://127.0.0.1:9098/readyz klaxon-voice
+wait_ready http://127.0.0.1:9099/readyz klaxon-sms
 wait_ready http://127.0.0.1:9094/readyz klaxon-chat-dingtalk
 wait_ready http://127.0.0.1:9095/readyz klaxon-chat-wecom
-echo "run-local: fleet ready: gateway $gateway, health on 9091-9097, SMTP sink 127.0.0.1:8025, robots $robots"
+echo "run-local: fleet ready: gateway $gateway, health on 9091-9099, SMTP sink 127.0.0.1:8025, robots $robots, phone 127.0.0.1:8027"
 
-echo "run-local: POST $gateway/integrations/alertmanager/<token>  (deploy/local/demo-alert.json)"
-curl -sS -X POST -H 'Content-Type: application/json' --data-binary @deploy/local/demo-alert.json \
+# A previous run's overrides would hide this run's hand-over: remove them.
+for id in $("$bin/klaxonctl" oncall override list db-oncall --json | /usr/bin/python3 -c '
+import json, sys
+print(" ".join(o["id"] for o in map(json.loads, filter(str.strip, sys.stdin)) if o.get("createdBy") == "run-local"))'); do
+  "$bin/klaxonctl" oncall override remove "$id" >/dev/null
+done
+# Incidents a previous run left open (Redis keeps them) would swallow the demo alert as a
+# repeat: resolve them first, then forget what the sinks received meanwhile.
+leftover=$("$bin/klaxonctl" incident list --json | /usr/bin/python3 -c 'import json,sys; print(" ".join(json.loads(l)["id"] for l in sys.stdin if l.strip()))')
+if [ -n "$leftover" ]; then
+  echo "run-local: resolving incidents a previous run left open: $leftover"
+  for id in $leftover; do "$bin/klaxonctl" incident resolve "$id" --wait >/dev/null || true; done
+  sleep 2
+  curl -fs -X POST "$robots/_reset" >/dev/null || true
+  rm -f "$run"/mail/*
+fi
+
+# A fingerprint of this run's own: the same alert posted minutes ago (a previous run) is a
+# repeat that dedup rightly swallows.
+/usr/bin/python3 - deploy/local/demo-alert.json "$run/demo-alert.json" <<'PY'
+import json, secrets, sys
+doc = json.load(open(sys.argv[1]))
+for a in doc["alerts"]:
+    a["fingerprint"] = secrets.token_hex(8)
+json.dump(doc, open(sys.argv[2], "w"), ensure_ascii=False, indent=1)
+PY
+echo "run-local: POST $gateway/integrations/alertmanager/<token>  (deploy/local/demo-alert.json, a fresh fingerprint)"
+curl -sS -X POST -H 'Content-Type: application/json' --data-binary @"$run/demo-alert.json" \
   "$gateway/integrations/alertmanager/$KLAXON_DEMO_TOKEN"
 echo
 
@@ -157,6 +191,36 @@ echo "run-local: klaxon-escalator opened an incident and paged the on-call perso
 echo "run-local: the page's link (open it in a browser: Acknowledge stops the escalation):"
 echo "  $link"
 echo "----------------------------------------------------------------------"
+# The page also rang the on-call person's phone (klaxon-voice → the webhook provider → the fake
+# phone system), who answered and pressed 1: the gateway took the key as an acknowledgement.
+incident=$(echo "$link" | sed -E 's|.*/incidents/([^?]+).*|\1|')
+acked=""
+for _ in $(seq 1 100); do
+  acked=$("$bin/klaxonctl" incident show "$incident" --json 2>/dev/null | /usr/bin/python3 -c '
+import json, sys
+i = json.load(sys.stdin)
+if i.get("status") == "acknowledged": print(i.get("acknowledged_by") or (i.get("ack") or {}).get("by") or "someone")
+' 2>/dev/null || true)
+  [ -n "$acked" ] && break
+  sleep 0.2
+done
+curl -fs http://127.0.0.1:8027/_requests >"$run/phone.json" || true
+echo "run-local: the fake phone system received the call (signature checked) and played the callee:"
+/usr/bin/python3 - "$run/phone.json" <<'PY'
+import json, sys
+for r in json.load(open(sys.argv[1])):
+    b = r.get("body") or {}
+    print(f"--- {b.get('type')} to {b.get('to')} ({r.get('verdict')}): {b.get('message', '')[:160]}")
+    cb = r.get("callback")
+    if cb: print(f"    callee: {cb['sent'].get('outcome')}, pressed {cb['sent'].get('digits', '-')}; gateway answered {cb['answer']}")
+PY
+if [ -z "$acked" ]; then
+  echo "run-local: the incident was not acknowledged by phone; see $run/klaxon-voice.log and $run/klaxon-gateway.log" >&2
+  exit 1
+fi
+echo "run-local: incident $incident acknowledged by $acked, by phone; its timeline:"
+"$bin/klaxonctl" incident show "$incident"
+echo "----------------------------------------------------------------------"
 # A hand-over within a minute: a run-time override puts whoever is not on call now on call from
 # 30 s from now for 10 minutes; klaxon-shift tells them (e-mail), and the team's robot.
 on_now=$("$bin/klaxonctl" oncall now db-oncall --json | /usr/bin/python3 -c 'import json,sys; print(" ".join(p["person"] for p in json.load(sys.stdin)["on_call"]))')
@@ -173,7 +237,7 @@ for _ in $(seq 1 300); do
 import json, sys
 for r in json.load(sys.stdin):
     text = ((r.get("body") or {}).get("markdown") or {}).get("text") or ""
-    if "Now on call for db-oncall" in text:
+    if "Now on call for db-oncall" in text and "(Late:" not in text:
         print(text.strip()); break
 ' 2>/dev/null || true)
   [ -n "$handover" ] && break

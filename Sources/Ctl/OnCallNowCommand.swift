@@ -60,9 +60,7 @@ enum OnCallNowCommand {
         return degraded ? .degraded : .ok
     }
 
-    /// Each shift running at `at`, with its end when it ends within the look-ahead. A running
-    /// shift is one that starts at or before `at` (the timeline is cut at `at`, on the whole
-    /// millisecond, so `==` misses a clock reading with a fraction of a millisecond).
+    /// Each shift running at `at`, with its end when it ends within the look-ahead.
     static func onCall(_ schedule: Schedule, at: Date) -> [(shift: Shift, until: Date?)] {
         let horizon = at.addingTimeInterval(lookAhead)
         return schedule.shifts(from: at, to: horizon).filter { $0.start <= at && $0.end > at }.map { ($0, $0.end < horizon ? $0.end : nil) }

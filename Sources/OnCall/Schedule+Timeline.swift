@@ -12,19 +12,17 @@ extension Schedule {
     public func shifts(from: Date, to: Date) -> [Shift] {
         var open: [Key: Double] = [:]
         var done: [Shift] = []
+        let date = Self.dates(from: from, to: to)
         for (start, _, members) in segments(from: from, to: to) {
             let current = Set(members.map { Key(person: $0.person, source: $0.source) })
             for (key, began) in open where !current.contains(key) {
-                done.append(
-                    Shift(
-                        personID: key.person, start: Date(timeIntervalSince1970: began),
-                        end: Date(timeIntervalSince1970: start), source: key.source))
+                done.append(Shift(personID: key.person, start: date(began), end: date(start), source: key.source))
                 open[key] = nil
             }
             for key in current where open[key] == nil { open[key] = start }
         }
         for (key, began) in open {
-            done.append(Shift(personID: key.person, start: Date(timeIntervalSince1970: began), end: to, source: key.source))
+            done.append(Shift(personID: key.person, start: date(began), end: to, source: key.source))
         }
         return done.sorted { ($0.start, $0.personID, $0.source) < ($1.start, $1.personID, $1.source) }
     }
@@ -33,16 +31,26 @@ extension Schedule {
     public func gaps(from: Date, to: Date) -> [DateInterval] {
         var gaps: [DateInterval] = []
         var gapStart: Double?
+        let date = Self.dates(from: from, to: to)
         for (start, _, members) in segments(from: from, to: to) {
             if members.isEmpty {
                 if gapStart == nil { gapStart = start }
             } else if let s = gapStart {
-                gaps.append(DateInterval(start: Date(timeIntervalSince1970: s), end: Date(timeIntervalSince1970: start)))
+                gaps.append(DateInterval(start: date(s), end: date(start)))
                 gapStart = nil
             }
         }
-        if let s = gapStart { gaps.append(DateInterval(start: Date(timeIntervalSince1970: s), end: to)) }
+        if let s = gapStart { gaps.append(DateInterval(start: date(s), end: to)) }
         return gaps
+    }
+
+    /// Unix seconds back to a `Date`, giving the range's own ends back exactly: a `Date` is
+    /// stored since 2001, so one rebuilt from Unix seconds can land a hair after the instant it
+    /// came from, and a shift cut at `from` would seem to start after it.
+    private static func dates(from: Date, to: Date) -> (Double) -> Date {
+        let lo = from.timeIntervalSince1970
+        let hi = to.timeIntervalSince1970
+        return { t in t == lo ? from : t == hi ? to : Date(timeIntervalSince1970: t) }
     }
 
     /// `[from, to)` cut at every change point; each piece with who is on call throughout it.

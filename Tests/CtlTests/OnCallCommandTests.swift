@@ -95,11 +95,13 @@ import Testing
     @Test func nowWithoutAtNamesWhoIsOnCallNow() async throws {
         let f = try await fleet()
         defer { f.close() }
-        let r = await ctl(f.ctlArgs("oncall", "now", "web ops", "--json"))
-        #expect(r.code == 0, "\(r.out.stderr)")
-        let row = try json(#require(r.out.lines.first))
-        let people = try #require(row["on_call"] as? [[String: Any]])
-        #expect(people.map { $0["person"] as? String } == ["carol"])
+        for _ in 0..<20 {  // the clock's fraction differs each time; once it failed one run in three
+            let r = await ctl(f.ctlArgs("oncall", "now", "web ops", "--json"))
+            #expect(r.code == 0, "\(r.out.stderr)")
+            let row = try json(#require(r.out.lines.first))
+            let people = try #require(row["on_call"] as? [[String: Any]])
+            #expect(people.map { $0["person"] as? String } == ["carol"])
+        }
     }
 
     @Test func shiftsAsTableAndJSON() async throws {
