@@ -104,7 +104,7 @@ extension VoiceConfig {
             a.ttsParam = p.string("tts_param") ?? a.ttsParam
             if a.ttsParam.isEmpty { p.report("tts_param", "must not be empty: the template variable that takes the alert text") }
             a.playTimes = p.int("play_times", default: a.playTimes, range: 1...3)
-            if let m = p.mapping("ivr") {
+            if p.node("ivr") != nil, let m = p.mapping("ivr") {
                 let start = m.requiredString("start_code") ?? ""
                 var keys: [String: String] = [:]
                 let pairs = m.stringMap("keys")
@@ -122,7 +122,7 @@ extension VoiceConfig {
                 if a.calledShowNumber.isEmpty { p.report("ivr", "needs called_show_number: IvrCall calls from a purchased number") }
                 m.finish()
             }
-            if let m = p.mapping("sms") {
+            if p.node("sms") != nil, let m = p.mapping("sms") {
                 let sign = m.requiredString("sign_name") ?? ""
                 let template = m.requiredString("template_code") ?? ""
                 let param = m.string("param") ?? a.ttsParam
