@@ -138,7 +138,7 @@ extension VoiceConfig {
                 p.report("receipt_token_env", "missing (required with ivr, unless receipts: poll): the variable holding the receipt URL's token")
             }
             a.receiptToken = p.secret("receipt_token_env", environment: environment, required: false) ?? ""
-            a.pollIntervalMillis = p.duration("poll_interval", default: a.pollIntervalMillis, min: 5000)
+            a.pollIntervalMillis = p.duration("poll_interval", default: a.pollIntervalMillis, min: 1000)
             a.pollForMillis = p.duration("poll_for", default: a.pollForMillis, min: 60_000)
             return a
         }
