@@ -74,21 +74,56 @@ import YAMLConfig
 
     @Test func mistakesNameTheirField() {
         let cases: [(String, String, String)] = [
-            (Self.aliyun.replacingOccurrences(of: "access_key_secret_env: AK", with: "access_key_secret_env: NOPE"),
-             "voice.providers[0].access_key_secret_env", "environment variable NOPE is not set"),
-            (Self.aliyun.replacingOccurrences(of: "      called_show_number: \"057188990000\"\n", with: ""), "voice.providers[0].ivr", "needs called_show_number"),
-            (Self.aliyun.replacingOccurrences(of: "\"3\": TTS_200013", with: "\"4\": TTS_200013"), "voice.providers[0].ivr.keys", "only keys 1, 2 and 3"),
-            (Self.aliyun.replacingOccurrences(of: "\"1\": TTS_200011", with: "\"2\": TTS_200011"), "voice.providers[0].ivr.keys", "key \"1\" (acknowledge) is required"),
-            (Self.aliyun.replacingOccurrences(of: "      receipt_token_env: AR", with: ""), "voice.providers[0].receipt_token_env", "required with ivr, unless receipts: poll"),
-            (Self.aliyun.replacingOccurrences(of: "      receipt_token_env: AR", with: "      receipts: maybe\n      receipt_token_env: AR"), "voice.providers[0].receipts", "expected one of push, poll"),
-            (Self.aliyun.replacingOccurrences(of: "      sms: {sign_name: 值班, template_code: SMS_1}", with: "      sms: {sign_name: 值班}"), "voice.providers[0].sms.template_code", "missing (required)"),
-            (Self.aliyun.replacingOccurrences(of: "play_times", with: "x").replacingOccurrences(of: "      tts_code: TTS_100001", with: "      play_times: 4"), "voice.providers[0].play_times", "from 1 to 3"),
-            (Self.aliyun.replacingOccurrences(of: "      access_key_id: LTAIexample", with: "      account_sid: AC1"), "voice.providers[0].account_sid", "unknown key"),
-            ("    - {name: aliyun, kind: aliyun, access_key_id: L, access_key_secret_env: AK}", "voice.providers[0].tts_code", "set tts_code (notice calls), ivr (calls with keys) or sms"),
+            (
+                Self.aliyun.replacingOccurrences(of: "access_key_secret_env: AK", with: "access_key_secret_env: NOPE"),
+                "voice.providers[0].access_key_secret_env", "environment variable NOPE is not set"
+            ),
+            (
+                Self.aliyun.replacingOccurrences(of: "      called_show_number: \"057188990000\"\n", with: ""), "voice.providers[0].ivr",
+                "needs called_show_number"
+            ),
+            (
+                Self.aliyun.replacingOccurrences(of: "\"3\": TTS_200013", with: "\"4\": TTS_200013"), "voice.providers[0].ivr.keys",
+                "only keys 1, 2 and 3"
+            ),
+            (
+                Self.aliyun.replacingOccurrences(of: "\"1\": TTS_200011", with: "\"2\": TTS_200011"), "voice.providers[0].ivr.keys",
+                "key \"1\" (acknowledge) is required"
+            ),
+            (
+                Self.aliyun.replacingOccurrences(of: "      receipt_token_env: AR", with: ""), "voice.providers[0].receipt_token_env",
+                "required with ivr, unless receipts: poll"
+            ),
+            (
+                Self.aliyun.replacingOccurrences(of: "      receipt_token_env: AR", with: "      receipts: maybe\n      receipt_token_env: AR"),
+                "voice.providers[0].receipts", "expected one of push, poll"
+            ),
+            (
+                Self.aliyun.replacingOccurrences(of: "      sms: {sign_name: 值班, template_code: SMS_1}", with: "      sms: {sign_name: 值班}"),
+                "voice.providers[0].sms.template_code", "missing (required)"
+            ),
+            (
+                Self.aliyun.replacingOccurrences(of: "play_times", with: "x").replacingOccurrences(
+                    of: "      tts_code: TTS_100001", with: "      play_times: 4"), "voice.providers[0].play_times", "from 1 to 3"
+            ),
+            (
+                Self.aliyun.replacingOccurrences(of: "      access_key_id: LTAIexample", with: "      account_sid: AC1"),
+                "voice.providers[0].account_sid", "unknown key"
+            ),
+            (
+                "    - {name: aliyun, kind: aliyun, access_key_id: L, access_key_secret_env: AK}", "voice.providers[0].tts_code",
+                "set tts_code (notice calls), ivr (calls with keys) or sms"
+            ),
             (Self.tencent.replacingOccurrences(of: "secret_key_env: TK, ", with: ""), "voice.providers[0].secret_key_env", "missing (required)"),
             (Self.tencent.replacingOccurrences(of: "\"1400000000\"", with: "app-1"), "voice.providers[0].sdk_app_id", "VoiceSdkAppid's digits"),
-            (Self.tencent.replacingOccurrences(of: ", callback_token_env: TC", with: ""), "voice.providers[0].callback_token_env", "missing (required)"),
-            (Self.tencent.replacingOccurrences(of: "kind: tencent,", with: "kind: tencent, base_url: vms.example.com,"), "voice.providers[0].base_url", "expected an http(s) URL"),
+            (
+                Self.tencent.replacingOccurrences(of: ", callback_token_env: TC", with: ""), "voice.providers[0].callback_token_env",
+                "missing (required)"
+            ),
+            (
+                Self.tencent.replacingOccurrences(of: "kind: tencent,", with: "kind: tencent, base_url: vms.example.com,"),
+                "voice.providers[0].base_url", "expected an http(s) URL"
+            ),
         ]
         for (providers, path, message) in cases {
             let chain = providers.contains("kind: tencent") ? "[tencent]" : "[aliyun]"

@@ -50,7 +50,8 @@ import Testing
     }
 
     static func startGateway(_ h: EscalatorHarness, port: Int) async throws -> ChildProcess {
-        let gateway = try ChildProcess(try TestEnvironment.binary("klaxon-gateway"), ["--config", h.configPath], environment: EscalatorHarness.environment)
+        let gateway = try ChildProcess(
+            try TestEnvironment.binary("klaxon-gateway"), ["--config", h.configPath], environment: EscalatorHarness.environment)
         try await waitFor("gateway ready", seconds: 30) { (try? await http("GET", "http://127.0.0.1:\(port)/readyz").status) == 200 }
         return gateway
     }
@@ -138,7 +139,8 @@ import Testing
 
         try h.send(.alert(Fx.alert("磁盘满", fingerprint: "fp-cn"), policy: "phone-cn"))
         let topology = Topology(namespace: h.namespace)
-        let dead = try await TestEnvironment.waitForMessages(h.conn, topology.deadLetterQueue(of: topology.notifyQueue(.voice)), count: 1, seconds: 20)
+        let dead = try await TestEnvironment.waitForMessages(
+            h.conn, topology.deadLetterQueue(of: topology.notifyQueue(.voice)), count: 1, seconds: 20)
         let reason = try #require(dead.first?.headers[Topology.Header.deadLetterReason]?.description, "\(voice.log)")
         #expect(reason.contains("every provider failed for \(Self.number)"), "\(reason)")
         #expect(reason.contains("aliyun: permanent vendorCode: aliyun: HTTP 200 isv.AMOUNT_NOT_ENOUGH"), "\(reason)")

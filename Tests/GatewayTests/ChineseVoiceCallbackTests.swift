@@ -139,10 +139,12 @@ import YAMLConfig
             path, token: Self.tencentToken, #"{"voiceprompt_callback":{"result":"0","callid":"tc-7","mobile":"13800138000","nationcode":"86"}}"#)
         #expect(prompt.status == 200 && prompt.json["result"] as? Int == 0 && prompt.json["errmsg"] as? String == "OK")
         let key = try await h.post(
-            path, token: Self.tencentToken, #"{"voicekey_callback":{"call_from":"","callid":"tc-7","keypress":"2","mobile":"13800138000","nationcode":"86"}}"#)
+            path, token: Self.tencentToken,
+            #"{"voicekey_callback":{"call_from":"","callid":"tc-7","keypress":"2","mobile":"13800138000","nationcode":"86"}}"#)
         #expect(key.status == 200 && key.json["result"] as? Int == 0)
         let failure = try await h.post(
-            path, token: Self.tencentToken, #"{"voice_failure_callback":{"callid":"tc-8","failure_code":"5","failure_reason":"无人接听","mobile":"1","nationcode":"86"}}"#)
+            path, token: Self.tencentToken,
+            #"{"voice_failure_callback":{"callid":"tc-8","failure_code":"5","failure_reason":"无人接听","mobile":"1","nationcode":"86"}}"#)
         #expect(failure.status == 200)
         let commands = try await h.commands(expecting: 1)
         #expect(commands.map(\.id) == ["tencent:tc-7:2"] && commands.first?.action == .resolve && commands.first?.by == "wei")
@@ -157,7 +159,9 @@ import YAMLConfig
             VoiceCallbacks.aliyunReceiptsPath, token: Self.aliyunToken, #"[{"call_id":"116^1","status_code":"300000","dtmf":"1","out_id":"x"}]"#)
         #expect(r.status == 503 && r.json["code"] as? Int == 1)
         // Reports without a key are still taken.
-        #expect(try await h.post(VoiceCallbacks.aliyunReceiptsPath, token: Self.aliyunToken, #"[{"call_id":"116^1","status_code":"200000"}]"#).status == 200)
+        #expect(
+            try await h.post(VoiceCallbacks.aliyunReceiptsPath, token: Self.aliyunToken, #"[{"call_id":"116^1","status_code":"200000"}]"#).status
+                == 200)
         await h.finish()
     }
 }

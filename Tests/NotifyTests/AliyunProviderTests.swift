@@ -14,7 +14,9 @@ import Testing
         p.aliyun.accessKeySecret = secret
         p.aliyun.calledShowNumber = FakeAliyun.showNumber
         p.aliyun.ttsCode = "TTS_100001"
-        if ivr { p.aliyun.ivr = .init(startCode: "TTS_200001", keys: ["1": "TTS_200011", "2": "TTS_200012", "3": "TTS_200013"], timeoutMillis: 10_000) }
+        if ivr {
+            p.aliyun.ivr = .init(startCode: "TTS_200001", keys: ["1": "TTS_200011", "2": "TTS_200012", "3": "TTS_200013"], timeoutMillis: 10_000)
+        }
         p.aliyun.sms = .init(signName: FakeAliyun.signName, templateCode: "SMS_300001", param: "alert")
         return p
     }
@@ -39,7 +41,8 @@ import Testing
         let call = try #require(fake.requests("IvrCall").first)
         #expect(call.code == "OK" && call.callID == id)
         #expect(call.params["CalledNumber"] == "13800138000" && call.params["CalledShowNumber"] == FakeAliyun.showNumber)
-        #expect(call.params["StartCode"] == "TTS_200001" && call.params["MenuKeyMap.1.Key"] == "1" && call.params["MenuKeyMap.3.Code"] == "TTS_200013")
+        #expect(
+            call.params["StartCode"] == "TTS_200001" && call.params["MenuKeyMap.1.Key"] == "1" && call.params["MenuKeyMap.3.Code"] == "TTS_200013")
         #expect(call.params["OutId"] == r.reference && r.reference.utf8.count == 15)
         #expect(call.params["Timeout"] == "10000" && call.params["PlayTimes"] == "2")
         let param = try #require(
@@ -80,7 +83,9 @@ import Testing
             } catch { return error }
         }
         let wrong = await failure(Self.provider(fake, secret: "wrong"))
-        #expect(wrong?.kind == .permanent && wrong?.reason == .authError && wrong?.detail.contains("SignatureDoesNotMatch") == true, "\(String(describing: wrong))")
+        #expect(
+            wrong?.kind == .permanent && wrong?.reason == .authError && wrong?.detail.contains("SignatureDoesNotMatch") == true,
+            "\(String(describing: wrong))")
         let stale = await failure(Self.provider(fake, now: { Date().addingTimeInterval(-20 * 60) }))
         #expect(stale?.kind == .permanent && stale?.detail.contains("InvalidTimeStamp.Expired") == true)
         // A number outside mainland China never reaches Aliyun.
@@ -88,7 +93,9 @@ import Testing
         #expect(await failure(Self.provider(fake), Self.request("+15005550001"))?.reason == .invalidPayload)
         #expect(fake.requests.count == count)
         fake.refuseNext("isv.AMOUNT_NOT_ENOUGH")
-        #expect(await failure(Self.provider(fake), Self.request("+8613900139000")) == .permanent(.vendorCode, "aliyun: HTTP 200 isv.AMOUNT_NOT_ENOUGH: refused as the test asked"))
+        #expect(
+            await failure(Self.provider(fake), Self.request("+8613900139000"))
+                == .permanent(.vendorCode, "aliyun: HTTP 200 isv.AMOUNT_NOT_ENOUGH: refused as the test asked"))
     }
 
     @Test func theCarriersFlowControlIsPermanentWhicheverStatusCarriesIt() async throws {

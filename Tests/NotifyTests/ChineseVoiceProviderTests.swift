@@ -89,7 +89,9 @@ import Testing
             #expect(c(code) == .permanent(.vendorCode, "d"), "\(code)")
             #expect(c(code, 400) == .permanent(.vendorCode, "d"), "\(code) with 400")
         }
-        for code in ["InvalidAccessKeyId.NotFound", "InvalidAccessKeyId", "SignatureDoesNotMatch"] { #expect(c(code, 400) == .permanent(.authError, "d")) }
+        for code in ["InvalidAccessKeyId.NotFound", "InvalidAccessKeyId", "SignatureDoesNotMatch"] {
+            #expect(c(code, 400) == .permanent(.authError, "d"))
+        }
         #expect(c("isv.BUSINESS_LIMIT_CONTROL") == .permanent(.rateLimited, "d"))
         #expect(c("isv.BUSINESS_LIMIT_CONTROL", 400) == .permanent(.rateLimited, "d"))
         #expect(c("Throttling.User", 400) == .transient(.rateLimited, "d"))
@@ -114,7 +116,10 @@ import Testing
         for code in ["AuthFailure.SignatureFailure", "AuthFailure.SignatureExpire", "AuthFailure.SecretIdNotFound"] {
             #expect(c(code) == .permanent(.authError, "d"))
         }
-        for code in ["FailedOperation.InsufficientBalanceInVoicePackage", "FailedOperation.PhoneNumberUnappliedOrExpired", "FailedOperation.ContainSensitiveWord"] {
+        for code in [
+            "FailedOperation.InsufficientBalanceInVoicePackage", "FailedOperation.PhoneNumberUnappliedOrExpired",
+            "FailedOperation.ContainSensitiveWord",
+        ] {
             #expect(c(code) == .permanent(.vendorCode, "d"))
         }
         #expect(c("RequestLimitExceeded") == .transient(.rateLimited, "d"))
@@ -126,7 +131,8 @@ import Testing
                 provider: "t")
         }
         #expect(
-            try TencentProvider.judge(status: 200, body: Data(#"{"Response":{"SendStatus":{"CallId":"c1","SessionContext":""},"RequestId":"r"}}"#.utf8), provider: "t")
+            try TencentProvider.judge(
+                status: 200, body: Data(#"{"Response":{"SendStatus":{"CallId":"c1","SessionContext":""},"RequestId":"r"}}"#.utf8), provider: "t")
                 == "c1")
     }
 }

@@ -48,8 +48,12 @@ import Testing
     @Test func refusalsAreClassified() async throws {
         let fake = try FakeTencent()
         defer { fake.stop() }
-        #expect(await failure(Self.provider(fake, key: "wrong"), Self.request("+8613800138001")) == .permanent(.authError, "tencent: HTTP 200 AuthFailure.SignatureFailure: refused: AuthFailure.SignatureFailure"))
-        #expect(await failure(Self.provider(fake, now: { Date().addingTimeInterval(-600) }), Self.request("+8613800138001"))?.detail.contains("AuthFailure.SignatureExpire") == true)
+        #expect(
+            await failure(Self.provider(fake, key: "wrong"), Self.request("+8613800138001"))
+                == .permanent(.authError, "tencent: HTTP 200 AuthFailure.SignatureFailure: refused: AuthFailure.SignatureFailure"))
+        #expect(
+            await failure(Self.provider(fake, now: { Date().addingTimeInterval(-600) }), Self.request("+8613800138001"))?.detail.contains(
+                "AuthFailure.SignatureExpire") == true)
         // The callee's 30 s limit moves to the next provider; the API's own rate is retried.
         _ = try await Self.provider(fake).send(Self.request("+8613800138002"))
         let limited = await failure(Self.provider(fake), Self.request("+8613800138002"))

@@ -149,7 +149,8 @@ public struct AliyunProvider: VoiceOutcomePolling {
         {
             return .transient(code.hasPrefix("Throttling") ? .rateLimited : .serverError, detail)
         }
-        if code.hasPrefix("InvalidAccessKeyId") || code == "SignatureDoesNotMatch" || code == "isp.RAM_PERMISSION_DENY" || code.hasPrefix("Forbidden") {
+        if code.hasPrefix("InvalidAccessKeyId") || code == "SignatureDoesNotMatch" || code == "isp.RAM_PERMISSION_DENY" || code.hasPrefix("Forbidden")
+        {
             return .permanent(.authError, detail)
         }
         if code == "isv.BUSINESS_LIMIT_CONTROL" { return .permanent(.rateLimited, detail) }

@@ -17,7 +17,9 @@ extension FakeAliyun {
         switch action {
         case "SingleCallByTts", "IvrCall":
             let ivr = action == "IvrCall"
-            guard let number = p["CalledNumber"], !number.isEmpty else { return fail("MissingCalledNumber", "CalledNumber is mandatory", status: 400) }
+            guard let number = p["CalledNumber"], !number.isEmpty else {
+                return fail("MissingCalledNumber", "CalledNumber is mandatory", status: 400)
+            }
             guard number.wholeMatch(of: /1[3-9][0-9]{9}|0[1-9][0-9]{8,10}/) != nil else {
                 return fail("isv.MOBILE_NUMBER_ILLEGAL", "号码格式非法")
             }
@@ -44,13 +46,17 @@ extension FakeAliyun {
             if outID.utf8.count > 15 { return fail("isv.INVALID_PARAMETERS", "OutId is longer than 15 bytes") }
             return placeCall(number: number, outID: outID, ivr: ivr, fail: fail)
         case "SendSms":
-            guard let numbers = p["PhoneNumbers"], !numbers.isEmpty else { return fail("MissingPhoneNumbers", "PhoneNumbers is mandatory", status: 400) }
+            guard let numbers = p["PhoneNumbers"], !numbers.isEmpty else {
+                return fail("MissingPhoneNumbers", "PhoneNumbers is mandatory", status: 400)
+            }
             guard numbers.wholeMatch(of: /1[3-9][0-9]{9}|[1-9][0-9]{7,14}/) != nil else { return fail("isv.MOBILE_NUMBER_ILLEGAL", "非法手机号") }
             guard p["SignName"] == Self.signName else { return fail("isv.SMS_SIGNATURE_ILLEGAL", "签名不合法") }
             if let problem = Self.templateProblem(p["TemplateCode"] ?? "", json: p["TemplateParam"], templates: Self.smsTemplates, limit: 36) {
                 return fail(problem.0 == "isv.TTS_TEMPLATE_ILLEGAL" ? "isv.SMS_TEMPLATE_ILLEGAL" : problem.0, problem.1)
             }
-            if let refusal = state.withLock({ $0.refusals.isEmpty ? nil : $0.refusals.removeFirst() }) { return fail(refusal, "refused as the test asked") }
+            if let refusal = state.withLock({ $0.refusals.isEmpty ? nil : $0.refusals.removeFirst() }) {
+                return fail(refusal, "refused as the test asked")
+            }
             let id = state.withLock { s -> String in
                 s.counter += 1
                 return "9\(s.counter)^0"
@@ -108,7 +114,9 @@ extension FakeAliyun {
     static func templateProblem(_ code: String, json: String?, templates: [String: [String]], limit: Int) -> (String, String)? {
         guard let variables = templates[code] else { return ("isv.TTS_TEMPLATE_ILLEGAL", "模板 \(code) 不存在或未审核") }
         let values = json.flatMap { (try? JSONSerialization.jsonObject(with: Data($0.utf8))) as? [String: String] } ?? [:]
-        if json != nil, values.isEmpty, !variables.isEmpty { return ("isv.INVALID_PARAMETERS", "template parameters are not a JSON object of strings") }
+        if json != nil, values.isEmpty, !variables.isEmpty {
+            return ("isv.INVALID_PARAMETERS", "template parameters are not a JSON object of strings")
+        }
         for v in variables where values[v] == nil { return ("isv.TEMPLATE_MISSING_PARAMETERS", "模板缺少变量 \(v)") }
         if values.values.reduce(0, { $0 + $1.count }) >= limit { return ("isv.PARAM_LENGTH_LIMIT", "参数超过长度限制") }
         if values.values.contains(where: { $0.firstMatch(of: /(?i)https?:\/\/|www\./) != nil }) {

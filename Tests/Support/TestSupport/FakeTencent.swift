@@ -148,7 +148,9 @@ public final class FakeTencent: Sendable {
         }
         let expected = Self.expectedSignature(secretKey: Self.secretKey, host: h["host"] ?? "", timestamp: ts, body: req.body)
         guard Signing.constantTimeEquals(Array(expected.utf8), Array(auth[sig.upperBound...].utf8)) else { return "AuthFailure.SignatureFailure" }
-        guard let body = (try? JSONSerialization.jsonObject(with: Data(req.body))) as? [String: Any] else { return "FailedOperation.InvalidParameters" }
+        guard let body = (try? JSONSerialization.jsonObject(with: Data(req.body))) as? [String: Any] else {
+            return "FailedOperation.InvalidParameters"
+        }
         guard body["TemplateId"] as? String == Self.templateID else { return "FailedOperation.TemplateIncorrectOrUnapproved" }
         guard body["VoiceSdkAppid"] as? String == Self.sdkAppID else { return "FailedOperation.InvalidParameters" }
         guard let number = body["CalledNumber"] as? String, number.wholeMatch(of: /\+861[3-9][0-9]{9}/) != nil else {
