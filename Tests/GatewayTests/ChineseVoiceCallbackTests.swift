@@ -153,6 +153,14 @@ import YAMLConfig
         await h.finish()
     }
 
+    @Test func theDocumentListsBothPaths() async throws {
+        let h = try Harness()
+        let doc = try await http("GET", "http://127.0.0.1:\(h.port)/openapi.json")
+        let paths = try #require((try JSONSerialization.jsonObject(with: doc.body) as? [String: Any])?["paths"] as? [String: Any])
+        for p in [VoiceCallbacks.aliyunReceiptsPath, VoiceCallbacks.tencentCallbackPath] { #expect(paths[p] != nil, "\(p)") }
+        await h.finish()
+    }
+
     @Test func withoutRedisAKeyIsNotTakenSoTheProviderPushesAgain() async throws {
         let h = try Harness(redis: false)
         let r = try await h.post(
