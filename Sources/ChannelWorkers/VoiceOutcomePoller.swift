@@ -58,6 +58,8 @@ public struct VoiceOutcomePoller: Sendable {
         for (member, job) in jobs { await poll(member, job, at: at) }
     }
 
+    /// Asks the job's provider once, then publishes a key's command and finishes the job, or
+    /// reschedules it (no record yet, a failed query or publish), or drops it (`poll_for` passed).
     func poll(_ member: String, _ job: VoicePollJob, at: Date) async {
         let log = logger.with(["provider": job.provider, "call": job.callID, "notification": job.call.notification, "incident": job.call.incident])
         guard let provider = providers[job.provider] as? any VoiceOutcomePolling else {
@@ -106,10 +108,12 @@ public struct VoiceOutcomePoller: Sendable {
         await finish(member, log)
     }
 
+    /// Removes the job; a failure is logged (the job comes back when its lease ends).
     func finish(_ member: String, _ log: Logger) async {
         do { try await queue.finish(member) } catch { log.warning("cannot finish the call's polling", ["error": "\(error)"]) }
     }
 
+    /// Polls the job again at `due`.
     func reschedule(_ member: String, _ due: Date, _ log: Logger) async {
         // If this fails, the lease ends and the job is due again anyway.
         do { try await queue.reschedule(member, due: due) } catch { log.warning("cannot reschedule the call's polling", ["error": "\(error)"]) }

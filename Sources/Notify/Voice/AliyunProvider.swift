@@ -31,6 +31,7 @@ public struct AliyunProvider: VoiceOutcomePolling {
         self.nonce = nonce
     }
 
+    /// The API version of dyvmsapi and dysmsapi.
     public static let version = "2017-05-25"
     /// Template variables of a voice call: fewer than 250 characters in all.
     public static let voiceParamLimit = 249

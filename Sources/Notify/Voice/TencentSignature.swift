@@ -22,10 +22,12 @@ public enum TencentSignature {
         Date(timeIntervalSince1970: TimeInterval(timestamp)).formatted(Date.ISO8601FormatStyle().year().month().day())
     }
 
+    /// The canonical request of a JSON POST to `/` of `host`.
     public static func canonicalRequest(host: String, body: some Collection<UInt8>) -> String {
         "POST\n/\n\ncontent-type:application/json\nhost:\(host)\n\ncontent-type;host\n" + Signing.sha256Hex(body)
     }
 
+    /// The string signed for `service` at `timestamp` (Unix seconds).
     public static func stringToSign(service: String, host: String, timestamp: Int64, body: some Collection<UInt8>) -> String {
         "\(algorithm)\n\(timestamp)\n\(date(timestamp))/\(service)/tc3_request\n"
             + Signing.sha256Hex(Array(canonicalRequest(host: host, body: body).utf8))
