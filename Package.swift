@@ -84,7 +84,7 @@ let package = Package(
         // Each worker process links only what it needs: the router and dedup never link libcurl.
         .target(name: "DedupWorker", dependencies: ["AlertCore", "WorkerKit", "AMQP", "Redis"], swiftSettings: settings),
         .target(name: "RouterWorker", dependencies: ["AlertCore", "WorkerKit", "AMQP", "OnCallRuntime", "Escalation"], swiftSettings: settings),
-        .target(name: "ChannelWorkers", dependencies: ["AlertCore", "OnCall", "WorkerKit", "AMQP", "Redis", "Notify"], swiftSettings: settings),
+        .target(name: "ChannelWorkers", dependencies: ["AlertCore", "OnCall", "Escalation", "WorkerKit", "AMQP", "Redis", "Notify"], swiftSettings: settings),
         // The escalator's durable state in Redis: incidents as JSON with the set of open ones, and
         // the timers, claimed atomically with a lease so each due timer fires on one replica.
         .target(name: "EscalatorStore", dependencies: ["AlertCore", "Escalation", "Redis"], swiftSettings: settings),

@@ -2,12 +2,17 @@ import AlertCore
 import Foundation
 import Notify
 import OnCall
+import Redis
 import WorkerKit
 
 /// Delivers a voice or SMS notification through the provider chain of each recipient's number
 /// (`voice.chains`): a provider whose per-callee budget is spent is skipped, a permanent error
 /// or a timeout moves on to the next, another transient error retries the notification later,
 /// and when every provider failed the notification is dead-lettered with every reason.
+///
+/// With Redis, every call is recorded (`VoiceCallBook`: by its reference before it is placed,
+/// by the provider's call id once accepted) so the gateway can tie receipts to the incident, and
+/// a call whose provider polls for its outcome is queued for the `VoiceOutcomePoller`.
 public struct VoiceDispatcher: Sendable {
     let channel: Channel
     let config: VoiceConfig
@@ -18,10 +23,14 @@ public struct VoiceDispatcher: Sendable {
     let people: [Person]
     let logger: Logger
     let stats: VoiceMetrics
+    let calls: VoiceCallBook?
+    let polls: VoicePollQueue?
+    let now: @Sendable () -> Date
 
+    /// `redis` (nil: none) records the calls and queues the polled ones.
     public init(
         channel: Channel, config: KlaxonConfig, providers: [String: any VoiceProvider], budget: any RobotBudget, logger: Logger,
-        metrics: Metrics
+        metrics: Metrics, redis: (any RedisCommanding)? = nil, now: @escaping @Sendable () -> Date = { Date() }
     ) {
         precondition(channel.isPhone, "\(channel.rawValue) is not a phone channel")
         self.channel = channel
@@ -33,6 +42,9 @@ public struct VoiceDispatcher: Sendable {
         self.people = config.people
         self.logger = logger
         self.stats = VoiceMetrics(metrics)
+        self.calls = redis.map { VoiceCallBook(redis: $0, namespace: config.broker.namespace) }
+        self.polls = redis.map { VoicePollQueue(redis: $0, namespace: config.broker.namespace) }
+        self.now = now
     }
 
     /// Calls (or texts) every recipient; the first failure that stops a chain is the result.
@@ -53,6 +65,12 @@ public struct VoiceDispatcher: Sendable {
     /// One request through its number's chain.
     func deliver(_ request: VoiceRequest) async -> Result<Void, DeliveryError> {
         let log = logger.with(["notification": request.notificationID, "to": request.to])
+        let call = VoiceCallbacks.Call(notification: request.notificationID, incident: request.incidentID, to: request.to)
+        if request.kind == .call, let calls {
+            do { try await calls.record(call, reference: request.reference) } catch {
+                log.warning("cannot record the call; its receipts will not find the incident", ["error": "\(error)"])
+            }
+        }
         var attempts: [VoiceFailover.Attempt] = []
         for provider in config.chain(for: request.to) {
             let attempt = await attempt(request, provider: provider)
@@ -60,7 +78,8 @@ public struct VoiceDispatcher: Sendable {
             switch attempt {
             case .sent(let name, let id):
                 stats.sent.inc(["channel": channel.rawValue, "provider": name])
-                log.info("placed", ["provider": name, "provider_id": id, "kind": request.kind.rawValue])
+                log.info("placed", ["provider": name, "provider_id": id, "kind": request.kind.rawValue, "reference": request.reference])
+                if request.kind == .call { await placed(request, call, provider: provider, id: id, log: log) }
             case .overBudget(let name):
                 stats.budgetSkips.inc(["channel": channel.rawValue, "provider": name])
                 log.warning("over the callee's budget with this provider; trying the next", ["provider": name])
@@ -75,6 +94,21 @@ public struct VoiceDispatcher: Sendable {
             }
         }
         return .failure(VoiceFailover.exhausted(attempts, number: request.to))
+    }
+
+    /// Records an accepted call under the provider's id and queues its polling, if its provider
+    /// polls. Failures are logged: the call rings anyway.
+    func placed(_ request: VoiceRequest, _ call: VoiceCallbacks.Call, provider: VoiceConfig.Provider, id: String, log: Logger) async {
+        do { try await calls?.record(call, kind: provider.kind, callID: id) } catch {
+            log.warning("cannot record the call's id; its receipts will not find the incident", ["error": "\(error)"])
+        }
+        guard let polls, let p = providers[provider.name] as? any VoiceOutcomePolling, p.polls(request) else { return }
+        let at = now()
+        let placedAt = Int64(at.timeIntervalSince1970 * 1000)
+        let job = VoicePollJob(provider: provider.name, callID: id, call: call, placedAt: placedAt, until: placedAt + p.pollForMillis)
+        do { try await polls.add(job, due: at.addingTimeInterval(Double(p.pollIntervalMillis) / 1000)) } catch {
+            log.warning("cannot queue the call's polling; a key pressed will not be seen", ["error": "\(error)"])
+        }
     }
 
     func attempt(_ request: VoiceRequest, provider: VoiceConfig.Provider) async -> VoiceFailover.Attempt {

@@ -17,7 +17,7 @@ struct GatewayMetrics: Sendable {
     let feeds: Counter
     /// Incident commands confirmed by the broker, by action and path (link, api).
     let incidentActions: Counter
-    /// Phone providers' callbacks, by provider kind and outcome (a key, a call status, bad_signature).
+    /// Phone providers' callbacks, by provider kind and outcome (a key, a call status, bad_signature, bad_token).
     let voiceCallbacks: Counter
     /// Signed links refused, by reason (`IncidentLinkCheck.reasons`).
     let linksRejected: Counter
@@ -45,7 +45,7 @@ struct GatewayMetrics: Sendable {
         )
         voiceCallbacks = m.counter(
             "klaxon_gateway_voice_callbacks_total",
-            "Phone provider callbacks, by provider (twilio, webhook) and outcome (key_1, key_2, key_3, other_key, completed, no-answer, busy, failed, …, bad_signature)."
+            "Phone provider callbacks, by provider (twilio, webhook, aliyun, tencent) and outcome (key_1, key_2, key_3, other_key, completed, no-answer, busy, failed, Aliyun's status codes, answered, no_answer, failure_<code>, unknown_call, …, bad_signature, bad_token)."
         )
         linksRejected = m.counter(
             "klaxon_gateway_incident_links_rejected_total",

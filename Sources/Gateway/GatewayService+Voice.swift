@@ -5,10 +5,13 @@ import HTTPServer
 import Signing
 
 /// Phone providers' callbacks (docs/voice.md): Twilio's `<Gather>` action and status callback
-/// (form POSTs checked by `X-Twilio-Signature` against every configured Twilio auth token) and
-/// the webhook provider's signed JSON. A key pressed becomes one `IncidentCommand` (via
-/// `phoneKey`, by the person whose phone was called, id = call + key so a retried callback
-/// applies once), answered only after the broker confirmed it.
+/// (form POSTs checked by `X-Twilio-Signature` against every configured Twilio auth token), the
+/// webhook provider's signed JSON, Aliyun's receipt pushes and Tencent Cloud's callbacks (both
+/// unsigned by their providers: checked by the secret `token` in the URL). A key pressed becomes
+/// one `IncidentCommand` (`PhoneKey`: via `phoneKey`, by the person whose phone was called, id =
+/// provider + call + key so a retried callback applies once), answered only after the broker
+/// confirmed it. Aliyun and Tencent name the call only by their ids: the incident comes from the
+/// calls `klaxon-voice` recorded (`VoiceCallBook`).
 extension GatewayService {
     func voiceCallback(_ req: HTTPRequest, _ respond: @escaping HTTPResponder) {
         guard req.method == "POST" else {
@@ -17,6 +20,8 @@ extension GatewayService {
         switch req.path {
         case VoiceCallbacks.twilioGatherPath, VoiceCallbacks.twilioStatusPath: twilio(req, respond)
         case VoiceCallbacks.webhookPath: webhook(req, respond)
+        case VoiceCallbacks.aliyunReceiptsPath: aliyun(req, respond)
+        case VoiceCallbacks.tencentCallbackPath: tencent(req, respond)
         default: reject(respond, 404, "not_found", "not found")
         }
     }
@@ -43,9 +48,9 @@ extension GatewayService {
             return respond(Self.twiml("<Response/>"))
         }
         let digits = field("Digits")
-        keyPressed(
-            digits: digits, incident: req.query["i"] ?? "", to: field("To"), commandID: "twilio:\(field("CallSid")):\(digits)", provider: "twilio"
-        ) { verb, failure in
+        let id = PhoneKey.commandID(provider: "twilio", callID: field("CallSid"), digits: digits)
+        Task {
+            let (verb, failure) = await pressKey(digits: digits, incident: req.query["i"] ?? "", to: field("To"), commandID: id, provider: "twilio")
             if failure != nil { return respond(.error(503, "the command could not be handed to the escalator; try again")) }
             // Fixed texts: nothing to escape.
             respond(Self.twiml("<Response><Say>\(VoiceCallback.reply(verb))</Say></Response>"))
@@ -68,34 +73,126 @@ extension GatewayService {
             logger.info("call outcome", ["notification": body.notification_id, "incident": body.incident_id, "outcome": body.outcome])
             return respond(.json(200, Array(#"{"applied":false}"#.utf8)))
         }
-        keyPressed(
-            digits: digits, incident: body.incident_id, to: body.to, commandID: "webhook:\(body.notification_id):\(digits)", provider: "webhook"
-        ) { verb, failure in
+        let id = PhoneKey.commandID(provider: "webhook", callID: body.notification_id, digits: digits)
+        Task {
+            let (verb, failure) = await pressKey(digits: digits, incident: body.incident_id, to: body.to, commandID: id, provider: "webhook")
             if failure != nil { return respond(.error(503, "the command could not be handed to the escalator; try again")) }
             respond(.json(200, Array((verb == nil ? #"{"applied":false}"# : #"{"applied":true}"#).utf8)))
         }
     }
 
-    /// Publishes the command a key means (none for other keys or without an incident), then
-    /// calls `done` with the verb applied (nil: none) and the publish failure (nil: confirmed).
-    private func keyPressed(
-        digits: String, incident: String, to: String, commandID: String, provider: String,
-        done: @escaping @Sendable (IncidentVerb?, String?) -> Void
-    ) {
-        guard let (verb, snooze) = VoiceCallback.verb(digits: digits), !incident.isEmpty else {
+    /// Aliyun's batch push of receipts (`POST /voice/aliyun/receipts?token=…`): every report is
+    /// counted and logged; a key (status 300000, or a `dtmf`) publishes its command; then the
+    /// answer Aliyun expects, `{"code":0,"msg":"接收成功"}` (anything else makes it push again
+    /// after 1, 5 and 10 minutes: so a command not confirmed, or Redis not answering, is a 503).
+    private func aliyun(_ req: HTTPRequest, _ respond: @escaping HTTPResponder) {
+        let tokens = config.voice.providers.filter { $0.kind == .aliyun }.map(\.aliyun.receiptToken).filter { !$0.isEmpty }
+        guard !tokens.isEmpty else { return reject(respond, 404, "not_found", "no Aliyun provider has a receipt_token_env (voice.providers)") }
+        guard VoiceCallback.tokenMatches(req.query[VoiceCallbacks.tokenParameter], tokens) else {
+            stats.voiceCallbacks.inc(["provider": "aliyun", "outcome": "bad_token"])
+            return reject(respond, 403, "signature", "the token in the URL is missing or wrong")
+        }
+        let parsed = AliyunReceipt.parse(req.body)
+        guard let reports = parsed.reports else { return reject(respond, 400, "body", parsed.problem) }
+        Task {
+            var failure: String?
+            for r in reports {
+                guard let key = r.key else {
+                    // Only logged: a Redis that does not answer leaves the log without the incident.
+                    let call = try? await recordedCall(reference: r.outID, kind: .aliyun, callID: r.callID)
+                    stats.voiceCallbacks.inc(["provider": "aliyun", "outcome": r.statusCode.isEmpty ? "unknown" : String(r.statusCode.prefix(12))])
+                    logger.info(
+                        "call receipt",
+                        [
+                            "provider": "aliyun", "call": r.callID, "status": r.statusCode, "message": String(r.statusMessage.prefix(100)),
+                            "notification": call?.notification ?? "", "incident": call?.incident ?? "",
+                        ])
+                    continue
+                }
+                let call: VoiceCallbacks.Call?
+                do { call = try await recordedCall(reference: r.outID, kind: .aliyun, callID: r.callID) } catch {
+                    failure = "the recorded calls cannot be read: \(error)"
+                    continue
+                }
+                guard let call else {
+                    stats.voiceCallbacks.inc(["provider": "aliyun", "outcome": "unknown_call"])
+                    logger.warning("a key for a call Klaxon has no record of", ["provider": "aliyun", "call": r.callID, "out_id": r.outID])
+                    continue
+                }
+                let id = PhoneKey.commandID(provider: "aliyun", callID: r.callID, digits: key)
+                let (_, problem) = await pressKey(digits: key, incident: call.incident, to: call.to, commandID: id, provider: "aliyun")
+                if let problem { failure = problem }
+            }
+            if let failure {
+                logger.warning("aliyun receipts not taken; Aliyun pushes them again", ["error": failure])
+                return respond(.json(503, Array(#"{"code":1,"msg":"not taken; push again"}"#.utf8)))
+            }
+            respond(.json(200, Array(#"{"code":0,"msg":"接收成功"}"#.utf8)))
+        }
+    }
+
+    /// Tencent Cloud's callbacks (`POST /voice/tencent/callback?token=…`): a key press publishes
+    /// its command; status and failure callbacks are counted and logged; answered
+    /// `{"result":0,"errmsg":"OK"}`, or 503 when the command was not confirmed.
+    private func tencent(_ req: HTTPRequest, _ respond: @escaping HTTPResponder) {
+        let tokens = config.voice.providers.filter { $0.kind == .tencent }.map(\.tencent.callbackToken).filter { !$0.isEmpty }
+        guard !tokens.isEmpty else { return reject(respond, 404, "not_found", "no Tencent provider is configured (voice.providers)") }
+        guard VoiceCallback.tokenMatches(req.query[VoiceCallbacks.tokenParameter], tokens) else {
+            stats.voiceCallbacks.inc(["provider": "tencent", "outcome": "bad_token"])
+            return reject(respond, 403, "signature", "the token in the URL is missing or wrong")
+        }
+        let parsed = TencentCallback.parse(req.body)
+        guard let callback = parsed.callback else { return reject(respond, 400, "body", parsed.problem) }
+        let ok = HTTPResponse.json(200, Array(#"{"result":0,"errmsg":"OK"}"#.utf8))
+        Task {
+            guard callback.kind == .key else {
+                let call = try? await recordedCall(reference: "", kind: .tencent, callID: callback.callID)
+                stats.voiceCallbacks.inc(["provider": "tencent", "outcome": callback.outcome])
+                logger.info(
+                    "call status",
+                    [
+                        "provider": "tencent", "call": callback.callID, "outcome": callback.outcome, "reason": String(callback.reason.prefix(100)),
+                        "notification": call?.notification ?? "", "incident": call?.incident ?? "",
+                    ])
+                return respond(ok)
+            }
+            let call: VoiceCallbacks.Call?
+            do { call = try await recordedCall(reference: "", kind: .tencent, callID: callback.callID) } catch {
+                logger.warning("tencent key not taken: the recorded calls cannot be read", ["error": "\(error)"])
+                return respond(.json(503, Array(#"{"result":1,"errmsg":"try again"}"#.utf8)))
+            }
+            guard let call else {
+                stats.voiceCallbacks.inc(["provider": "tencent", "outcome": "unknown_call"])
+                logger.warning("a key for a call Klaxon has no record of", ["provider": "tencent", "call": callback.callID])
+                return respond(ok)
+            }
+            let key = String(callback.keypress.prefix(1))
+            let id = PhoneKey.commandID(provider: "tencent", callID: callback.callID, digits: key)
+            let (_, failure) = await pressKey(digits: key, incident: call.incident, to: call.to, commandID: id, provider: "tencent")
+            if failure != nil { return respond(.json(503, Array(#"{"result":1,"errmsg":"not taken; try again"}"#.utf8))) }
+            respond(ok)
+        }
+    }
+
+    /// The call `klaxon-voice` recorded under `reference` (if any) or the provider's call id;
+    /// throws when Redis cannot be read (or the gateway has no Redis).
+    private func recordedCall(reference: String, kind: VoiceConfig.Kind, callID: String) async throws -> VoiceCallbacks.Call? {
+        guard let voiceCalls else { throw VoiceCallback.NoRedis() }
+        if !reference.isEmpty, let call = try await voiceCalls.call(reference: reference) { return call }
+        return try await voiceCalls.call(kind: kind, callID: callID)
+    }
+
+    /// Publishes the command a key means (none for other keys or without an incident); returns
+    /// the verb applied (nil: none) and the publish failure (nil: confirmed or nothing to publish).
+    private func pressKey(digits: String, incident: String, to: String, commandID: String, provider: String) async -> (IncidentVerb?, String?) {
+        guard let command = PhoneKey.command(digits: digits, incidentID: incident, to: to, people: config.people, id: commandID, at: now()),
+            let verb = IncidentVerb(rawValue: command.action.rawValue)
+        else {
             stats.voiceCallbacks.inc(["provider": provider, "outcome": "other_key"])
-            return done(nil, nil)
+            return (nil, nil)
         }
         stats.voiceCallbacks.inc(["provider": provider, "outcome": "key_\(digits)"])
-        let by = config.people.first { $0.phone == to }?.id.rawValue ?? to
-        let at = now()
-        let command = IncidentCommand(
-            id: commandID, incidentID: incident, action: verb.command, by: by, via: .phoneKey, until: snooze.map { at.addingTimeInterval($0) }, at: at
-        )
-        Task {
-            let failure = await publish(command, verb: verb, path: .phoneKey)
-            done(verb, failure)
-        }
+        return (verb, await publish(command, verb: verb, path: .phoneKey))
     }
 
     static func twiml(_ document: String) -> HTTPResponse {

@@ -34,6 +34,9 @@ public final class GatewayService: Sendable {
     /// The escalator's incidents, when the gateway was given Redis; nil: incident pages and the
     /// API answer 503.
     let incidents: IncidentStore?
+    /// The calls `klaxon-voice` placed, to tie Aliyun's and Tencent's receipts to incidents
+    /// (nil without Redis: those answer 503).
+    let voiceCalls: VoiceCallBook?
     /// Incidents in words (people's names from the config).
     let incidentText: IncidentText
     /// How many steps each configured policy has (the page's "step 2 of 3").
@@ -53,6 +56,7 @@ public final class GatewayService: Sendable {
     ) {
         self.config = config
         self.incidents = redis.map { IncidentStore(redis: $0, namespace: config.broker.namespace) }
+        self.voiceCalls = redis.map { VoiceCallBook(redis: $0, namespace: config.broker.namespace) }
         self.incidentText = IncidentText(people: config.people)
         self.policySteps = Dictionary(config.escalationPolicies.map { ($0.name, $0.steps.count) }, uniquingKeysWith: { a, _ in a })
         if let roster {

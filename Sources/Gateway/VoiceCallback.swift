@@ -3,17 +3,22 @@ import Escalation
 import Foundation
 import Signing
 
-/// The pure part of the phone providers' callbacks (docs/voice.md): which key means what, and
-/// the two request shapes after their signatures were checked.
+/// The pure part of the phone providers' callbacks (docs/voice.md): what a call says after a
+/// key, the URL checks, and the webhook's request shape (Aliyun's and Tencent's are
+/// `AliyunReceipt` and `TencentCallback`). What a key does is `PhoneKey`.
 enum VoiceCallback {
-    /// What a key pressed during a page call does: 1 acknowledge, 2 resolve, 3 snooze 30 minutes.
-    static func verb(digits: String) -> (verb: IncidentVerb, snooze: TimeInterval?)? {
-        switch digits {
-        case "1": (.acknowledge, nil)
-        case "2": (.resolve, nil)
-        case "3": (.snooze, 30 * 60)
-        default: nil
-        }
+    /// The gateway has no Redis: it cannot find the calls `klaxon-voice` recorded.
+    struct NoRedis: Error, CustomStringConvertible {
+        var description: String { "the gateway has no Redis (redis:) to read the recorded calls from" }
+    }
+
+    /// Whether `token` (the URL's `token`) is one of `tokens`, each compared in constant time
+    /// without an early exit.
+    static func tokenMatches(_ token: String?, _ tokens: [String]) -> Bool {
+        guard let token, !token.isEmpty else { return false }
+        var ok = false
+        for t in tokens where Signing.constantTimeEquals(Array(t.utf8), Array(token.utf8)) { ok = true }
+        return ok
     }
 
     /// What the call says after a key.

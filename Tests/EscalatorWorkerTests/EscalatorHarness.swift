@@ -26,8 +26,10 @@ struct EscalatorHarness {
 
     /// `policy` adds lines to policy db (e.g. `ack_timeout: 2s`).
     /// `voice` is a `voice:` section (indented at the top level) for tests with `klaxon-voice`.
-    static func yaml(_ ns: String, wait: String = "2s", watch: String = "2s", policy: String = "", gatewayPort: Int = 0, voice: String = "") -> String
-    {
+    /// `publicURL: false` leaves `gateway.public_url` out.
+    static func yaml(
+        _ ns: String, wait: String = "2s", watch: String = "2s", policy: String = "", gatewayPort: Int = 0, voice: String = "", publicURL: Bool = true
+    ) -> String {
         TestEnvironment.configYAML(
             namespace: ns,
             extra: """
@@ -43,6 +45,7 @@ struct EscalatorHarness {
                     dingtalk: {robot: ops, mobile: "13900139000"}
                     contact_rules: {default: [email, {channel: dingtalk, after: 2s}]}
                   - {id: carol, name: Carol, email: carol@example.com, phone: "+15005550001", contact_rules: {default: [voice]}}
+                  - {id: wei, name: Wei, email: wei@example.com, phone: "+8613800138000", language: zh-CN, contact_rules: {default: [voice]}}
                 escalation_policies:
                   - name: db
                     steps:
@@ -57,6 +60,12 @@ struct EscalatorHarness {
                       - {notify: {people: [bob]}, wait: \(wait)}
                     team: {email: [team@example.com]}
                     exhausted: {email: [team@example.com]}
+                  - name: phone-cn
+                    steps:
+                      - {notify: {people: [wei]}, wait: \(wait)}
+                      - {notify: {people: [bob]}, wait: \(wait)}
+                    team: {email: [team@example.com]}
+                    exhausted: {email: [team@example.com]}
                   - name: delayed
                     steps:
                       - {notify: {people: [dave]}, wait: 1h}
@@ -68,20 +77,23 @@ struct EscalatorHarness {
                   default:
                     escalation_policy: db
                 \(voice)
-                """, gateway: gatewayPort == 0 ? "public_url: https://klaxon.example.com" : "public_url: http://127.0.0.1:\(gatewayPort)"
+                """,
+            gateway: !publicURL ? "" : gatewayPort == 0 ? "public_url: https://klaxon.example.com" : "public_url: http://127.0.0.1:\(gatewayPort)"
         ).replacingOccurrences(of: "listen: 127.0.0.1:0", with: "listen: 127.0.0.1:\(gatewayPort)")
     }
 
     static let environment = [
         "TEST_TOKEN": TestEnvironment.token, "LINK_SECRET": linkSecret, "DT_URL": "http://127.0.0.1:9/robot/send",
         "TWILIO_TOKEN": FakeTwilio.authToken, "PBX_SECRET": FakeVoiceWebhook.secret,
+        "ALIYUN_SECRET": FakeAliyun.accessKeySecret, "ALIYUN_RECEIPT_TOKEN": "aliyun-receipt-token", "TENCENT_KEY": FakeTencent.secretKey,
+        "TENCENT_CALLBACK_TOKEN": "tencent-callback-token",
     ]
 
     /// `gatewayPort`: the gateway's listen port and public URL (0: no gateway in the test).
-    init(wait: String = "2s", watch: String = "2s", policy: String = "", gatewayPort: Int = 0, voice: String = "") throws {
+    init(wait: String = "2s", watch: String = "2s", policy: String = "", gatewayPort: Int = 0, voice: String = "", publicURL: Bool = true) throws {
         try TestEnvironment.requireServers()
         namespace = TestEnvironment.namespace()
-        let text = Self.yaml(namespace, wait: wait, watch: watch, policy: policy, gatewayPort: gatewayPort, voice: voice)
+        let text = Self.yaml(namespace, wait: wait, watch: watch, policy: policy, gatewayPort: gatewayPort, voice: voice, publicURL: publicURL)
         config = try ConfigLoader.parse(text, environment: Self.environment)
         topology = Topology(namespace: namespace)
         conn = try TestEnvironment.broker()

@@ -18,6 +18,19 @@ import OnCall
 ///       kind: webhook
 ///       url: https://pbx.internal.example.com/klaxon
 ///       secret_env: PBX_SECRET
+///     - name: aliyun                  # VoiceConfig.Aliyun (docs/voice.md)
+///       kind: aliyun
+///       access_key_id: LTAI…
+///       access_key_secret_env: ALIYUN_SECRET
+///       tts_code: TTS_100001
+///       receipt_token_env: ALIYUN_RECEIPT_TOKEN
+///     - name: tencent                 # VoiceConfig.Tencent
+///       kind: tencent
+///       secret_id: AKID…
+///       secret_key_env: TENCENT_SECRET_KEY
+///       sdk_app_id: "1400000000"
+///       template_id: "1000001"
+///       callback_token_env: TENCENT_CALLBACK_TOKEN
 ///   chains:
 ///     - {prefix: "+86", providers: [pbx, twilio]}
 ///     - {prefix: "", providers: [twilio]}
@@ -33,6 +46,34 @@ public struct VoiceConfig: Sendable, Equatable {
         case twilio
         /// The operator's own telephony: a signed JSON POST (docs/voice.md).
         case webhook
+        /// Aliyun Voice Messaging (dyvmsapi: SingleCallByTts, IvrCall) and SMS (dysmsapi).
+        case aliyun
+        /// Tencent Cloud VMS (SendTtsVoice).
+        case tencent
+
+        /// The API a provider of this kind talks to unless `base_url` says otherwise.
+        public var defaultBaseURL: String {
+            switch self {
+            case .twilio: "https://api.twilio.com"
+            case .webhook: ""
+            case .aliyun: "https://dyvmsapi.aliyuncs.com"
+            case .tencent: "https://vms.tencentcloudapi.com"
+            }
+        }
+
+        /// The carriers' limits per callee, used when a provider has no `limits`: Aliyun 1 a
+        /// minute, 5 an hour, 20 a day; Tencent 1 per 30 s, 2 per 10 minutes; none otherwise.
+        public var defaultLimits: [RateLimit] {
+            switch self {
+            case .twilio, .webhook: []
+            case .aliyun:
+                [
+                    RateLimit(messages: 1, windowMillis: 60_000), RateLimit(messages: 5, windowMillis: 3_600_000),
+                    RateLimit(messages: 20, windowMillis: 86_400_000),
+                ]
+            case .tencent: [RateLimit(messages: 1, windowMillis: 30_000), RateLimit(messages: 2, windowMillis: 600_000)]
+            }
+        }
     }
 
     /// One provider.
@@ -40,20 +81,27 @@ public struct VoiceConfig: Sendable, Equatable {
         public var name: String
         public var kind: Kind
         /// Calls (or messages) per callee and sliding window through this provider, shared by
-        /// every replica; empty: no budget.
-        public var limits: [RateLimit] = []
-        /// Twilio: the API base (no trailing slash), the account, its auth token, the caller id.
-        public var baseURL = "https://api.twilio.com"
+        /// every replica; empty: no budget. Absent from the file: the kind's `defaultLimits`.
+        public var limits: [RateLimit]
+        /// The API base (no trailing slash): Twilio's, Aliyun's dyvmsapi, Tencent's VMS.
+        public var baseURL: String
+        /// Twilio: the account, its auth token, the caller id.
         public var accountSID = ""
         public var authToken = ""
         public var from = ""
         /// Webhook: where to POST, and the HMAC secret of requests and callbacks.
         public var url = ""
         public var secret = ""
+        /// Aliyun's settings (kind `aliyun`).
+        public var aliyun = Aliyun()
+        /// Tencent Cloud's settings (kind `tencent`).
+        public var tencent = Tencent()
 
         public init(name: String, kind: Kind) {
             self.name = name
             self.kind = kind
+            self.baseURL = kind.defaultBaseURL
+            self.limits = kind.defaultLimits
         }
     }
 
@@ -137,6 +185,7 @@ public struct VoiceConfig: Sendable, Equatable {
             return nil
         }
         var v = Provider(name: name, kind: kind)
+        if p.node("limits") != nil { v.limits = [] }
         for l in p.mappings("limits") {
             let per = l.duration("per", default: 0, min: 1000)
             let calls = l.int("calls", default: 0, range: 1...10_000)
@@ -145,24 +194,30 @@ public struct VoiceConfig: Sendable, Equatable {
             if per > 0 && calls > 0 { v.limits.append(RateLimit(messages: calls, windowMillis: per)) }
             l.finish()
         }
+        if kind != .webhook, let base = baseURL(p, "base_url") { v.baseURL = base }
         switch kind {
         case .twilio:
             v.accountSID = p.requiredString("account_sid") ?? ""
             v.authToken = p.secret("auth_token_env", environment: environment, required: true) ?? ""
             v.from = p.requiredString("from") ?? ""
             if !v.from.isEmpty, !Checks.isE164(v.from) { p.report("from", "not an E.164 number (like +15005550006): \"\(v.from)\"") }
-            if let base = p.string("base_url") {
-                if base.hasPrefix("https://") || base.hasPrefix("http://") {
-                    v.baseURL = base.hasSuffix("/") ? String(base.dropLast()) : base
-                } else {
-                    p.report("base_url", "expected an http(s) URL, got \"\(base)\"")
-                }
-            }
+        case .aliyun: v.aliyun = Aliyun.read(p, environment: environment)
+        case .tencent: v.tencent = Tencent.read(p, environment: environment)
         case .webhook:
             v.url = p.requiredString("url") ?? ""
             if !v.url.isEmpty, !(v.url.hasPrefix("https://") || v.url.hasPrefix("http://")) { p.report("url", "expected an http(s) URL") }
             v.secret = p.secret("secret_env", environment: environment, required: true) ?? ""
         }
         return v
+    }
+
+    /// An http(s) URL at `key` without its trailing slash; nil (reported) when it is not one.
+    static func baseURL(_ p: MappingReader, _ key: String) -> String? {
+        guard let base = p.string(key) else { return nil }
+        guard base.hasPrefix("https://") || base.hasPrefix("http://") else {
+            p.report(key, "expected an http(s) URL, got \"\(base)\"")
+            return nil
+        }
+        return base.hasSuffix("/") ? String(base.dropLast()) : base
     }
 }

@@ -66,6 +66,13 @@ public enum RedisKeys {
     public static func voiceBudget(_ namespace: String, _ channel: Channel, _ provider: String, _ number: String) -> String {
         "\(namespace):voice:budget:\(channel.rawValue):\(provider):\(number)"
     }
+    /// A call `klaxon-voice` placed, as `VoiceCallbacks.Call` JSON, by its reference (Aliyun's
+    /// `OutId`) or by a provider kind's call id (`aliyun:<CallId>`, `tencent:<callid>`), so the
+    /// gateway ties a receipt back to the incident (`VoiceCallBook`).
+    public static func voiceCall(_ namespace: String, _ key: String) -> String { "\(namespace):voice:call:\(key)" }
+    /// Calls whose outcome `klaxon-voice` polls (Aliyun without pushed receipts): a sorted set of
+    /// job JSON → next poll instant in Unix ms (`VoicePollQueue`).
+    public static func voicePolls(_ namespace: String) -> String { "\(namespace):voice:polls" }
     /// Run-time schedule overrides: a hash of override id → JSON (`OverrideStore`).
     public static func oncallOverrides(_ namespace: String) -> String { "\(namespace):oncall:overrides" }
     /// Bumped on every override change, so every process notices within a second.

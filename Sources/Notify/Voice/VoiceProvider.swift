@@ -18,6 +18,9 @@ public struct VoiceRequest: Sendable, Equatable {
     public var message: String
     /// BCP 47 tag of the callee (`zh-CN`, `ru-RU`, `en-US`).
     public var language: String
+    /// The short id providers echo with their receipts (Aliyun's `OutId`, Tencent's
+    /// `SessionContext`): `VoiceCallbacks.reference(notification:to:)`.
+    public var reference: String
 
     public init(kind: Kind, notificationID: String, incidentID: String, to: String, message: String, language: String) {
         self.kind = kind
@@ -26,6 +29,7 @@ public struct VoiceRequest: Sendable, Equatable {
         self.to = to
         self.message = message
         self.language = language
+        self.reference = VoiceCallbacks.reference(notification: notificationID, to: to)
     }
 }
 
@@ -40,6 +44,32 @@ public protocol VoiceProvider: Sendable {
     /// The provider's name from `voice.providers`.
     var name: String { get }
     func send(_ request: VoiceRequest) async throws(DeliveryError) -> String
+}
+
+/// What a provider reports of a call after it was placed.
+public struct VoiceCallOutcome: Sendable, Equatable {
+    /// The provider's status of the call (Aliyun: the call detail's `state`).
+    public var status: String
+    /// The key pressed, "" for none.
+    public var digits: String
+
+    public init(status: String, digits: String) {
+        self.status = status
+        self.digits = digits
+    }
+}
+
+/// A provider whose calls' outcomes `klaxon-voice` asks for after the call, when its receipts
+/// cannot reach the gateway (Aliyun's `QueryCallDetailByCallId`, docs/voice.md "Polling").
+public protocol VoiceOutcomePolling: VoiceProvider {
+    /// Whether the call placed for `request` is followed by polling.
+    func polls(_ request: VoiceRequest) -> Bool
+    /// How often to ask, and for how long after the call was placed.
+    var pollIntervalMillis: Int64 { get }
+    var pollForMillis: Int64 { get }
+    /// The call's outcome once the provider has a record of it; nil while it has none yet.
+    /// Throws `DeliveryError` when the provider could not be asked (ask again later).
+    func outcome(callID: String, placedAt: Date) async throws(DeliveryError) -> VoiceCallOutcome?
 }
 
 /// What every HTTP provider shares: libcurl handles on threads of their own.
@@ -84,6 +114,8 @@ public enum VoiceProviders {
             switch p.kind {
             case .twilio: out[p.name] = TwilioProvider(p, publicURL: publicURL, http: http)
             case .webhook: out[p.name] = WebhookProvider(p, publicURL: publicURL, http: http)
+            case .aliyun: out[p.name] = AliyunProvider(p, publicURL: publicURL, http: http)
+            case .tencent: out[p.name] = TencentProvider(p, http: http)
             }
         }
         return out
