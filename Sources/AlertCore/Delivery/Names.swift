@@ -94,4 +94,10 @@ public enum RedisKeys {
     public static func shiftDone(_ namespace: String, _ id: String) -> String { "\(namespace):shift:done:\(id)" }
     /// `klaxon-shift`: the short lease of the replica publishing an announcement now.
     public static func shiftClaim(_ namespace: String, _ id: String) -> String { "\(namespace):shift:claim:\(id)" }
+    /// The gateway's Grafana OnCall relay: the sliding log of one token's calls and SMS, shared
+    /// by every gateway replica (`oncall_relay.requests_per_minute`).
+    public static func oncallRelayBudget(_ namespace: String, _ token: String) -> String { "\(namespace):oncall-relay:budget:\(token)" }
+    /// The gateway's Grafana OnCall relay: one heartbeat integration OnCall created, by id (JSON
+    /// `{name, token}`, expiring unless heartbeats keep it: `OnCallRelayIntegrations`).
+    public static func oncallRelayIntegration(_ namespace: String, _ id: String) -> String { "\(namespace):oncall-relay:integration:\(id)" }
 }
