@@ -73,14 +73,14 @@ extension GatewayService {
             let base = relayBase(req)
             if req.method == "POST" {
                 let pairs = PercentEncoding.formPairs(req.body)
-                let field = { (name: String) in pairs.first { $0.name == name }?.value.trimmingWhitespace() ?? "" }
+                let field = { (name: String) in pairs.first { $0.name == name }?.value ?? "" }
                 guard field("type") == "formatted_webhook" else {
                     return relayAnswer(
                         respond, endpoint, "invalid", 400,
                         ["error": "type: the relay creates formatted_webhook integrations only, got \"\(field("type"))\""])
                 }
                 let name = field("name")
-                guard !name.isEmpty, name.count <= 150 else {
+                guard !name.trimmingWhitespace().isEmpty, name.unicodeScalars.count <= 150 else {
                     return relayAnswer(respond, endpoint, "invalid", 400, ["error": "name: expected 1 to 150 characters"])
                 }
                 Task { await relayCreateIntegration(name, token: token, base: base, relay, respond) }

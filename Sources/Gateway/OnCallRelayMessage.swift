@@ -15,11 +15,16 @@ struct OnCallRelayMessage: Equatable {
     /// The fields of `body`, or which one is missing or wrong.
     static func parse(_ body: [UInt8]) -> Result<OnCallRelayMessage, Refusal> {
         let pairs = PercentEncoding.formPairs(body)
-        func field(_ name: String) -> String? { pairs.first { $0.name == name }?.value.trimmingWhitespace() }
-        guard let email = field("email"), !email.isEmpty else { return .failure("email: missing (a form field, the person's e-mail)") }
+        func field(_ name: String) -> String? { pairs.first { $0.name == name }?.value }
+        guard let email = field("email")?.trimmingWhitespace(), !email.isEmpty else {
+            return .failure("email: missing (a form field, the person's e-mail)")
+        }
         guard email.contains("@"), !email.contains(where: \.isWhitespace) else { return .failure("email: not an e-mail address: \"\(email)\"") }
-        guard let message = field("message"), !message.isEmpty else { return .failure("message: missing (a form field, what to say or write)") }
-        let count = message.unicodeScalars.count
+        // Counted before trimming, in Unicode scalars: the limit as the OpenAPI document states it.
+        guard let raw = field("message"), case let message = raw.trimmingWhitespace(), !message.isEmpty else {
+            return .failure("message: missing (a form field, what to say or write)")
+        }
+        let count = raw.unicodeScalars.count
         guard count <= maxMessageCharacters else {
             return .failure("message: \(count) characters; at most \(maxMessageCharacters)")
         }

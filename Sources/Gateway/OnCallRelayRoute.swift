@@ -55,7 +55,7 @@ struct OnCallRelayRoute: Equatable {
         case .info, .users: ["GET", "HEAD"]
         case .makeCall, .sendSMS: ["POST"]
         case .integrations: ["GET", "HEAD", "POST"]
-        case .heartbeat: ["GET", "HEAD", "POST"]
+        case .heartbeat: ["GET", "HEAD"]
         case .unknown: []
         }
     }
