@@ -40,8 +40,9 @@ enum OnCallRelayUsers {
             var q = Query()
             for (name, value) in pairs {
                 switch name {
-                case "email": q.email = value
-                case "username": q.username = value
+                // An empty filter filters nothing, as django-filter skips it.
+                case "email": q.email = value.isEmpty ? nil : value
+                case "username": q.username = value.isEmpty ? nil : value
                 case "roles":
                     guard let r = Int(value), OnCallRelayUsers.roles.indices.contains(r) else {
                         return .failure("roles: expected 0 (admin), 1 (editor), 2 (viewer) or 3 (none), got \"\(value)\"")

@@ -31,6 +31,7 @@ import Testing
             .get()
         #expect(q == .init(email: "a@b.c", username: nil, roles: [0, 1], page: 2, perPage: 100, short: true))
         #expect(try OnCallRelayUsers.Query.parse([("perpage", "500")]).get().perPage == 100)
+        #expect(try OnCallRelayUsers.Query.parse([("email", ""), ("username", "")]).get() == .init())
     }
 
     @Test func pagesSplitThePeopleWithAnEMail() {
