@@ -3,8 +3,9 @@
 #   installs schemathesis (pinned) into var/schemathesis-venv, starts RabbitMQ and Redis
 #   (scripts/services.sh), builds and starts klaxon-gateway with a test config on a free port,
 #   seeds one open incident into Redis (incident-testkit) so the incident API and the page of
-#   its signed link answer with real data, runs schemathesis against every operation with a
-#   bounded number of examples, then stops the gateway with SIGTERM.
+#   its signed link answer with real data, turns the Grafana OnCall relay on (its token as the
+#   document's oncallToken scheme), runs schemathesis against every operation with a bounded
+#   number of examples, then stops the gateway with SIGTERM.
 # Fails when: schemathesis finds a 5xx, an undocumented status code, a response that does not
 # match the document, or a schema-invalid request that was accepted; the gateway crashes, or
 # does not exit 0 on SIGTERM. Takes about a minute (under 2 on a busy 2-core machine).
@@ -41,6 +42,7 @@ health=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); 
 token="schemathesis-token-0123456789"
 api_token="schemathesis-api-token-0123456789"
 link_secret="schemathesis-link-secret-0123456789"
+oncall_token="schemathesis-oncall-token-0123456789"
 # A namespace of its own per run, deleted at the end: nothing left over from an older run (whose
 # queues may carry other arguments) can interfere.
 namespace="schemathesis-$$-$RANDOM"
@@ -70,7 +72,7 @@ integrations:
   - {name: st-formatted, kind: formatted-webhook, token_env: ST_TOKEN}
 # Calendar feeds on, with one schedule: generated names and tokens get 403/404, never a 5xx.
 people:
-  - {id: alice, name: Alice, email: alice@example.com, contact_rules: {default: [email]}}
+  - {id: alice, name: Alice, email: alice@example.com, phone: "+15005550001", contact_rules: {default: [email]}}
 schedules:
   - name: db
     time_zone: Europe/Berlin
@@ -86,8 +88,13 @@ incidents:
   link_secret_env: ST_LINK_SECRET
   api_tokens:
     - {name: schemathesis, token_env: ST_API_TOKEN}
+# The Grafana OnCall relay on: generated tokens, queries and forms get 4xx JSON, never a 5xx.
+oncall_relay:
+  tokens:
+    - {name: schemathesis, token_env: ST_ONCALL_TOKEN}
+  grafana_url: https://grafana.example.com
 YAML
-export ST_TOKEN=$token ST_FEED_SECRET=schemathesis-feed-secret-0123 ST_LINK_SECRET=$link_secret ST_API_TOKEN=$api_token
+export ST_TOKEN=$token ST_FEED_SECRET=schemathesis-feed-secret-0123 ST_LINK_SECRET=$link_secret ST_API_TOKEN=$api_token ST_ONCALL_TOKEN=$oncall_token
 KLAXON_LOG_LEVEL=warning "$bin" --config "$work/klaxon.yaml" --health-listen "127.0.0.1:$health" >"$work/gateway.log" 2>&1 &
 gw=$!
 cleanup() {
@@ -126,6 +133,9 @@ cat >"$work/schemathesis.toml" <<TOML
 
 [auth.openapi.bearerAuth]
 bearer = "$api_token"
+
+[auth.openapi.oncallToken]
+api_key = "$oncall_token"
 
 [[operations]]
 include-path-regex = "^/api/v1/incidents/"

@@ -67,7 +67,21 @@ extension GatewayService {
     /// success, else why it failed (no confirm within the request deadline, broker down, the
     /// queue missing). Counts `klaxon_gateway_incident_actions_total` on success.
     func publish(_ command: IncidentCommand, verb: IncidentVerb, path: ActionPath) async -> String? {
-        let outbound = OutboundMessage(.command(command), topology: topology)
+        let failure = await publishConfirmed(OutboundMessage(.command(command), topology: topology))
+        if let failure {
+            logger.warning("incident command not confirmed", ["incident": command.incidentID, "action": verb.rawValue, "error": failure])
+        } else {
+            stats.incidentActions.inc(["action": verb.rawValue, "path": path.rawValue])
+            logger.info(
+                "incident command published",
+                ["incident": command.incidentID, "command": command.id, "action": verb.rawValue, "via": path.rawValue, "by": command.by])
+        }
+        return failure
+    }
+
+    /// Publishes one message and waits for the broker's confirm within the request deadline;
+    /// nil on success, else why it failed. Counted in `klaxon_gateway_requests_in_flight` meanwhile.
+    func publishConfirmed(_ outbound: OutboundMessage) async -> String? {
         stats.inFlight.add(1)
         let failure: String? = await withCheckedContinuation { done in
             let request = PendingRequest(count: 1) { failure in done.resume(returning: failure) }
@@ -77,14 +91,6 @@ extension GatewayService {
             }
         }
         stats.inFlight.add(-1)
-        if let failure {
-            logger.warning("incident command not confirmed", ["incident": command.incidentID, "action": verb.rawValue, "error": failure])
-        } else {
-            stats.incidentActions.inc(["action": verb.rawValue, "path": path.rawValue])
-            logger.info(
-                "incident command published",
-                ["incident": command.incidentID, "command": command.id, "action": verb.rawValue, "via": path.rawValue, "by": command.by])
-        }
         return failure
     }
 }

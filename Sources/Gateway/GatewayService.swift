@@ -41,6 +41,8 @@ public final class GatewayService: Sendable {
     let incidentText: IncidentText
     /// How many steps each configured policy has (the page's "step 2 of 3").
     let policySteps: [String: Int]
+    /// The Grafana OnCall relay (`GatewayService+OnCallRelay.swift`); nil without `oncall_relay.tokens`.
+    let oncallRelay: OnCallRelay?
     private let server = Mutex<HTTPServer?>(nil)
     /// Finished by `stop()`: `run()` (the gateway as a `Service`) returns then.
     let stopped = AsyncStream<Void>.makeStream()
@@ -71,6 +73,9 @@ public final class GatewayService: Sendable {
         self.topology = Topology(namespace: config.broker.namespace)
         self.stats = GatewayMetrics(metrics, integrations: config.integrations)
         self.health = HealthEndpoints(metrics: metrics) { publisher.isConnected ? [] : ["broker"] }
+        self.oncallRelay =
+            config.oncallRelay.isEnabled
+            ? OnCallRelay(config: config.oncallRelay, namespace: config.broker.namespace, redis: redis, logger: logger, metrics: metrics) : nil
         // A little past the publisher's own deadline: normally the publisher answers first; this
         // catches a publisher thread stuck writing to a broker that stopped reading (flow control).
         self.deadlines = RequestDeadlines(timeoutMillis: config.gateway.publishTimeoutMillis + 1000)
@@ -94,6 +99,14 @@ public final class GatewayService: Sendable {
         server.withLock { $0 = s }
         deadlines.start()
         logger.info("listening", ["address": "\(g.listen.host):\(s.port)", "integrations": String(config.integrations.count)])
+        if let relay = oncallRelay {
+            logger.info(
+                "grafana oncall relay on",
+                [
+                    "path": relay.config.path, "tokens": String(relay.config.tokens.count),
+                    "throttle": relay.sharedThrottle ? "shared (Redis)" : "per process",
+                ])
+        }
         return s.port
     }
 
@@ -136,6 +149,9 @@ public final class GatewayService: Sendable {
             return
         default:
             break
+        }
+        if let relay = oncallRelay, let route = OnCallRelayRoute(path: req.path, prefix: relay.config.path) {
+            return oncallRelay(req, route, relay, respond)
         }
         if let subject = CalendarFeed.Subject(path: req.path) { return feed(req, subject, respond) }
         if let route = IncidentPath(req.path) { return incidentRoute(req, route, respond) }

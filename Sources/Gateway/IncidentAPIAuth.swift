@@ -19,10 +19,17 @@ enum IncidentAPIAuth {
             return .failure("malformed Authorization header: expected Bearer <token>")
         }
         guard !tokens.isEmpty else { return .failure("the incident API has no tokens configured (incidents.api_tokens)") }
-        let presented = Signing.sha256(Array(String(parts[1]).trimmingWhitespace().utf8))
-        var match: String? = nil
-        for t in tokens where Signing.constantTimeEquals(presented, Signing.sha256(Array(t.token.utf8))) { match = t.name }
-        guard let name = match else { return .failure("invalid bearer token") }
-        return .success(name)
+        guard let token = match(String(parts[1]), among: tokens) else { return .failure("invalid bearer token") }
+        return .success(token.name)
+    }
+
+    /// The configured token `presented` is (surrounding whitespace ignored), or nil; every token
+    /// compared, as SHA-256 digests in constant time. Also the Grafana OnCall relay's check of
+    /// its raw `Authorization` header.
+    static func match(_ presented: String, among tokens: [IncidentsConfig.APIToken]) -> IncidentsConfig.APIToken? {
+        let digest = Signing.sha256(Array(presented.trimmingWhitespace().utf8))
+        var found: IncidentsConfig.APIToken? = nil
+        for t in tokens where Signing.constantTimeEquals(digest, Signing.sha256(Array(t.token.utf8))) { found = t }
+        return found
     }
 }

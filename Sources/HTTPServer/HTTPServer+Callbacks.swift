@@ -80,7 +80,8 @@ let accessHandler: MHD_AccessHandlerCallback = { cls, connection, url, method, _
     let fullPath = url.map { String(cString: $0) } ?? "/"
     var request = HTTPRequest(method: method.map { String(cString: $0) } ?? "GET", path: fullPath, body: state.body)
     request.headers = values(connection, kind: .HEADER_KIND, lowercase: true)
-    request.query = values(connection, kind: .GET_ARGUMENT_KIND, lowercase: false)
+    request.queryPairs = pairs(connection, kind: .GET_ARGUMENT_KIND)
+    request.query = Dictionary(request.queryPairs, uniquingKeysWith: { _, last in last })
     state.body = []
 
     struct Conn: @unchecked Sendable { let p: OpaquePointer }
@@ -159,21 +160,24 @@ private func header(_ connection: OpaquePointer, _ name: String) -> String? {
 }
 
 private final class ValueBox {
-    var values: [String: String] = [:]
-    let lowercase: Bool
-    init(lowercase: Bool) { self.lowercase = lowercase }
+    var pairs: [(String, String)] = []
 }
 
-private func values(_ connection: OpaquePointer, kind: MHD_ValueKind, lowercase: Bool) -> [String: String] {
-    let box = ValueBox(lowercase: lowercase)
+/// Every value of `kind`, in the order libmicrohttpd holds them (the request's), repeats kept.
+private func pairs(_ connection: OpaquePointer, kind: MHD_ValueKind) -> [(String, String)] {
+    let box = ValueBox()
     _ = MHD_get_connection_values(
         connection, kind,
         { cls, _, key, value in
             guard let cls, let key else { return .YES }
             let box = Unmanaged<ValueBox>.fromOpaque(cls).takeUnretainedValue()
-            let k = String(cString: key)
-            box.values[box.lowercase ? k.lowercased() : k] = value.map { String(cString: $0) } ?? ""
+            box.pairs.append((String(cString: key), value.map { String(cString: $0) } ?? ""))
             return .YES
         }, Unmanaged.passUnretained(box).toOpaque())
-    return box.values
+    return box.pairs
+}
+
+/// Every value of `kind` by name (`lowercase`: names lower-cased); a repeated name keeps its last value.
+private func values(_ connection: OpaquePointer, kind: MHD_ValueKind, lowercase: Bool) -> [String: String] {
+    Dictionary(pairs(connection, kind: kind).map { (lowercase ? $0.0.lowercased() : $0.0, $0.1) }, uniquingKeysWith: { _, last in last })
 }

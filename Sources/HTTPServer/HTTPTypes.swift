@@ -5,8 +5,10 @@ public struct HTTPRequest: Sendable {
     public var method: String
     /// Path without the query string.
     public var path: String
-    /// Query arguments, decoded.
+    /// Query arguments, decoded (a repeated name: its last value).
     public var query: [String: String]
+    /// Query arguments, decoded, in order, repeated names kept (`roles=0&roles=1`).
+    public var queryPairs: [(String, String)] = []
     /// Header names are lower-cased.
     public var headers: [String: String]
     public var body: [UInt8]

@@ -59,8 +59,20 @@ public struct IncidentsConfig: Sendable, Equatable {
         }
         c.linkTTLMillis = m.duration("link_ttl", default: c.linkTTLMillis, min: 60_000)
         c.watchIntervalMillis = m.duration("watch_interval", default: c.watchIntervalMillis, min: 1_000)
+        c.apiTokens = APIToken.readList(m, key: "api_tokens", environment: environment)
+        m.finish()
+        return c
+    }
+}
+
+extension IncidentsConfig.APIToken {
+    /// A list of `{name, token_env}` under `key` (`incidents.api_tokens`, `oncall_relay.tokens`):
+    /// every name present and distinct, every token set and at least `minimumSecretLength`
+    /// characters; each problem reported with its path.
+    static func readList(_ m: MappingReader, key: String, environment: [String: String]) -> [Self] {
+        var out: [Self] = []
         var names = Set<String>()
-        for t in m.mappings("api_tokens") {
+        for t in m.mappings(key) {
             guard let name = t.string("name"), !name.isEmpty else {
                 t.report("name", "missing (required): who the token belongs to")
                 t.finish()
@@ -68,15 +80,14 @@ public struct IncidentsConfig: Sendable, Equatable {
             }
             if !names.insert(name).inserted { t.report("name", "duplicate token name \"\(name)\"") }
             if let token = t.secret("token_env", environment: environment, required: true) {
-                if token.count < minimumSecretLength {
-                    t.report("token_env", "the token must have at least \(minimumSecretLength) characters")
+                if token.count < IncidentsConfig.minimumSecretLength {
+                    t.report("token_env", "the token must have at least \(IncidentsConfig.minimumSecretLength) characters")
                 } else {
-                    c.apiTokens.append(APIToken(name: name, token: token))
+                    out.append(Self(name: name, token: token))
                 }
             }
             t.finish()
         }
-        m.finish()
-        return c
+        return out
     }
 }

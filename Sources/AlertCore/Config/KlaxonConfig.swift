@@ -28,6 +28,8 @@ public struct KlaxonConfig: Sendable {
     public var incidents = IncidentsConfig()
     /// `voice:` providers and chains of `klaxon-voice` (and the gateway's callback checks).
     public var voice = VoiceConfig()
+    /// `oncall_relay:` the gateway's drop-in for Grafana OnCall's cloud phone relay.
+    public var oncallRelay = OnCallRelayConfig()
 
     /// Reads a parsed document. `environment` resolves the `*_env` secret references.
     public static func read(_ root: ConfigNode?, environment: [String: String]) throws(ConfigError) -> KlaxonConfig {
@@ -68,6 +70,8 @@ public struct KlaxonConfig: Sendable {
         config.escalationPolicies = policies
         config.incidents = IncidentsConfig.read(top.mapping("incidents"), environment: environment)
         config.voice = VoiceConfig.read(top.mapping("voice"), environment: environment)
+        config.oncallRelay = OnCallRelayConfig.read(
+            top.mapping("oncall_relay"), environment: environment, publicURL: config.gateway.publicURL, templateSets: Set(templates.sets.keys))
         top.finish()
         if !d.issues.isEmpty { throw ConfigError(issues: d.issues) }
         return config

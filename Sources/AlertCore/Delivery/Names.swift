@@ -107,4 +107,10 @@ public enum RedisKeys {
     /// `klaxon-shift`: a schedule's timeline as a replica last saw it, so a replica that starts
     /// tells the roster changes made while it was not running (`TimelineSnapshot`).
     public static func shiftTimeline(_ namespace: String, _ schedule: String) -> String { "\(namespace):shift:timeline:\(schedule)" }
+    /// The gateway's Grafana OnCall relay: the sliding log of one token's calls and SMS, shared
+    /// by every gateway replica (`oncall_relay.requests_per_minute`).
+    public static func oncallRelayBudget(_ namespace: String, _ token: String) -> String { "\(namespace):oncall-relay:budget:\(token)" }
+    /// The gateway's Grafana OnCall relay: one heartbeat integration OnCall created, by id (JSON
+    /// `{name, token}`, expiring unless heartbeats keep it: `OnCallRelayIntegrations`).
+    public static func oncallRelayIntegration(_ namespace: String, _ id: String) -> String { "\(namespace):oncall-relay:integration:\(id)" }
 }

@@ -39,18 +39,21 @@ public struct TwilioProvider: VoiceProvider {
             return ("Messages.json", PercentEncoding.form([("To", r.to), ("From", config.from), ("Body", String(r.message.prefix(smsLimit)))]))
         case .call:
             var fields = [("To", r.to), ("From", config.from)]
-            if let publicURL {
+            if let publicURL, !r.incidentID.isEmpty {
                 let gather = VoiceCallbacks.url(publicURL, VoiceCallbacks.twilioGatherPath, notification: r.notificationID, incident: r.incidentID)
                 fields.append(("Twiml", TwiML.page(message: r.message, language: r.language, gatherURL: gather)))
+            } else {
+                // No public URL, or no incident (a route's notification, a Grafana OnCall relay
+                // call): no key can change anything, so the call only speaks, without a menu.
+                fields.append(("Twiml", TwiML.notice(message: r.message, language: r.language)))
+            }
+            if let publicURL {
                 fields.append(
                     (
                         "StatusCallback",
                         VoiceCallbacks.url(publicURL, VoiceCallbacks.twilioStatusPath, notification: r.notificationID, incident: r.incidentID)
                     ))
                 fields.append(("StatusCallbackEvent", "completed"))
-            } else {
-                // No public URL: nothing can take a key, so the call only speaks.
-                fields.append(("Twiml", TwiML.notice(message: r.message, language: r.language)))
             }
             fields.append(("Timeout", "30"))
             return ("Calls.json", PercentEncoding.form(fields))

@@ -1,6 +1,7 @@
 import ChannelWorkers
 import DedupWorker
 import Redis
+import WorkerKit
 
 /// Klaxon's own Lua scripts, for `InMemoryRedis`'s EVAL/EVALSHA: each script is recognised by
 /// its exact text (the constants the workers send, so a changed script is no longer

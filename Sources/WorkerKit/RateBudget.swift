@@ -2,7 +2,6 @@ import AlertCore
 import Foundation
 import Redis
 import Synchronization
-import WorkerKit
 
 /// Whether a robot may be sent to now.
 public enum BudgetDecision: Sendable, Equatable {
@@ -18,7 +17,9 @@ public struct BudgetGrant: Sendable, Equatable {
     public var cost: Int
 }
 
-/// A per-robot budget of requests: at most `messages` per sliding `window`, for each limit.
+/// A budget of requests per key: at most `messages` per sliding `window`, for each limit. The
+/// chat robots' and phone callees' budgets (`klaxon-chat`, `klaxon-voice`) and the gateway's
+/// Grafana OnCall relay throttle (per token) are all this one sliding log.
 public protocol RobotBudget: Sendable {
     /// Admits `cost` requests at once (all or none), or says how long to wait.
     func acquire(_ key: String, cost: Int, limits: [RateLimit]) async -> BudgetDecision
