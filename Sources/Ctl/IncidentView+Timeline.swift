@@ -42,8 +42,21 @@ extension IncidentView {
             return "resolved by \(by) via \(Self.path(via))"
         case .recovered(let since):
             return "reopened after Redis lost it (first opened \(Timestamps.format(since))); paging again from step 1"
+        case .callOutcome(let by, let outcome):
+            return outcome.reached
+                ? "\(by) answered the call without a key" : "\(by)'s call: \(Self.outcome(outcome)); their next contact steps go now"
         case .ignored(let event, let status):
             return "ignored \(event): the incident was \(status.rawValue)"
+        }
+    }
+
+    /// `not answered`, `busy`, `failed`.
+    static func outcome(_ o: CallOutcome) -> String {
+        switch o {
+        case .answered: "answered"
+        case .noAnswer: "not answered"
+        case .busy: "busy"
+        case .failed: "failed"
         }
     }
 
@@ -113,6 +126,10 @@ extension IncidentView {
         case .recovered(let since):
             o["event"] = "recovered"
             o["since"] = Timestamps.format(since)
+        case .callOutcome(let by, let outcome):
+            o["event"] = "call_outcome"
+            o["by"] = by.rawValue
+            o["outcome"] = outcome.rawValue
         case .ignored(let event, let status):
             o["event"] = "ignored"
             o["ignored_event"] = event

@@ -8,6 +8,9 @@ public struct IncidentCommand: Sendable, Hashable, Codable {
     /// The action.
     public enum Action: String, Sendable, Hashable, Codable, CaseIterable {
         case acknowledge, resolve, snooze, unsnooze, escalate
+        /// Not a person's choice: how their page call ended (`outcome`), reported by the phone
+        /// provider's callback.
+        case callOutcome
     }
 
     /// A unique id of this command (the escalator applies each id once per incident, so a
@@ -23,18 +26,23 @@ public struct IncidentCommand: Sendable, Hashable, Codable {
     public var via: ActionPath
     /// For `snooze`: until when.
     public var until: Date?
+    /// For `callOutcome`: `answered`, `no_answer`, `busy` or `failed`.
+    public var outcome: CallOutcome?
     /// When the person acted (the escalator applies it at the instant it processes it; this is
     /// recorded for the timeline and the acknowledgement latency).
     public var at: Date
 
     /// A command.
-    public init(id: String, incidentID: String, action: Action, by: String, via: ActionPath, until: Date? = nil, at: Date) {
+    public init(
+        id: String, incidentID: String, action: Action, by: String, via: ActionPath, until: Date? = nil, outcome: CallOutcome? = nil, at: Date
+    ) {
         self.id = id
         self.incidentID = incidentID
         self.action = action
         self.by = by
         self.via = via
         self.until = until
+        self.outcome = outcome
         self.at = at
     }
 
@@ -46,6 +54,9 @@ public struct IncidentCommand: Sendable, Hashable, Codable {
         case .resolve: return .success(.resolve(by: who, via: via))
         case .unsnooze: return .success(.unsnooze(by: who, via: via))
         case .escalate: return .success(.escalateNow(by: who, via: via))
+        case .callOutcome:
+            guard let outcome else { return .failure(PayloadError(path: "$.command.outcome", reason: "missing field: a call outcome needs it")) }
+            return .success(.callOutcome(by: who, outcome: outcome))
         case .snooze:
             guard let until else { return .failure(PayloadError(path: "$.command.until", reason: "missing field: a snooze needs its end")) }
             return .success(.snooze(until: until, by: who, via: via))

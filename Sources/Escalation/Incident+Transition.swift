@@ -83,6 +83,9 @@ struct IncidentMachine {
             incident.sourceResolved = true
             log(.sourceResolved(resolvesIncident: policy.resolveOnSourceResolved))
             if policy.resolveOnSourceResolved { finish(.resolved(by: nil, via: nil)) }
+        case .callOutcome(let by, let outcome):
+            log(.callOutcome(by: by, outcome: outcome))
+            if !outcome.reached && status == .triggered { actions.append(.hurry(by)) }
         case .acknowledge(let by, let via) where policy.resolveOnAcknowledge:
             // Answered is all this policy asks: acknowledged and over, one message.
             incident.ack = Acknowledgement(by: by, via: via, at: now)

@@ -92,4 +92,6 @@ public enum IncidentAction: Sendable, Hashable {
     case schedule(IncidentTimer)
     /// Drop the incident's pending timer.
     case cancelTimers
+    /// The person's contact steps still waiting (delayed) are due now: they did not answer.
+    case hurry(PersonID)
 }

@@ -22,6 +22,10 @@ public enum IncidentEvent: Sendable, Hashable, Codable {
     /// `.ackReminder` and `.ackTimeout` ("ackTimeoutDue"), `.snoozeEnd` (unsnooze by timer).
     /// A timer that is not the incident's pending one (stale, or delivered twice) changes nothing.
     case timerDue(IncidentTimer)
+    /// A page call to a person ended without a key (`answered`) or was not answered (`noAnswer`,
+    /// `busy`, `failed`): recorded; unanswered, the person's later contact steps of the page
+    /// are due at once ("call, then SMS if unanswered").
+    case callOutcome(by: PersonID, outcome: CallOutcome)
 
     /// A short name for the timeline and logs (`acknowledge`, `timerDue(step)`).
     public var name: String {
@@ -34,6 +38,20 @@ public enum IncidentEvent: Sendable, Hashable, Codable {
         case .unsnooze: "unsnooze"
         case .escalateNow: "escalateNow"
         case .timerDue(let t): "timerDue(\(t.kind.rawValue))"
+        case .callOutcome: "callOutcome"
         }
     }
+}
+
+/// How a page call ended, as the providers' callbacks report it.
+public enum CallOutcome: String, Sendable, Hashable, Codable, CaseIterable {
+    /// Answered, no key pressed (a key is its own command).
+    case answered
+    case noAnswer = "no_answer"
+    case busy
+    /// Failed or refused (switched off, unreachable, rejected).
+    case failed
+
+    /// Whether the person heard it.
+    public var reached: Bool { self == .answered }
 }

@@ -30,6 +30,17 @@ public enum PhoneKey {
             until: action == .snooze ? at.addingTimeInterval(snoozeSeconds) : nil, at: at)
     }
 
+    /// The command recording how a page call about `incidentID` to `to` ended without a key, or
+    /// nil without an incident. `id`: `<provider>:<call id>:outcome`, so a repeated callback
+    /// applies once.
+    public static func outcomeCommand(_ outcome: CallOutcome, incidentID: String, to: String, people: [Person], id: String, at: Date)
+        -> IncidentCommand?
+    {
+        guard !incidentID.isEmpty else { return nil }
+        let by = people.first { $0.phone == to }?.id.rawValue ?? to
+        return IncidentCommand(id: id, incidentID: incidentID, action: .callOutcome, by: by, via: .phoneKey, outcome: outcome, at: at)
+    }
+
     /// The id of a key press: `<provider>:<call id>:<digits>`.
     public static func commandID(provider: String, callID: String, digits: String) -> String { "\(provider):\(callID):\(digits)" }
 }

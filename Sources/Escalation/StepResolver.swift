@@ -15,6 +15,10 @@ public struct Delivery: Sendable, Hashable {
     /// Seconds after the step fired at which this contact step is due (a person's delayed
     /// contact rule): the escalator sends it then unless the incident was acknowledged meanwhile.
     public var afterSeconds: Int
+    /// The people whose contact step this is (none for a robot or address the step names; more
+    /// than one when two share an address): a call they did not answer brings their later
+    /// steps forward (`IncidentAction.hurry`).
+    public var people: [PersonID] = []
 }
 
 /// The concrete recipients of a step at an instant.
@@ -61,16 +65,18 @@ public enum StepResolver {
         }
         let persons = people.compactMap { roster.people[$0] }
         var index: [String: Int] = [:]
-        func add(_ channel: String, _ recipient: String, mentions: [String], after: Int) {
+        func add(_ channel: String, _ recipient: String, mentions: [String], after: Int, person: PersonID? = nil) {
             let key = "\(channel)\u{0}\(recipient)"
             if let i = index[key] {
                 for m in mentions where !result.deliveries[i].mentions.contains(m) { result.deliveries[i].mentions.append(m) }
                 result.deliveries[i].afterSeconds = min(result.deliveries[i].afterSeconds, after)
+                if let person, !result.deliveries[i].people.contains(person) { result.deliveries[i].people.append(person) }
                 return
             }
             index[key] = result.deliveries.count
             let id = Fingerprint.hash("\(seed)\u{0}\(channel)\u{0}\(recipient)")
-            result.deliveries.append(Delivery(id: id, channel: channel, recipient: recipient, mentions: mentions, afterSeconds: after))
+            result.deliveries.append(
+                Delivery(id: id, channel: channel, recipient: recipient, mentions: mentions, afterSeconds: after, people: person.map { [$0] } ?? []))
             if let c = Channel(rawValue: channel) { result.paged.add(c, recipient) }
         }
         for target in targets.channels {
@@ -81,11 +87,13 @@ public enum StepResolver {
             var reached = false
             for step in person.steps(for: urgency) where person.isReachable(on: step.channel) {
                 switch step.channel {
-                case "email": add("email", person.email!, mentions: [], after: step.delaySeconds)
-                case "sms", "voice": add(step.channel, person.phone!, mentions: [], after: step.delaySeconds)
+                case "email": add("email", person.email!, mentions: [], after: step.delaySeconds, person: person.id)
+                case "sms", "voice": add(step.channel, person.phone!, mentions: [], after: step.delaySeconds, person: person.id)
                 default:
                     guard let robot = person.robot(on: step.channel) else { continue }
-                    add(step.channel, robot, mentions: person.mention(on: step.channel).map { [$0] } ?? [], after: step.delaySeconds)
+                    add(
+                        step.channel, robot, mentions: person.mention(on: step.channel).map { [$0] } ?? [], after: step.delaySeconds,
+                        person: person.id)
                 }
                 reached = true
             }

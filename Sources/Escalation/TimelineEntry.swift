@@ -37,6 +37,9 @@ public struct TimelineEntry: Sendable, Hashable, Codable {
         /// The escalator found the incident's watch but not the incident (Redis lost it) and
         /// reopened it from step 0: paged again rather than silenced. `since`: when it first opened.
         case recovered(since: Date)
+        /// A page call to a person ended without a key: answered, or not (`noAnswer`, `busy`,
+        /// `failed`: their later contact steps were brought forward).
+        case callOutcome(by: PersonID, outcome: CallOutcome)
         /// An event that makes no sense in the incident's state; nothing changed.
         case ignored(event: String, status: IncidentStatus)
     }

@@ -1,6 +1,7 @@
 import AlertCore
 import Escalation
 import Foundation
+import OnCall
 
 /// A contact step of a person that is due some time after its step fired (a person's
 /// "call me if I have not acknowledged after 5 minutes"): sent then, unless the incident was
@@ -10,11 +11,15 @@ public struct DelayedDelivery: Sendable, Equatable, Codable {
     public var due: Date
     /// The notification to publish then.
     public var notification: AlertNotification
+    /// Whose contact step it is (a call they did not answer makes it due at once); nil in
+    /// records saved before it was kept.
+    public var people: [PersonID]?
 
     /// A delayed notification.
-    public init(due: Date, notification: AlertNotification) {
+    public init(due: Date, notification: AlertNotification, people: [PersonID]? = nil) {
         self.due = due
         self.notification = notification
+        self.people = people
     }
 }
 

@@ -51,7 +51,8 @@ struct IncidentEffects {
                     if d.afterSeconds == 0 {
                         record.queue([n], at: now)
                     } else {
-                        record.delayed.append(DelayedDelivery(due: now.addingTimeInterval(TimeInterval(d.afterSeconds)), notification: n))
+                        record.delayed.append(
+                            DelayedDelivery(due: now.addingTimeInterval(TimeInterval(d.afterSeconds)), notification: n, people: d.people))
                     }
                 }
             case .tell(let t):
@@ -66,6 +67,12 @@ struct IncidentEffects {
                         record.queue([n], at: now)
                     }
                 }
+            case .hurry(let person):
+                // They did not answer the call: their next contact steps go now, not when due.
+                let now = self.now
+                let due = record.delayed.filter { $0.people?.contains(person) == true }
+                record.queue(due.map(\.notification), at: now)
+                record.delayed.removeAll { $0.people?.contains(person) == true }
             case .schedule, .cancelTimers:
                 break
             }

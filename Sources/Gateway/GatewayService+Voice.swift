@@ -1,8 +1,10 @@
+import AMQP
 import AlertCore
 import Escalation
 import Foundation
 import HTTPServer
 import Signing
+import WorkerKit
 
 /// Phone providers' callbacks (docs/voice.md): Twilio's `<Gather>` action and status callback
 /// (form POSTs checked by `X-Twilio-Signature` against every configured Twilio auth token), the
@@ -45,7 +47,14 @@ extension GatewayService {
             stats.voiceCallbacks.inc(["provider": "twilio", "outcome": status.isEmpty ? "unknown" : String(status.prefix(20))])
             logger.info(
                 "call status", ["call": field("CallSid"), "status": status, "notification": req.query["n"] ?? "", "incident": req.query["i"] ?? ""])
-            return respond(Self.twiml("<Response/>"))
+            let outcome = CallOutcome.twilio(status: status, sipCode: field("SipResponseCode"))
+            Task {
+                let failure = await reportOutcome(
+                    outcome, incident: req.query["i"] ?? "", to: field("To"), callID: field("CallSid"), provider: "twilio")
+                respond(
+                    failure == nil ? Self.twiml("<Response/>") : .error(503, "the call's outcome could not be handed to the escalator; try again"))
+            }
+            return
         }
         let digits = field("Digits")
         let id = PhoneKey.commandID(provider: "twilio", callID: field("CallSid"), digits: digits)
@@ -71,7 +80,13 @@ extension GatewayService {
         guard body.outcome == "answered", let digits = body.digits, !digits.isEmpty else {
             stats.voiceCallbacks.inc(["provider": "webhook", "outcome": body.outcome])
             logger.info("call outcome", ["notification": body.notification_id, "incident": body.incident_id, "outcome": body.outcome])
-            return respond(.json(200, Array(#"{"applied":false}"#.utf8)))
+            Task {
+                let failure = await reportOutcome(
+                    CallOutcome.webhook(body.outcome), incident: body.incident_id, to: body.to, callID: body.notification_id, provider: "webhook")
+                if failure != nil { return respond(.error(503, "the call's outcome could not be handed to the escalator; try again")) }
+                respond(.json(200, Array(#"{"applied":false}"#.utf8)))
+            }
+            return
         }
         let id = PhoneKey.commandID(provider: "webhook", callID: body.notification_id, digits: digits)
         Task {
@@ -107,6 +122,12 @@ extension GatewayService {
                             "provider": "aliyun", "call": r.callID, "status": r.statusCode, "message": String(r.statusMessage.prefix(100)),
                             "notification": call?.notification ?? "", "incident": call?.incident ?? "",
                         ])
+                    if let call,
+                        let problem = await reportOutcome(
+                            CallOutcome.aliyun(statusCode: r.statusCode), incident: call.incident, to: call.to, callID: r.callID, provider: "aliyun")
+                    {
+                        failure = problem
+                    }
                     continue
                 }
                 let call: VoiceCallbacks.Call?
@@ -154,6 +175,13 @@ extension GatewayService {
                         "provider": "tencent", "call": callback.callID, "outcome": callback.outcome, "reason": String(callback.reason.prefix(100)),
                         "notification": call?.notification ?? "", "incident": call?.incident ?? "",
                     ])
+                if let call,
+                    await reportOutcome(
+                        CallOutcome.tencent(callback), incident: call.incident, to: call.to, callID: callback.callID, provider: "tencent")
+                        != nil
+                {
+                    return respond(.json(503, Array(#"{"result":1,"errmsg":"not taken; try again"}"#.utf8)))
+                }
                 return respond(ok)
             }
             let call: VoiceCallbacks.Call?
@@ -193,6 +221,23 @@ extension GatewayService {
         }
         stats.voiceCallbacks.inc(["provider": provider, "outcome": "key_\(digits)"])
         return (verb, await publish(command, verb: verb, path: .phoneKey))
+    }
+
+    /// Publishes how a page call ended (`PhoneKey.outcomeCommand`, id `<provider>:<call>:outcome`
+    /// so a repeated callback applies once): nil when confirmed or when there is nothing to
+    /// record (no outcome, no incident); else why it failed.
+    private func reportOutcome(_ outcome: CallOutcome?, incident: String, to: String, callID: String, provider: String) async -> String? {
+        guard let outcome,
+            let command = PhoneKey.outcomeCommand(
+                outcome, incidentID: incident, to: to, people: config.people, id: "\(provider):\(callID):outcome", at: now())
+        else { return nil }
+        let failure = await publishConfirmed(OutboundMessage(.command(command), topology: topology))
+        if let failure {
+            logger.warning("call outcome not confirmed", ["incident": incident, "outcome": outcome.rawValue, "error": failure])
+        } else {
+            stats.voiceCallbacks.inc(["provider": provider, "outcome": "recorded_\(outcome.rawValue)"])
+        }
+        return failure
     }
 
     static func twiml(_ document: String) -> HTTPResponse {

@@ -117,6 +117,7 @@ enum IncidentJSON {
         var resolvesIncident: Bool?
         var event: String?
         var status: String?
+        var outcome: String?
 
         init(_ e: TimelineEntry, text words: IncidentText) {
             at = Timestamps.format(e.at)
@@ -152,6 +153,8 @@ enum IncidentJSON {
                 (type, by, via) = ("resolved", b.rawValue, v.rawValue)
             case .recovered:
                 type = "recovered"
+            case .callOutcome(let b, let o):
+                (type, by, outcome) = ("callOutcome", b.rawValue, o.rawValue)
             case .ignored(let ev, let st):
                 (type, event, status) = ("ignored", ev, st.rawValue)
             }

@@ -92,6 +92,9 @@ struct IncidentText: Sendable {
             return "Resolved by \(person(by)) via \(Self.path(via))"
         case .recovered(let since):
             return "Reopened after Redis lost it (first opened \(Timestamps.format(since))): paging again from step 1"
+        case .callOutcome(let by, let outcome):
+            let how = [CallOutcome.noAnswer: "was not answered", .busy: "was busy", .failed: "failed"][outcome] ?? "was answered without a key"
+            return "The call to \(person(by)) \(how)" + (outcome.reached ? "" : "; their next contact steps went at once")
         case .ignored(let event, let status):
             return "Ignored \(event): the incident was \(status.rawValue)"
         }

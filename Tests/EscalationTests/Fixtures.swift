@@ -109,6 +109,7 @@ enum Fx {
             case .notify(let n): return "notify(s\(n.step) l\(n.loop) r\(n.round))"
             case .tell(let t): return "tell(\(t.message.kind))"
             case .cancelTimers: return "cancel"
+            case .hurry(let p): return "hurry(\(p))"
             case .schedule(let t):
                 let m = Int((t.at.timeIntervalSince(now) / 60).rounded())
                 return "schedule(\(t.kind.rawValue)@\(m >= 0 ? "+" : "")\(m)m)"

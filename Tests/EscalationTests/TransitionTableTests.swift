@@ -51,6 +51,7 @@ import Testing
             let t = state.timer ?? IncidentTimer(.step, at: Fx.minutes(30))
             return (.timerDue(t), t.at)
         case "staleTimer": return (.timerDue(IncidentTimer(.step, at: Fx.minutes(99))), now)
+        case "callOutcome": return (.callOutcome(by: "bob", outcome: .noAnswer), now)
         default: fatalError("no event \(name)")
         }
     }
@@ -66,6 +67,7 @@ import Testing
             ("triggered", "escalateNow", .triggered, 1, 0, "notify(s1 l0 r0) schedule(step@+10m)", false),
             ("triggered", "timerDue", .triggered, 1, 0, "notify(s1 l0 r0) schedule(step@+10m)", false),
             ("triggered", "staleTimer", .triggered, 0, 0, "", true),
+            ("triggered", "callOutcome", .triggered, 0, 0, "hurry(bob)", false),
 
             ("exhausted", "alertFiring", .triggered, 1, 1, "", false),
             ("exhausted", "alertResolved", .resolved, 1, 1, "tell(resolved)", false),
@@ -76,6 +78,7 @@ import Testing
             ("exhausted", "escalateNow", .triggered, 0, 2, "notify(s0 l2 r0) schedule(step@+10m)", false),
             ("exhausted", "timerDue", .triggered, 1, 1, "", true),
             ("exhausted", "staleTimer", .triggered, 1, 1, "", true),
+            ("exhausted", "callOutcome", .triggered, 1, 1, "hurry(bob)", false),
 
             ("acknowledged", "alertFiring", .acknowledged, 0, 0, "", false),
             ("acknowledged", "alertResolved", .resolved, 0, 0, "cancel tell(resolved)", false),
@@ -86,6 +89,7 @@ import Testing
             ("acknowledged", "escalateNow", .triggered, 1, 0, "notify(s1 l0 r0) schedule(step@+10m)", false),
             ("acknowledged", "timerDue", .acknowledged, 0, 0, "tell(ack_expiring) schedule(ackTimeout@+10m)", false),
             ("acknowledged", "staleTimer", .acknowledged, 0, 0, "", true),
+            ("acknowledged", "callOutcome", .acknowledged, 0, 0, "", false),
 
             ("snoozed", "alertFiring", .snoozed, 0, 0, "", false),
             ("snoozed", "alertResolved", .resolved, 0, 0, "cancel tell(resolved)", false),
@@ -96,8 +100,9 @@ import Testing
             ("snoozed", "escalateNow", .triggered, 1, 0, "notify(s1 l0 r0) schedule(step@+10m)", false),
             ("snoozed", "timerDue", .triggered, 0, 0, "notify(s0 l0 r1) schedule(step@+10m)", false),
             ("snoozed", "staleTimer", .snoozed, 0, 0, "", true),
+            ("snoozed", "callOutcome", .snoozed, 0, 0, "", false),
         ]
-        + ["alertFiring", "alertResolved", "acknowledge", "resolve", "snooze", "unsnooze", "escalateNow", "timerDue", "staleTimer"]
+        + ["alertFiring", "alertResolved", "acknowledge", "resolve", "snooze", "unsnooze", "escalateNow", "timerDue", "staleTimer", "callOutcome"]
         .map { ("resolved", $0, IncidentStatus.resolved, 0, 0, "", true) }
 
     @Test(arguments: rows.indices)
@@ -125,7 +130,7 @@ import Testing
     @Test func tableCoversEveryEventInEveryState() {
         let pairs = Set(Self.rows.map { "\($0.state)/\($0.event)" })
         #expect(pairs.count == Self.rows.count)
-        #expect(pairs.count == 5 * 9)
+        #expect(pairs.count == 5 * 10)
     }
 
     /// The timer left by applying `actions` to an incident whose timer was `before` (rows where a

@@ -46,6 +46,7 @@ struct EscalatorHarness {
                     contact_rules: {default: [email, {channel: dingtalk, after: 2s}]}
                   - {id: carol, name: Carol, email: carol@example.com, phone: "+15005550001", contact_rules: {default: [voice]}}
                   - {id: wei, name: Wei, email: wei@example.com, phone: "+8613800138000", language: zh-CN, contact_rules: {default: [voice]}}
+                  - {id: erin, name: Erin, email: erin@example.com, phone: "+15005550003", contact_rules: {default: [voice, {channel: sms, after: 1h}]}}
                 escalation_policies:
                   - name: db
                     steps:
@@ -65,6 +66,10 @@ struct EscalatorHarness {
                       - {notify: {people: [wei]}, wait: \(wait)}
                       - {notify: {people: [bob]}, wait: \(wait)}
                     team: {email: [team@example.com]}
+                    exhausted: {email: [team@example.com]}
+                  - name: callthen
+                    steps:
+                      - {notify: {people: [erin]}, wait: 1h}
                     exhausted: {email: [team@example.com]}
                   - name: delayed
                     steps:

@@ -1,6 +1,7 @@
 import AlertCore
 import Escalation
 import Foundation
+import Signing
 import TestSupport
 import Testing
 
@@ -68,6 +69,51 @@ import Testing
         #expect(!after.recipients.contains("bob@example.com"), "\(after.map { ($0.recipients, $0.incident?.kind ?? "") })")
         #expect(after.allSatisfy { $0.incident?.kind == "acknowledged" })
         #expect(twilio.requests.count == 1)
+        #expect(await escalator.stop(), "\(escalator.log)")
+        voice.signal(SIGTERM)
+        #expect(await voice.wait() == 0, "\(voice.log)")
+    }
+
+    /// "Call, then SMS if unanswered": erin does not answer (Twilio's status callback says
+    /// no-answer), so the timeline records it and her SMS step, due in an hour, goes at once; the
+    /// same callback again changes nothing more.
+    @Test func anUnansweredCallIsRecordedAndBringsTheNextContactStepForward() async throws {
+        let twilio = try FakeTwilio()
+        defer { twilio.stop() }
+        twilio.press(nil)
+        let port = freePort()
+        let h = try EscalatorHarness(wait: "1h", gatewayPort: port, voice: Self.voice(twilio))
+        defer { h.cleanUp() }
+        let gateway = try ChildProcess(
+            try TestEnvironment.binary("klaxon-gateway"), ["--config", h.configPath], environment: EscalatorHarness.environment)
+        defer { gateway.kill() }
+        try await waitFor("gateway ready", seconds: 30) { (try? await http("GET", "http://127.0.0.1:\(port)/readyz").status) == 200 }
+        let escalator = try await h.start()
+        let voice = try await Self.startVoice(h)
+        defer { voice.kill() }
+
+        try h.send(.alert(Fx.alert("unanswered"), policy: "callthen"))
+        try await waitFor("the fake Twilio reported no answer", seconds: 20) { !twilio.callbacks.isEmpty }
+        let status = try #require(twilio.callbacks.first)
+        #expect(status.url.contains("/voice/twilio/status?") && status.status == 200, "\(status.status) \(status.body)\n\(gateway.log)")
+        let sms = try await h.notifications(.sms, count: 1, seconds: 15)
+        #expect(sms.map(\.recipients) == [["+15005550003"]], "\(escalator.log)")
+        let record = try #require(try await h.incident("fp-unanswered", policy: "callthen"))
+        #expect(record.delayed.isEmpty)
+        #expect(record.incident.timeline.filter { $0.what == .callOutcome(by: "erin", outcome: .noAnswer) }.count == 1)
+
+        // Twilio retrying the callback: applied once.
+        let again = try await http(
+            "POST", status.url, body: Data(PercentEncoding.form(status.params).utf8),
+            headers: [
+                "Content-Type": "application/x-www-form-urlencoded",
+                "X-Twilio-Signature": TwilioSignature.sign(authToken: FakeTwilio.authToken, url: status.url, params: status.params),
+            ])
+        #expect(again.status == 200)
+        #expect(try await h.notifications(.sms, count: 1, seconds: 2).isEmpty)
+        let later = try #require(try await h.incident("fp-unanswered", policy: "callthen"))
+        #expect(later.incident.timeline.filter { if case .callOutcome = $0.what { true } else { false } }.count == 1)
+        #expect(later.incident.status == .triggered, "an unanswered call acknowledges nothing")
         #expect(await escalator.stop(), "\(escalator.log)")
         voice.signal(SIGTERM)
         #expect(await voice.wait() == 0, "\(voice.log)")
