@@ -1,4 +1,6 @@
+import AMQP
 import AlertCore
+import Escalation
 import Foundation
 import Notify
 import OnCall
@@ -25,12 +27,16 @@ public struct VoiceDispatcher: Sendable {
     let stats: VoiceMetrics
     let calls: VoiceCallBook?
     let polls: VoicePollQueue?
+    /// Where a page call that no provider placed is reported to the escalator (`callOutcome`
+    /// failed: the person's next contact steps go at once); nil: not reported.
+    let outcomes: (any MessagePublishing)?
     let now: @Sendable () -> Date
 
     /// `redis` (nil: none) records the calls and queues the polled ones.
     public init(
         channel: Channel, config: KlaxonConfig, providers: [String: any VoiceProvider], budget: any RobotBudget, logger: Logger,
-        metrics: Metrics, redis: (any RedisCommanding)? = nil, now: @escaping @Sendable () -> Date = { Date() }
+        metrics: Metrics, redis: (any RedisCommanding)? = nil, outcomes: (any MessagePublishing)? = nil,
+        now: @escaping @Sendable () -> Date = { Date() }
     ) {
         precondition(channel.isPhone, "\(channel.rawValue) is not a phone channel")
         self.channel = channel
@@ -44,6 +50,7 @@ public struct VoiceDispatcher: Sendable {
         self.stats = VoiceMetrics(metrics)
         self.calls = redis.map { VoiceCallBook(redis: $0, namespace: config.broker.namespace) }
         self.polls = redis.map { VoicePollQueue(redis: $0, namespace: config.broker.namespace) }
+        self.outcomes = outcomes
         self.now = now
     }
 
@@ -93,7 +100,25 @@ public struct VoiceDispatcher: Sendable {
             case .nextProvider: continue
             }
         }
+        if request.kind == .call { await reportUnplaced(request, log: log) }
         return .failure(VoiceFailover.exhausted(attempts, number: request.to))
+    }
+
+    /// A page call no provider placed (each failed, or the callee's budgets are spent) is, for
+    /// the escalator, a call nobody answered: the person's next contact steps (an SMS) go at
+    /// once instead of when due. Reported once per notification and number; a failed publish is
+    /// logged (the policy's next step still fires when due).
+    func reportUnplaced(_ request: VoiceRequest, log: Logger) async {
+        guard let outcomes, !request.incidentID.isEmpty,
+            let command = PhoneKey.outcomeCommand(
+                .failed, incidentID: request.incidentID, to: request.to, people: people, id: "voice:\(request.notificationID):\(request.to):unplaced",
+                at: now())
+        else { return }
+        do {
+            try await outcomes.publish(OutboundMessage(.command(command), topology: Topology(namespace: namespace)))
+        } catch {
+            log.warning("cannot tell the escalator the call was not placed; the next step fires when due", ["error": "\(error)"])
+        }
     }
 
     /// Records an accepted call under the provider's id and queues its polling, if its provider

@@ -13,11 +13,11 @@ public enum VoiceWorker {
     /// The standard providers (libcurl) and the Redis budget shared by every replica.
     public static func dispatcher(
         channel: Channel, config: KlaxonConfig, providers: [String: any VoiceProvider], redis: any RedisCommanding, logger: Logger,
-        metrics: Metrics
+        metrics: Metrics, outcomes: (any MessagePublishing)? = nil
     ) -> VoiceDispatcher {
         VoiceDispatcher(
             channel: channel, config: config, providers: providers, budget: RedisBudget(redis: redis, logger: logger), logger: logger,
-            metrics: metrics, redis: redis)
+            metrics: metrics, redis: redis, outcomes: outcomes)
     }
 
     /// The worker definition and the services beside it (the poller, for the voice channel),
@@ -28,7 +28,8 @@ public enum VoiceWorker {
     ) -> (definition: WorkerDefinition, services: [any Service]) {
         let http = VoiceHTTP(threads: config.voice.httpThreads, timeoutMillis: config.voice.timeoutMillis)
         let providers = VoiceProviders.make(config.voice, publicURL: config.gateway.publicURL, http: http)
-        let dispatcher = dispatcher(channel: channel, config: config, providers: providers, redis: redis, logger: logger, metrics: metrics)
+        let dispatcher = dispatcher(
+            channel: channel, config: config, providers: providers, redis: redis, logger: logger, metrics: metrics, outcomes: publisher)
         var services: [any Service] = []
         if channel == .voice, providers.values.contains(where: { $0 is any VoiceOutcomePolling }) {
             let poller = VoiceOutcomePoller(

@@ -119,6 +119,29 @@ import Testing
         #expect(await voice.wait() == 0, "\(voice.log)")
     }
 
+    /// A page call no provider places (Twilio refuses the number, no other provider) is a call
+    /// nobody answered: dead-lettered, and erin's SMS step goes at once.
+    @Test func aCallNoProviderPlacedBringsTheNextContactStepForward() async throws {
+        let twilio = try FakeTwilio()
+        defer { twilio.stop() }
+        twilio.refuseNext(status: 400, code: 21215)
+        let h = try EscalatorHarness(wait: "1h", voice: Self.voice(twilio))
+        defer { h.cleanUp() }
+        let escalator = try await h.start()
+        let voice = try await Self.startVoice(h)
+        defer { voice.kill() }
+
+        try h.send(.alert(Fx.alert("unplaced"), policy: "callthen"))
+        let sms = try await h.notifications(.sms, count: 1, seconds: 20)
+        #expect(sms.map(\.recipients) == [["+15005550003"]], "\(voice.log)\n\(escalator.log)")
+        #expect(twilio.requests.map(\.status) == [400])
+        let record = try #require(try await h.incident("fp-unplaced", policy: "callthen"))
+        #expect(record.incident.timeline.contains { $0.what == .callOutcome(by: "erin", outcome: .failed) })
+        #expect(await escalator.stop(), "\(escalator.log)")
+        voice.signal(SIGTERM)
+        #expect(await voice.wait() == 0, "\(voice.log)")
+    }
+
     @Test func aNumberTwilioRefusesGoesToTheWebhookProvider() async throws {
         let twilio = try FakeTwilio()
         defer { twilio.stop() }
