@@ -22,7 +22,7 @@ import TestSupport
         // The first accepted request proves the publisher is connected and the topology declared
         // (on a loaded machine the first may still meet a publisher connecting: a 503 to retry).
         var first = 0
-        let ready = Date().addingTimeInterval(15)
+        let ready = Date().addingTimeInterval(30)
         while first != 202 && Date() < ready {
             first = try await http("POST", h.url(), body: body).status
             if first != 202 { try await Task.sleep(for: .milliseconds(200)) }
