@@ -54,6 +54,8 @@ def parse():
     p.add_argument("--seed", type=int, default=None, help="seeds the choice of processes to kill")
     p.add_argument("--drain-timeout", type=float, default=600)
     p.add_argument("--keep-mail", action="store_true", help="keep the received e-mails under var/chaos/<run>/mail")
+    p.add_argument("--trace", action="store_true",
+                   help="record every publish and delivery (RabbitMQ's firehose, rabbitmq_tracing) in var/chaos/<run>/trace.log")
     return p.parse_args()
 
 
@@ -77,7 +79,7 @@ class Run:
     # ---- setup and teardown -------------------------------------------------------------
     def setup(self):
         say(f"run {self.run_id}: private RabbitMQ and Redis, namespace {self.namespace}, outputs {self.dir}")
-        self.rabbit = Rabbit(os.path.join(self.dir, "rabbitmq"), None)
+        self.rabbit = Rabbit(os.path.join(self.dir, "rabbitmq"), trace=self.args.trace)
         self.redis = Redis(os.path.join(self.dir, "redis"))
         self.redis.start()
         self.rabbit.start()
@@ -112,6 +114,8 @@ class Run:
     def teardown(self):
         for p in self.procs:
             p.finish()
+        if self.rabbit and self.args.trace:
+            subprocess.run(["cp", os.path.join(self.rabbit.dir, "trace", "all.log"), os.path.join(self.dir, "trace.log")])
         for s in self.sinks:
             if s.poll() is None:
                 s.terminate()
@@ -317,6 +321,9 @@ def main():
         }
         with open(os.path.join(run.dir, "result.json"), "w") as f:
             json.dump(result, f, indent=1)
+        with open(os.path.join(run.dir, "evidence.json"), "w") as f:
+            json.dump({"accepted": {load.alert_id(run.run_id, i): v for i, v in client.accepted.items()},
+                       "client_failures": failures, "dead_letters": dead}, f)
         print_report(result)
         ok = report["lost_total"] == 0 and report["failing_duplicates"] == 0 and drained and not faults["unexpected_exits"] \
             and not client.gave_up and not [f for f in run.findings if f.startswith("rolling")]

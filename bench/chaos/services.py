@@ -35,16 +35,17 @@ class Rabbit:
     """A RabbitMQ node of this run. `stop()` is a clean shutdown (`rabbitmqctl stop`), `start()`
     boots it again on the same data, so its durable queues and persistent messages come back."""
 
-    def __init__(self, directory, log):
+    def __init__(self, directory, trace=False):
         self.dir = directory
-        self.log = log
+        self.trace = trace
         self.port = free_port()
         self.dist_port = free_port()
+        self.http_port = free_port() if trace else None
         self.node = f"klaxonchaos{os.getpid()}@localhost"
         self.proc = None
-        os.makedirs(self.dir, exist_ok=True)
+        os.makedirs(os.path.join(self.dir, "trace"), exist_ok=True)
         with open(os.path.join(self.dir, "enabled_plugins"), "w") as f:
-            f.write("[].")
+            f.write("[rabbitmq_management,rabbitmq_tracing]." if trace else "[].")
         subprocess.run(["chown", "-R", "rabbitmq:rabbitmq", self.dir], check=True)
 
     @property
@@ -58,7 +59,9 @@ class Rabbit:
             "RABBITMQ_NODE_PORT": str(self.port), "RABBITMQ_DIST_PORT": str(self.dist_port),
             "RABBITMQ_MNESIA_BASE": f"{self.dir}/mnesia", "RABBITMQ_LOG_BASE": f"{self.dir}/log",
             "RABBITMQ_ENABLED_PLUGINS_FILE": f"{self.dir}/enabled_plugins", "ERL_EPMD_ADDRESS": "127.0.0.1",
-            "RABBITMQ_SERVER_ADDITIONAL_ERL_ARGS": "-kernel inet_dist_use_interface {127,0,0,1}",
+            "RABBITMQ_SERVER_ADDITIONAL_ERL_ARGS": "-kernel inet_dist_use_interface {127,0,0,1}" + (
+                f" -rabbitmq_management tcp_config [{{port,{self.http_port}}},{{ip,\"127.0.0.1\"}}]"
+                f" -rabbitmq_tracing directory \"{self.dir}/trace\"" if self.trace else ""),
             "RABBITMQ_CTL_ERL_ARGS": "-kernel inet_dist_use_interface {127,0,0,1}",
         })
         return e
@@ -74,9 +77,32 @@ class Rabbit:
             if self.proc.poll() is not None:
                 raise RuntimeError(f"private RabbitMQ exited ({self.proc.returncode}); see {self.dir}/server.log")
             if port_open(self.port) and self.ctl(["await_startup"], timeout=60).returncode == 0:
+                if self.trace:
+                    self.start_trace()
                 return
             time.sleep(0.5)
         raise RuntimeError(f"private RabbitMQ did not start within {timeout} s; see {self.dir}/server.log")
+
+    def start_trace(self):
+        """Every publish and delivery into <dir>/trace/all.log (rabbitmq_tracing, JSON lines;
+        tracing does not survive a restart, so each start turns it on again)."""
+        import base64
+        import urllib.request
+        req = urllib.request.Request(
+            f"http://127.0.0.1:{self.http_port}/api/traces/%2F/all", method="PUT",
+            data=b'{"format":"json","pattern":"#"}', headers={
+                "content-type": "application/json",
+                "authorization": "Basic " + base64.b64encode(b"guest:guest").decode()})
+        deadline = time.time() + 60
+        while True:
+            try:
+                urllib.request.urlopen(req, timeout=10).read()
+                self.ctl(["trace_on"])
+                return
+            except OSError:
+                if time.time() > deadline:
+                    raise
+                time.sleep(0.5)
 
     def stop(self, timeout=120):
         """Clean shutdown; waits until the node's processes are gone."""
