@@ -214,17 +214,26 @@ class Run:
                 and ".escalations.watch." not in q and n > 0}
         return sum(busy.values()), busy
 
+    QUIET_SECONDS = 12
+
     def drain(self):
+        """Waits until every work and delay queue has been empty (ready and unacknowledged) for
+        QUIET_SECONDS with every process running. RabbitMQ refreshes a quorum queue's counts
+        only every few seconds, so one empty reading proves nothing; returns (drained, the
+        queues still busy, when the quiet began)."""
         deadline = time.time() + self.args.drain_timeout
-        quiet = 0
+        quiet_since = None
         busy = {}
         while time.time() < deadline:
             n, busy = self.work_messages()
-            quiet = quiet + 1 if n == 0 and all(p.running() for p in self.procs) else 0
-            if quiet >= 3:
-                return True, {}
+            if n == 0 and all(p.running() for p in self.procs):
+                quiet_since = quiet_since or time.time()
+                if time.time() - quiet_since >= self.QUIET_SECONDS:
+                    return True, {}, quiet_since
+            else:
+                quiet_since = None
             time.sleep(1)
-        return False, busy
+        return False, busy, None
 
     def dead_letter_queues(self):
         qs = self.rabbit.queues() or {}
@@ -286,8 +295,8 @@ def main():
         loader.join()
         last_202 = max((t for t, _ in client.accepted.values()), default=time.time())
         say(f"load done: {len(client.accepted)} accepted, {len(client.gave_up)} given up; waiting for the fleet to drain")
-        drained, busy = run.drain()
-        drain_s = time.time() - last_202 - 3  # the three quiet polls are not part of it
+        drained, busy, quiet_since = run.drain()
+        drain_s = (quiet_since or time.time()) - last_202
         if not drained:
             run.findings.append(f"the fleet did not drain within {args.drain_timeout:.0f} s: {busy}")
         dlqs = run.dead_letter_queues()
