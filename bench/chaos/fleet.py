@@ -252,8 +252,10 @@ def fleet(bindir, config, logdir, env, events, gateway_port):
     """The supervised processes: (name, argv, health port). Voice is left out: no fake voice
     provider exists outside the Swift tests (Tests/Support's FakeTwilio)."""
     specs = [("gateway", ["klaxon-gateway"], gateway_port)]
+    # In this order in the rolling restart: the chat worker last, since it may take long to stop
+    # (see bench/README.md), so the others restart under load.
     for name, argv in [("dedup", ["klaxon-dedup"]), ("router", ["klaxon-router"]), ("email", ["klaxon-email"]),
-                       ("chat-dingtalk", ["klaxon-chat", "--channel", "dingtalk"]), ("escalator", ["klaxon-escalator"])]:
+                       ("escalator", ["klaxon-escalator"]), ("chat-dingtalk", ["klaxon-chat", "--channel", "dingtalk"])]:
         specs.append((name, argv, free_port()))
     out = []
     for name, argv, port in specs:
