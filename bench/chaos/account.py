@@ -9,10 +9,12 @@ Duplicate causes (a copy beyond the first):
 - same notification id sent again (a redelivery the delivery record did not stop):
   `redis-restart`  the record was lost with the Redis restart (between the two copies);
   `redis-down`     the record could not be written, or the claim not checked, while Redis was down;
-  `killed`         the first copy's sender was SIGKILLed between its send and its record;
-  `crashed`        ... exited on its own (not signalled) between send and record;
-  `clean-shutdown` ... was SIGTERMed and exited between send and record: a bug, fails the run;
-  `unexplained`    none of the above: fails the run.
+  `killed`         the first copy's sender was SIGKILLed between its send and its record
+                   (it logs "delivered" between the two, so whether or not it logged it: the
+                   incarnation that logged it, or the process's next exit, ended within 5 s);
+  `crashed`        ... exited on its own (not signalled) there;
+  `clean-shutdown` ... was SIGTERMed and exited there: a bug, fails the run;
+  `unexplained`    none of the above (e.g. the sender lived on after logging): fails the run.
 - another notification id for the same alert and channel (the alert entered the fleet twice):
   `client-resend+redis-restart` / `client-resend+redis-down`  the client resent an alert whose
                    first attempt got no 202 but was published, and dedup's window was lost with
@@ -20,6 +22,8 @@ Duplicate causes (a copy beyond the first):
   `incident-reopened`  (pages) the escalator reopened an incident Redis lost, and paged again;
   `unexplained`    otherwise: fails the run.
 """
+
+from datetime import datetime, timezone
 
 CAUSES_THAT_FAIL = ("clean-shutdown", "unexplained")
 SENDER = {"email": "email", "page": "email", "dingtalk": "chat-dingtalk"}
@@ -40,6 +44,10 @@ class Timeline:
     def redis_down_at(self, t):
         return any(lo <= t <= hi for lo, hi in self.redis_down)
 
+    def exit_of(self, process, incarnation):
+        return next((e for e in self.events if e["kind"] == "exit" and e["process"] == process
+                     and e.get("incarnation") == incarnation), None)
+
     def sender_end(self, process, t):
         """The first exit of `process` in [t - 2 s, t + 15 s]: the sender that may have sent a
         copy at t and died before recording it."""
@@ -47,18 +55,35 @@ class Timeline:
         return min(exits, key=lambda e: e["t"]) if exits else None
 
 
+def log_time(ts):
+    """A log line's `ts` (RFC 3339 UTC, milliseconds) in Unix seconds; None if unreadable."""
+    try:
+        return datetime.strptime(ts, "%Y-%m-%dT%H:%M:%S.%fZ").replace(tzinfo=timezone.utc).timestamp()
+    except (TypeError, ValueError):
+        return None
+
+
 def same_id_cause(channel, first, copy, timeline, logs):
+    """Why `copy` was sent although `first` (same notification id) had gone out: the delivery
+    record was lost or never written. A sender logs "delivered" right after the send, then
+    writes the record; so the first copy's sender either logged it (find its incarnation) or
+    died before (find the process's next exit)."""
     if timeline.redis_restart_between(first.t, copy.t):
         return "redis-restart"
     if first.nid in logs.unrecorded or timeline.redis_down_at(first.t) or timeline.redis_down_at(copy.t):
         return "redis-down"
-    logged = len(logs.delivered.get(first.nid, []))
-    copies_so_far = 2  # the first copy and this one
-    if logged >= copies_so_far:
-        return "unexplained"  # both senders lived to log (and so to record) their delivery
-    end = timeline.sender_end(SENDER[channel], first.t)
-    if end is None:
-        return "unexplained"
+    process = SENDER[channel]
+    logged = [(inc, log_time(ts)) for p, inc, ts in logs.delivered.get(first.nid, []) if p == process]
+    mine = [(inc, t) for inc, t in logged if t is not None and first.t - 1 <= t <= first.t + 5]
+    if mine:
+        inc, t = min(mine, key=lambda e: abs(e[1] - first.t))
+        end = timeline.exit_of(process, inc)
+        if end is None or end["t"] > t + 5:
+            return "unexplained"  # the sender lived on after logging, so it wrote the record
+    else:
+        end = timeline.sender_end(process, first.t)
+        if end is None:
+            return "unexplained"
     if end.get("signalled") == "SIGKILL":
         return "killed"
     if end.get("signalled") == "SIGTERM":

@@ -48,7 +48,8 @@ def say(msg):
 
 def parse():
     p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    p.add_argument("--bin", required=True, help="directory of the built executables")
+    p.add_argument("--bin", help="directory of the built executables")
+    p.add_argument("--reaccount", metavar="DIR", help="only account again for the kept run in DIR (var/chaos/<run>)")
     p.add_argument("--alerts", type=int, default=3000)
     p.add_argument("--seconds", type=float, default=60, help="the load's duration")
     p.add_argument("--kill-every", type=float, default=2.0, help="seconds between SIGKILLs (0: none)")
@@ -276,6 +277,11 @@ def summarize_faults(events):
 
 def main():
     args = parse()
+    if args.reaccount:
+        return 0 if judge(args.reaccount) else 1
+    if not args.bin:
+        say("--bin is required (bench/chaos/run.sh passes it)")
+        return 2
     run = Run(args)
     code = 1
     for sig in (signal.SIGINT, signal.SIGTERM):
@@ -301,50 +307,74 @@ def main():
         drain_s = (quiet_since or time.time()) - last_202
         if not drained:
             run.findings.append(f"the fleet did not drain within {args.drain_timeout:.0f} s: {busy}")
+        say("stopping the fleet; reading the sinks, the dead-letter queues and the logs")
         dlqs = run.dead_letter_queues()
         for p in run.procs:
             p.finish()
-        events = run.events.all()
-        dead = evidence.dead_letters(run.klaxonctl, run.config, dlqs, run.env)
-        kind = lambda rcpts: "page" if fleet.PAGE_EMAIL in rcpts else "email" if fleet.ROUTE_EMAIL in rcpts else None
-        mails, strays = evidence.mail_copies(run.maildir, kind)
-        chats, refused = evidence.chat_copies(run.chat_requests())
-        logs = evidence.Logs(run.logdir)
-        ids = lambda idx: [load.alert_id(run.run_id, i) for i in idx]
-        accepted = ids(client.accepted)
-        paged = ids(i for i in client.accepted if client.is_page(i))
-        failures = {load.alert_id(run.run_id, i): f for i, f in client.failures.items()}
-        report = account.account(accepted, paged, mails + chats, dead, logs, events, failures)
-        faults = summarize_faults(events)
-        for e in faults["unexpected_exits"]:
-            run.findings.append(f"{e['process']} #{e['incarnation']} exited by itself (rc {e['rc']}); its log ends:\n"
-                                + logs.tails.get((e["process"], e["incarnation"]), ""))
-        if refused:
-            run.findings.append(f"the fake robots refused {len(refused)} requests: {sorted(set(refused))[:3]}")
-        result = {
-            "run": run.run_id, "alerts": args.alerts, "seconds": args.seconds, "accepted": len(accepted),
-            "paged": len(paged), "client_gave_up": len(client.gave_up), "client_answers": client.statuses,
-            "drained": drained, "drain_seconds": round(drain_s, 1), **report,
-            "faults": {k: v for k, v in faults.items() if k != "unexpected_exits"},
-            "unexpected_exits": len(faults["unexpected_exits"]), "redeliveries_skipped": logs.skipped,
-            "rolling_restart": getattr(run, "rolling", {}), "untraced_mails": len(strays), "robot_requests_refused": len(refused), "findings": run.findings,
-            "error_logs": {f"{p}: {m}": n for (p, m), n in sorted(logs.errors.items())},
+        facts = {
+            "run": run.run_id, "alerts": args.alerts, "seconds": args.seconds, "page_every": args.page_every,
+            "accepted": {load.alert_id(run.run_id, i): v for i, v in client.accepted.items()},
+            "paged": [load.alert_id(run.run_id, i) for i in client.accepted if client.is_page(i)],
+            "client_failures": {load.alert_id(run.run_id, i): f for i, f in client.failures.items()},
+            "client_gave_up": len(client.gave_up), "client_answers": client.statuses,
+            "drained": drained, "drain_seconds": round(drain_s, 1), "rolling_restart": getattr(run, "rolling", {}),
+            "findings": run.findings, "dead_letters": evidence.dead_letters(run.klaxonctl, run.config, dlqs, run.env),
         }
-        with open(os.path.join(run.dir, "result.json"), "w") as f:
-            json.dump(result, f, indent=1)
-        with open(os.path.join(run.dir, "evidence.json"), "w") as f:
-            json.dump({"accepted": {load.alert_id(run.run_id, i): v for i, v in client.accepted.items()},
-                       "client_failures": failures, "dead_letters": dead}, f)
-        print_report(result)
-        ok = report["lost_total"] == 0 and report["failing_duplicates"] == 0 and drained and not faults["unexpected_exits"] \
-            and not client.gave_up and not [f for f in run.findings if "not ready again" in f or "never running" in f]
-        code = 0 if ok else 1
+        with open(os.path.join(run.dir, "run.json"), "w") as f:
+            json.dump(facts, f)
+        with open(os.path.join(run.dir, "robots.json"), "w") as f:
+            json.dump(run.chat_requests(), f)
+        ok = judge(run.dir)
         if ok and not args.keep_mail:
             subprocess.run(["rm", "-rf", run.maildir])
-        say("PASS" if ok else "FAIL")
-        return code
+        return 0 if ok else 1
     finally:
         run.teardown()
+
+
+def judge(directory):
+    """Accounts for a finished run from what it left in `directory` (run.json, robots.json,
+    events.jsonl, logs/, mail/), prints the report, writes result.json; True when it passed.
+    `chaos.py --reaccount DIR` runs only this, on a kept run."""
+    with open(os.path.join(directory, "run.json")) as f:
+        facts = json.load(f)
+    with open(os.path.join(directory, "robots.json")) as f:
+        robots = json.load(f)
+    with open(os.path.join(directory, "events.jsonl")) as f:
+        events = [json.loads(line) for line in f]
+    kind = lambda rcpts: "page" if fleet.PAGE_EMAIL in rcpts else "email" if fleet.ROUTE_EMAIL in rcpts else None
+    mails, strays = evidence.mail_copies(os.path.join(directory, "mail"), kind)
+    chats, refused = evidence.chat_copies(robots)
+    logs = evidence.Logs(os.path.join(directory, "logs"))
+    report = account.account(list(facts["accepted"]), facts["paged"], mails + chats, facts["dead_letters"], logs, events,
+                             facts["client_failures"])
+    faults = summarize_faults(events)
+    findings = list(facts["findings"])
+    for e in faults["unexpected_exits"]:
+        findings.append(f"{e['process']} #{e['incarnation']} exited by itself (rc {e['rc']}); its log ends:\n"
+                        + logs.tails.get((e["process"], e["incarnation"]), ""))
+    # A robot request whose body never fully arrived: its sender was SIGKILLed while sending it.
+    cut = [v for v in refused if "not UTF-8 JSON" in v]
+    if len(cut) < len(refused):
+        findings.append(f"the fake robots refused {len(refused) - len(cut)} requests: {sorted(set(refused) - set(cut))[:3]}")
+    if not facts["drained"]:
+        findings.append("the fleet did not drain")
+    result = {
+        **{k: facts[k] for k in ("run", "alerts", "seconds", "client_gave_up", "client_answers", "drained", "drain_seconds",
+                                 "rolling_restart")},
+        "accepted": len(facts["accepted"]), "paged": len(facts["paged"]), **report,
+        "faults": {k: v for k, v in faults.items() if k != "unexpected_exits"},
+        "unexpected_exits": len(faults["unexpected_exits"]), "redeliveries_skipped": logs.skipped,
+        "untraced_mails": len(strays), "robot_requests_cut_by_kills": len(cut), "findings": findings,
+        "error_logs": {f"{p}: {m}": n for (p, m), n in sorted(logs.errors.items())},
+    }
+    with open(os.path.join(directory, "result.json"), "w") as f:
+        json.dump(result, f, indent=1)
+    print_report(result)
+    ok = (report["lost_total"] == 0 and report["failing_duplicates"] == 0 and facts["drained"] and not faults["unexpected_exits"]
+          and not facts["client_gave_up"] and not [f for f in findings if "not ready again" in f or "never running" in f])
+    say("PASS" if ok else "FAIL")
+    return ok
 
 
 def print_report(r):
@@ -361,6 +391,8 @@ def print_report(r):
     say(f"dead letters by reason: {r['dead_letter_reasons'] or 'none'}")
     say(f"duplicates by cause: {r['duplicates'] or 'none'} (failing: {r['failing_duplicates']})")
     say(f"redeliveries the delivery records stopped: {r['redeliveries_skipped'] or 'none'}")
+    if r["robot_requests_cut_by_kills"]:
+        say(f"robot requests cut off by a SIGKILL of their sender (refused by the fake robot, sent again): {r['robot_requests_cut_by_kills']}")
     if r["not_accepted_but_delivered"]:
         say(f"delivered though the client never got a 202 for them: {r['not_accepted_but_delivered']}")
     for finding in r["findings"]:

@@ -58,6 +58,15 @@ class AccountTests(unittest.TestCase):
         self.assertEqual(r["duplicates"], {"email/killed": 1})
         self.assertEqual(r["failing_duplicates"], 0)
 
+    def test_a_sender_killed_after_logging_but_before_its_record(self):
+        copies = [Copy("a1", "n1", 100.0, "email"), Copy("a1", "n1", 133.0, "email")]
+        events = [ev(100.05, "exit", process="email", incarnation=7, rc=-9, signalled="SIGKILL")]
+        logs = FakeLogs(delivered={"n1": [("email", 7, "1970-01-01T00:01:40.010Z"), ("email", 9, "1970-01-01T00:02:13.010Z")]})
+        self.assertEqual(run(copies, logs=logs, events=events)["duplicates"], {"email/killed": 1})
+        lived = [ev(160.0, "exit", process="email", incarnation=7, rc=-9, signalled="SIGKILL")]
+        self.assertEqual(run(copies, logs=logs, events=lived)["duplicates"], {"email/unexplained": 1},
+                         "a sender that lived on after logging wrote its record")
+
     def test_a_copy_sent_again_after_a_clean_shutdown_fails_the_run(self):
         copies = [Copy("a1", "n1", 100.0, "email"), Copy("a1", "n1", 140.0, "email")]
         events = [ev(99.0, "signal", process="email", signal="SIGTERM"),
