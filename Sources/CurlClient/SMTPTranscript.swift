@@ -1,3 +1,4 @@
+import AlertCore
 import Foundation
 internal import CCurl
 
@@ -41,7 +42,7 @@ final class SMTPTranscript {
     }
 
     private static func clean(_ text: String) -> String {
-        String(text.trimmingCharacters(in: .whitespacesAndNewlines).prefix(300))
+        String(text.trimmingWhitespace().prefix(300))
     }
 
     /// DEBUGFUNCTION: called by libcurl for every protocol line when VERBOSE is on. Why a
