@@ -20,8 +20,10 @@ public struct ComposedMail: Sendable, Equatable {
 /// no vacation replies), `X-Klaxon-*`, then `multipart/alternative` with `text/plain;
 /// charset=UTF-8` first and `text/html` last (preferred), both base64 in 76-character lines.
 public struct MailComposer: Sendable {
-    public var from: MailAddress
+    public var from: MailAddress { didSet { fromHeader = from.header } }
     public var messageIDDomain: String
+    /// `from` as written in the From header, encoded once rather than for every mail.
+    private var fromHeader: String
 
     /// - Throws: permanent `.invalidPayload` DeliveryError if `from` is not an address.
     public init(from: String, messageIDDomain: String) throws(DeliveryError) {
@@ -29,6 +31,7 @@ public struct MailComposer: Sendable {
             throw .permanent(.invalidPayload, "email.from is not an address: \"\(from.prefix(100))\"")
         }
         self.from = f
+        self.fromHeader = f.header
         self.messageIDDomain = messageIDDomain
     }
 
@@ -48,7 +51,7 @@ public struct MailComposer: Sendable {
         let boundary = "=_klaxon_\(Fingerprint.hash(n.id + "\n" + threading.messageID))"
         var h: [String] = [
             "Date: \(MIMEHeader.date(date))",
-            "From: \(from.header)",
+            "From: \(fromHeader)",
             // One recipient per line keeps long lists under the line limits.
             "To: \(to.map(\.header).joined(separator: ",\r\n "))",
             "Subject: \(MIMEHeader.unstructured(content.subject, name: "Subject"))",
