@@ -259,8 +259,10 @@ def start_klaxon(ctx, tag):
         fleet.wait_ready(ready[name], procs[name])
 
     def cleanup():
-        subprocess.run([os.path.join(a.bin, "klaxonctl"), "--config", cfg, "topology", "delete", "--yes", "--discard-messages"],
-                       env=env, capture_output=True)
+        r = subprocess.run([os.path.join(a.bin, "klaxonctl"), "topology", "delete", "--yes", "--discard-messages", "--config", cfg],
+                           env=env, capture_output=True, text=True)
+        if r.returncode != 0:
+            print(f"e2e: could not delete namespace {ns}: {r.stderr.strip()}", file=sys.stderr)
         keys = subprocess.run(["redis-cli", "-p", str(a.redis_port), "--scan", "--pattern", f"{ns}:*"], capture_output=True, text=True).stdout.split()
         for i in range(0, len(keys), 1000):
             subprocess.run(["redis-cli", "-p", str(a.redis_port), "DEL", *keys[i:i + 1000]], capture_output=True)
