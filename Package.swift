@@ -66,7 +66,7 @@ let package = Package(
         // Runtime shared by every process: logging, metrics, health, consume loop, retries.
         .target(name: "WorkerKit", dependencies: ["AlertCore", "Escalation", "AMQP", "Redis", "HTTPServer", "YAMLConfig", "Blocking"], swiftSettings: settings),
         // Channels: one Notifier per channel.
-        .target(name: "Notify", dependencies: ["AlertCore", "CurlClient", "Templates", "Signing", "Blocking"], swiftSettings: settings),
+        .target(name: "Notify", dependencies: ["AlertCore", "CurlClient", "Templates", "TimeKit", "Signing", "Blocking"], swiftSettings: settings),
 
         // The processes' logic, each a library so tests run them in-process.
         // docs/openapi.json is compiled in (Sources/Gateway/openapi.json links to it): the binary

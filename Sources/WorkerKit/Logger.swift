@@ -67,9 +67,16 @@ public struct Logger: Sendable {
         fields["level"] = level.rawValue
         fields["msg"] = msg
         fields["process"] = process
-        var data = (try? JSONSerialization.data(withJSONObject: fields, options: [.sortedKeys, .withoutEscapingSlashes])) ?? Data()
-        data.append(0x0A)
-        sink.emit(Array(data))
+        var line: [UInt8]
+        if fields.keys.allSatisfy(JSONObjectWriter.sortsLikeBytes) {
+            // The same bytes as JSONSerialization below (a test compares them), for a tenth of
+            // the cost: a line per mail was a tenth of klaxon-email's CPU.
+            line = JSONObjectWriter.write(fields)
+        } else {
+            line = Array((try? JSONSerialization.data(withJSONObject: fields, options: [.sortedKeys, .withoutEscapingSlashes])) ?? Data())
+        }
+        line.append(0x0A)
+        sink.emit(line)
     }
 }
 

@@ -34,54 +34,6 @@ extension Alert {
     }
 }
 
-/// The pieces of compact JSON, written into one byte buffer.
-struct JSONBytesWriter {
-    var out: [UInt8] = []
-
-    mutating func raw(_ s: String) { out.append(contentsOf: s.utf8) }
-
-    mutating func key(_ k: String) {
-        string(k)
-        out.append(UInt8(ascii: ":"))
-    }
-
-    /// A string object with keys in UTF-8 byte order (what `.sortedKeys` produces).
-    mutating func object(_ o: [String: String]) {
-        out.append(UInt8(ascii: "{"))
-        let keys = o.keys.sorted { $0.utf8.lexicographicallyPrecedes($1.utf8) }
-        for (i, k) in keys.enumerated() {
-            if i > 0 { out.append(UInt8(ascii: ",")) }
-            key(k)
-            string(o[k]!)
-        }
-        out.append(UInt8(ascii: "}"))
-    }
-
-    private static let hex: [UInt8] = Array("0123456789abcdef".utf8)
-
-    mutating func string(_ s: String) {
-        out.append(UInt8(ascii: "\""))
-        for b in s.utf8 {
-            switch b {
-            case UInt8(ascii: "\""): out.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "\"")])
-            case UInt8(ascii: "\\"): out.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "\\")])
-            case 0x08: out.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "b")])
-            case 0x09: out.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "t")])
-            case 0x0A: out.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "n")])
-            case 0x0C: out.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "f")])
-            case 0x0D: out.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "r")])
-            case 0..<0x20:
-                out.append(contentsOf: [
-                    UInt8(ascii: "\\"), UInt8(ascii: "u"), UInt8(ascii: "0"), UInt8(ascii: "0"),
-                    Self.hex[Int(b >> 4)], Self.hex[Int(b & 0xF)],
-                ])
-            default: out.append(b)
-            }
-        }
-        out.append(UInt8(ascii: "\""))
-    }
-}
-
 extension Alert {
     /// Reads an alert straight from the fast JSON reader's tree, or returns `nil` for anything
     /// it is not sure of (invalid UTF-8, duplicate keys, a wrong type, a missing field): the
@@ -89,12 +41,15 @@ extension Alert {
     /// JSONDecoder rejects and never reads a value differently (a randomized test checks both);
     /// it only skips JSONDecoder's cost for the well-formed alerts every consumer reads.
     static func fastDecode(_ bytes: [UInt8]) -> Alert? {
-        guard String(validating: bytes, as: UTF8.self) != nil, case .object(let o)? = JSONReader.read(bytes) else { return nil }
-        func string(_ k: String) -> String? { if case .string(let s)? = o[k] { return s }; return nil }
-        func int(_ v: JSONValue?) -> Int? {
-            guard case .number(let n)? = v, n.rounded() == n, abs(n) < 9.0e15 else { return nil }
-            return Int(n)
-        }
+        guard let o = FastJSON.object(bytes) else { return nil }
+        return fastDecode(o)
+    }
+
+    /// The alert in an object the fast reader produced (an alert message, or a notification's
+    /// `alert`), or `nil` when JSONDecoder must decide.
+    static func fastDecode(_ o: [String: JSONValue]) -> Alert? {
+        func string(_ k: String) -> String? { FastJSON.string(o[k]) }
+        func int(_ v: JSONValue?) -> Int? { FastJSON.int(v) }
         func map(_ k: String) -> [String: String]? {
             guard case .object(let m)? = o[k] else { return nil }
             var out: [String: String] = [:]

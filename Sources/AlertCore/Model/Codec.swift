@@ -18,6 +18,13 @@ public enum Codec {
         return try decodeWithFoundation(Alert.self, from: bytes)
     }
 
+    /// A notification: the fast reader when it is sure, JSONDecoder otherwise (same result, same
+    /// errors).
+    public static func decode(_ type: AlertNotification.Type, from bytes: [UInt8]) throws(PayloadError) -> AlertNotification {
+        if let n = AlertNotification.fastDecode(bytes) { return n }
+        return try decodeWithFoundation(AlertNotification.self, from: bytes)
+    }
+
     /// Decodes a message body; a failure message names what is wrong, for a dead-letter reason.
     public static func decode<T: Decodable>(_ type: T.Type, from bytes: [UInt8]) throws(PayloadError) -> T {
         try decodeWithFoundation(type, from: bytes)

@@ -20,8 +20,10 @@ public struct ComposedMail: Sendable, Equatable {
 /// no vacation replies), `X-Klaxon-*`, then `multipart/alternative` with `text/plain;
 /// charset=UTF-8` first and `text/html` last (preferred), both base64 in 76-character lines.
 public struct MailComposer: Sendable {
-    public var from: MailAddress
+    public var from: MailAddress { didSet { fromHeader = from.header } }
     public var messageIDDomain: String
+    /// `from` as written in the From header, encoded once rather than for every mail.
+    private var fromHeader: String
 
     /// - Throws: permanent `.invalidPayload` DeliveryError if `from` is not an address.
     public init(from: String, messageIDDomain: String) throws(DeliveryError) {
@@ -29,6 +31,7 @@ public struct MailComposer: Sendable {
             throw .permanent(.invalidPayload, "email.from is not an address: \"\(from.prefix(100))\"")
         }
         self.from = f
+        self.fromHeader = f.header
         self.messageIDDomain = messageIDDomain
     }
 
@@ -48,7 +51,7 @@ public struct MailComposer: Sendable {
         let boundary = "=_klaxon_\(Fingerprint.hash(n.id + "\n" + threading.messageID))"
         var h: [String] = [
             "Date: \(MIMEHeader.date(date))",
-            "From: \(from.header)",
+            "From: \(fromHeader)",
             // One recipient per line keeps long lists under the line limits.
             "To: \(to.map(\.header).joined(separator: ",\r\n "))",
             "Subject: \(MIMEHeader.unstructured(content.subject, name: "Subject"))",
@@ -63,27 +66,34 @@ public struct MailComposer: Sendable {
             "Content-Type: multipart/alternative; boundary=\"\(boundary)\"",
         ]
         h.append("")
-        var body = "This is a multi-part message in MIME format.\r\n"
-        body += part(content.text, type: "text/plain", boundary: boundary)
-        body += part(content.html, type: "text/html", boundary: boundary)
-        body += "--\(boundary)--\r\n"
-        let message = h.joined(separator: "\r\n") + "\r\n" + body
+        // Written straight into bytes: the message is ASCII, so nothing is gained by building it
+        // as Strings first (and copying each into a longer one, part after part).
+        var out: [UInt8] = []
+        out.reserveCapacity(2048 + (content.text.utf8.count + content.html.utf8.count) * 3 / 2)
+        for line in h {
+            out.append(contentsOf: line.utf8)
+            out.append(contentsOf: Self.crlf)
+        }
+        out.append(contentsOf: "This is a multi-part message in MIME format.\r\n".utf8)
+        part(content.text, type: "text/plain", boundary: boundary, into: &out)
+        part(content.html, type: "text/html", boundary: boundary, into: &out)
+        out.append(contentsOf: "--\(boundary)--\r\n".utf8)
         return ComposedMail(
             envelopeFrom: from.address, recipients: to.map(\.address),
-            messageID: threading.messageID, bytes: Array(message.utf8))
+            messageID: threading.messageID, bytes: out)
     }
 
-    private func part(_ text: String, type: String, boundary: String) -> String {
+    private static let crlf: [UInt8] = [0x0D, 0x0A]
+
+    private func part(_ text: String, type: String, boundary: String, into out: inout [UInt8]) {
+        out.append(contentsOf: "--\(boundary)\r\nContent-Type: \(type); charset=UTF-8\r\nContent-Transfer-Encoding: base64\r\n\r\n".utf8)
         // Canonical text form has CRLF line ends (RFC 2046 §4.1.1), so normalize before encoding.
-        let crlf = text.replacingOccurrences(of: "\r\n", with: "\n").replacingOccurrences(of: "\n", with: "\r\n")
-        return "--\(boundary)\r\n"
-            + "Content-Type: \(type); charset=UTF-8\r\n"
-            + "Content-Transfer-Encoding: base64\r\n\r\n"
-            + MailComposer.base64Lines(Array(crlf.utf8)) + "\r\n"
+        out.append(contentsOf: MailComposer.base64Lines(CRLF.normalized(text)))
+        out.append(contentsOf: Self.crlf)
     }
 
     /// Base64 in lines of 76 characters joined by CRLF (RFC 2045 §6.8), no trailing CRLF.
-    static func base64Lines(_ bytes: [UInt8]) -> String {
-        Data(bytes).base64EncodedString(options: [.lineLength76Characters, .endLineWithCarriageReturn, .endLineWithLineFeed])
+    static func base64Lines(_ bytes: [UInt8]) -> Data {
+        Data(bytes).base64EncodedData(options: [.lineLength76Characters, .endLineWithCarriageReturn, .endLineWithLineFeed])
     }
 }
