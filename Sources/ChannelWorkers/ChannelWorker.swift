@@ -79,9 +79,8 @@ public enum ChannelWorker {
         if case .success = result {
             stats.delivered(n)
             log.info("delivered", ["recipients": n.recipients.joined(separator: ",")])
-            await claims.delivered([n.id])
         }
-        await claims.release(n.id, claim)
+        await claims.finish(n.id, claim, delivered: (try? result.get()) != nil)
         return result
     }
 }

@@ -19,7 +19,7 @@ import WorkerKit
 package struct DeliveryClaims: Sendable {
     /// What a sender may do with one notification.
     enum Claim: Equatable, Sendable {
-        /// Send it; then `delivered` and `release` with this token.
+        /// Send it; then `finish` with this token.
         case granted(token: String)
         /// Already delivered: skip and ack.
         case delivered
@@ -69,7 +69,8 @@ package struct DeliveryClaims: Sendable {
 
     /// Claims `id` for this sender, unless it was delivered or another sender holds it.
     func claim(_ id: String) async -> Claim {
-        let token = UUID().uuidString
+        // Random and unique like UUID(), without Foundation opening /dev/urandom per call.
+        let token = AlertID.make()
         let keys = [RedisKeys.delivered(namespace, id), RedisKeys.deliveryClaim(namespace, id)]
         guard let r = try? await redis.command(["EVAL", Self.claimScript, "2"] + keys + [token, claimTTL]), let n = r.integer else {
             return .unknown
@@ -81,20 +82,20 @@ package struct DeliveryClaims: Sendable {
         }
     }
 
-    /// Records delivered ids, in one pipeline. A Redis failure is logged, not thrown: the page
-    /// went out; only a later copy could send it again.
-    func delivered(_ ids: [String]) async {
-        do { _ = try await redis.pipeline(ids.map { ["SET", RedisKeys.delivered(namespace, $0), "1", "PX", deliveredTTL] }) } catch {
+    /// After one send: records `id` delivered if it was (for `delivery.idempotency_ttl`), and
+    /// gives the claim back, sent or failed, so the next copy or retry need not wait for its
+    /// TTL; one pipeline, so one round trip per mail. A Redis failure is logged, not thrown: the
+    /// page went out; only a later copy could send it again.
+    func finish(_ id: String, _ claim: Claim, delivered: Bool) async {
+        var commands: [[String]] = []
+        if delivered { commands.append(["SET", RedisKeys.delivered(namespace, id), "1", "PX", deliveredTTL]) }
+        if case .granted(let token) = claim { commands.append(["EVAL", Self.releaseScript, "1", RedisKeys.deliveryClaim(namespace, id), token]) }
+        guard !commands.isEmpty else { return }
+        do { _ = try await redis.pipeline(commands) } catch {
+            guard delivered else { return }
             logger.warning(
-                "delivered, but cannot record it in Redis; a redelivery would send it again",
-                ["error": "\(error)", "notifications": ids.joined(separator: ",")])
+                "delivered, but cannot record it in Redis; a redelivery would send it again", ["error": "\(error)", "notifications": id])
         }
-    }
-
-    /// Gives the claim back (sent or failed): the next copy or retry need not wait for its TTL.
-    func release(_ id: String, _ claim: Claim) async {
-        guard case .granted(let token) = claim else { return }
-        _ = try? await redis.command(["EVAL", Self.releaseScript, "1", RedisKeys.deliveryClaim(namespace, id), token])
     }
 
     /// Runs `work` while renewing the claim every third of its TTL, so a long send (a slow SMTP

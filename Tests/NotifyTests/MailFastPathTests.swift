@@ -34,6 +34,26 @@ struct MailFastPathTests {
         #expect(MailAddress(parsing: "ops@example.com\n") == nil, "a line break is not trimmed away")
     }
 
+    @Test func envelopeAddressesCheckedAsBefore() {
+        let forbidden = CharacterSet(charactersIn: "<>\r\n\0 \t")
+        var rng = Fx.Rng(state: 0xE7E1)
+        for i in 0..<5000 {
+            let text = (0..<Int.random(in: 0..<8, using: &rng)).map { _ in Self.pieces[Int.random(in: 0..<Self.pieces.count, using: &rng)] }.joined()
+            let reference = text.contains("@") && text.utf8.count <= 320 && text.unicodeScalars.allSatisfy { !forbidden.contains($0) }
+            #expect(SMTPClient.isPlausible(text) == reference, "case \(i): \(Array(text.unicodeScalars))")
+        }
+    }
+
+    @Test func subjectWhiteSpaceCollapsedAsBefore() {
+        var rng = Fx.Rng(state: 0x5B1)
+        let parts = ["a", "Z", " ", "  ", "\t", "\r\n", "\r", "\n", "\u{b}", "\u{c}", "\u{1c}", "\u{1f}", "=?", "x", "é", "\u{a0}", "\u{2028}", "磁"]
+        for i in 0..<5000 {
+            let text = (0..<Int.random(in: 0..<12, using: &rng)).map { _ in parts[Int.random(in: 0..<parts.count, using: &rng)] }.joined()
+            let reference = text.split(whereSeparator: { $0.isWhitespace }).joined(separator: " ")
+            #expect(MIMEHeader.collapsingWhitespace(text) == reference, "case \(i): \(Array(text.unicodeScalars))")
+        }
+    }
+
     @Test func dateHeaderAsCalendarWroteIt() {
         var cal = Calendar(identifier: .gregorian)
         cal.timeZone = TimeZone(identifier: "UTC")!

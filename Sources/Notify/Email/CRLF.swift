@@ -12,12 +12,15 @@ enum CRLF {
         var text = text
         text.withUTF8 { bytes in
             out.reserveCapacity(out.count + bytes.count + bytes.count / 16)
-            var previous: UInt8 = 0
-            for b in bytes {
-                if b == 0x0A && previous != 0x0D { out.append(0x0D) }
-                out.append(b)
-                previous = b
+            // Copies the runs between line feeds whole, adding a CR before each LF that lacks one.
+            var start = 0
+            while let lf = bytes[start...].firstIndex(of: 0x0A) {
+                out.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[start..<lf]))
+                if lf == 0 || bytes[lf - 1] != 0x0D { out.append(0x0D) }
+                out.append(0x0A)
+                start = lf + 1
             }
+            out.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[start...]))
         }
     }
 

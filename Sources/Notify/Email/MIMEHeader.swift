@@ -14,10 +14,30 @@ public enum MIMEHeader {
     /// Printable ASCII that folds at spaces into lines ≤ 76 stays readable; anything else
     /// becomes `=?UTF-8?B?…?=` words, each ≤ 75 characters holding whole characters.
     public static func unstructured(_ value: String, name: String) -> String {
-        let text = value.split(whereSeparator: { $0.isWhitespace }).joined(separator: " ")
+        let text = collapsingWhitespace(value)
         let firstUsed = name.utf8.count + 2
         if let plain = foldPlain(text, firstUsed: firstUsed) { return plain }
         return encodedWords(text, firstUsed: firstUsed).joined(separator: "\r\n ")
+    }
+
+    /// Runs of white space (line breaks included) as one space, none at the ends. ASCII text (a
+    /// subject, nearly always) on bytes, where white space is tab to CR and space; other text
+    /// by characters. The same result either way (a test compares them).
+    static func collapsingWhitespace(_ value: String) -> String {
+        guard value.utf8.allSatisfy({ $0 < 0x80 }) else { return value.split(whereSeparator: { $0.isWhitespace }).joined(separator: " ") }
+        var out: [UInt8] = []
+        out.reserveCapacity(value.utf8.count)
+        var space = false
+        for b in value.utf8 {
+            if b == 0x20 || (b >= 0x09 && b <= 0x0D) {
+                space = !out.isEmpty
+            } else {
+                if space { out.append(0x20) }
+                space = false
+                out.append(b)
+            }
+        }
+        return String(decoding: out, as: UTF8.self)
     }
 
     /// Splits `text` into `=?UTF-8?B?…?=` words. The first word fits in a line that already
