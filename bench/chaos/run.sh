@@ -21,7 +21,7 @@ for a in "$@"; do
   esac
 done
 mkdir -p var/chaos
-# Keep the logs of the last five runs only.
+# Keep the logs of the five runs before this one.
 ls -dt var/chaos/c*/ 2>/dev/null | tail -n +6 | xargs -r rm -rf
 # The accounting's own tests first (made-up evidence, a second): a run is only as good as them.
 /usr/bin/python3 -m unittest discover -s bench/chaos -p 'test_*.py' >var/chaos/unittest.log 2>&1 ||
