@@ -24,7 +24,7 @@ public enum PhoneKey {
     /// (`<provider>:<call id>:<digits>`), so a callback delivered twice applies once.
     public static func command(digits: String, incidentID: String, to: String, people: [Person], id: String, at: Date) -> IncidentCommand? {
         guard let action = action(digits), !incidentID.isEmpty else { return nil }
-        let by = people.first { $0.phone == to }?.id.rawValue ?? to
+        let by = caller(to, people)
         return IncidentCommand(
             id: id, incidentID: incidentID, action: action, by: by, via: .phoneKey,
             until: action == .snooze ? at.addingTimeInterval(snoozeSeconds) : nil, at: at)
@@ -37,9 +37,12 @@ public enum PhoneKey {
         -> IncidentCommand?
     {
         guard !incidentID.isEmpty else { return nil }
-        let by = people.first { $0.phone == to }?.id.rawValue ?? to
+        let by = caller(to, people)
         return IncidentCommand(id: id, incidentID: incidentID, action: .callOutcome, by: by, via: .phoneKey, outcome: outcome, at: at)
     }
+
+    /// Who was called: the person whose `phone` is `to`, else the number itself.
+    static func caller(_ to: String, _ people: [Person]) -> String { people.first { $0.phone == to }?.id.rawValue ?? to }
 
     /// The id of a key press: `<provider>:<call id>:<digits>`.
     public static func commandID(provider: String, callID: String, digits: String) -> String { "\(provider):\(callID):\(digits)" }

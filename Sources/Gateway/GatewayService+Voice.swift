@@ -101,12 +101,9 @@ extension GatewayService {
     /// answer Aliyun expects, `{"code":0,"msg":"接收成功"}` (anything else makes it push again
     /// after 1, 5 and 10 minutes: so a command not confirmed, or Redis not answering, is a 503).
     private func aliyun(_ req: HTTPRequest, _ respond: @escaping HTTPResponder) {
-        let tokens = config.voice.providers.filter { $0.kind == .aliyun }.map(\.aliyun.receiptToken).filter { !$0.isEmpty }
-        guard !tokens.isEmpty else { return reject(respond, 404, "not_found", "no Aliyun provider has a receipt_token_env (voice.providers)") }
-        guard VoiceCallback.tokenMatches(req.query[VoiceCallbacks.tokenParameter], tokens) else {
-            stats.voiceCallbacks.inc(["provider": "aliyun", "outcome": "bad_token"])
-            return reject(respond, 403, "signature", "the token in the URL is missing or wrong")
-        }
+        let tokens = config.voice.providers.filter { $0.kind == .aliyun }.map(\.aliyun.receiptToken)
+        guard urlTokenAccepted(req, respond, tokens, provider: "aliyun", unconfigured: "no Aliyun provider has a receipt_token_env (voice.providers)")
+        else { return }
         let parsed = AliyunReceipt.parse(req.body)
         guard let reports = parsed.reports else { return reject(respond, 400, "body", parsed.problem) }
         Task {
@@ -156,12 +153,9 @@ extension GatewayService {
     /// its command; status and failure callbacks are counted and logged; answered
     /// `{"result":0,"errmsg":"OK"}`, or 503 when the command was not confirmed.
     private func tencent(_ req: HTTPRequest, _ respond: @escaping HTTPResponder) {
-        let tokens = config.voice.providers.filter { $0.kind == .tencent }.map(\.tencent.callbackToken).filter { !$0.isEmpty }
-        guard !tokens.isEmpty else { return reject(respond, 404, "not_found", "no Tencent provider is configured (voice.providers)") }
-        guard VoiceCallback.tokenMatches(req.query[VoiceCallbacks.tokenParameter], tokens) else {
-            stats.voiceCallbacks.inc(["provider": "tencent", "outcome": "bad_token"])
-            return reject(respond, 403, "signature", "the token in the URL is missing or wrong")
-        }
+        let tokens = config.voice.providers.filter { $0.kind == .tencent }.map(\.tencent.callbackToken)
+        guard urlTokenAccepted(req, respond, tokens, provider: "tencent", unconfigured: "no Tencent provider is configured (voice.providers)")
+        else { return }
         let parsed = TencentCallback.parse(req.body)
         guard let callback = parsed.callback else { return reject(respond, 400, "body", parsed.problem) }
         let ok = HTTPResponse.json(200, Array(#"{"result":0,"errmsg":"OK"}"#.utf8))
@@ -200,6 +194,25 @@ extension GatewayService {
             if failure != nil { return respond(.json(503, Array(#"{"result":1,"errmsg":"not taken; try again"}"#.utf8))) }
             respond(ok)
         }
+    }
+
+    /// The check of a push its provider does not sign (Aliyun, Tencent): the secret `token` in
+    /// the URL must be one of `tokens` (empty ones ignored). Answers 404 when none is configured,
+    /// 403 (counted as `bad_token`) for a missing or wrong one; true when the request may go on.
+    private func urlTokenAccepted(
+        _ req: HTTPRequest, _ respond: @escaping HTTPResponder, _ tokens: [String], provider: String, unconfigured: String
+    ) -> Bool {
+        let tokens = tokens.filter { !$0.isEmpty }
+        guard !tokens.isEmpty else {
+            reject(respond, 404, "not_found", unconfigured)
+            return false
+        }
+        guard VoiceCallback.tokenMatches(req.query[VoiceCallbacks.tokenParameter], tokens) else {
+            stats.voiceCallbacks.inc(["provider": provider, "outcome": "bad_token"])
+            reject(respond, 403, "signature", "the token in the URL is missing or wrong")
+            return false
+        }
+        return true
     }
 
     /// The call `klaxon-voice` recorded under `reference` (if any) or the provider's call id;

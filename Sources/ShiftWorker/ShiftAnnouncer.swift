@@ -143,12 +143,11 @@ public final class ShiftAnnouncer: Sendable {
                     if let extra = summaries[a.boundary], !extra.isEmpty { a.text += "\n" + extra }
                 }
                 let late = t.timeIntervalSince(a.due) > Self.lateAfter
-                let n = a.notification(late: late)
                 let message: OutboundMessage
                 if a.kind == .confirm {
                     message = OutboundMessage(EscalatorMessage.alert(a.confirmationAlert(), policy: a.recipient), topology: topology)
-                } else if Channel(rawValue: n.channel) != nil {
-                    message = OutboundMessage(n, topology: topology)
+                } else if Channel(rawValue: a.channel) != nil {
+                    message = OutboundMessage(a.notification(late: late), topology: topology)
                 } else {
                     // Not one of Klaxon's channels: nothing could deliver it; said once, then done.
                     logger.warning("announcement not sent: no queue for its channel", ["id": a.id, "channel": a.channel])

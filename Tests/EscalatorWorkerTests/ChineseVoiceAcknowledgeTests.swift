@@ -49,13 +49,6 @@ import Testing
         "http://127.0.0.1:\(port)\(VoiceCallbacks.tencentCallbackPath)?token=\(EscalatorHarness.environment["TENCENT_CALLBACK_TOKEN"]!)"
     }
 
-    static func startGateway(_ h: EscalatorHarness, port: Int) async throws -> ChildProcess {
-        let gateway = try ChildProcess(
-            try TestEnvironment.binary("klaxon-gateway"), ["--config", h.configPath], environment: EscalatorHarness.environment)
-        try await waitFor("gateway ready", seconds: 30) { (try? await http("GET", "http://127.0.0.1:\(port)/readyz").status) == 200 }
-        return gateway
-    }
-
     /// Waits for wei's incident to be acknowledged by wei through a phone key; then, past the
     /// step's wait, bob is not paged.
     static func expectAcknowledgedByWei(_ h: EscalatorHarness, _ logs: @autoclosure () -> String) async throws {
@@ -76,7 +69,7 @@ import Testing
         defer { tencent.stop() }
         let h = try EscalatorHarness(wait: "3s", gatewayPort: port, voice: Self.voice(aliyun, tencent))
         defer { h.cleanUp() }
-        let gateway = try await Self.startGateway(h, port: port)
+        let gateway = try await h.startGateway(port: port)
         defer { gateway.kill() }
         let escalator = try await h.start()
         let voice = try await VoiceAcknowledgeTests.startVoice(h)
@@ -106,7 +99,7 @@ import Testing
         defer { tencent.stop() }
         let h = try EscalatorHarness(wait: "3s", gatewayPort: port, voice: Self.voice(aliyun, tencent))
         defer { h.cleanUp() }
-        let gateway = try await Self.startGateway(h, port: port)
+        let gateway = try await h.startGateway(port: port)
         defer { gateway.kill() }
         let escalator = try await h.start()
         let voice = try await VoiceAcknowledgeTests.startVoice(h)

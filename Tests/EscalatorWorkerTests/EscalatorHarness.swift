@@ -237,3 +237,12 @@ final class Backlog: @unchecked Sendable {
         }
     }
 }
+
+extension EscalatorHarness {
+    /// The real `klaxon-gateway` on this harness's config (its `gatewayPort`), once ready.
+    func startGateway(port: Int) async throws -> ChildProcess {
+        let gateway = try ChildProcess(try TestEnvironment.binary("klaxon-gateway"), ["--config", configPath], environment: Self.environment)
+        try await waitFor("gateway ready", seconds: 30) { (try? await http("GET", "http://127.0.0.1:\(port)/readyz").status) == 200 }
+        return gateway
+    }
+}

@@ -36,10 +36,8 @@ import Testing
         let port = freePort()
         let h = try EscalatorHarness(wait: "3s", gatewayPort: port, voice: Self.voice(twilio))
         defer { h.cleanUp() }
-        let gateway = try ChildProcess(
-            try TestEnvironment.binary("klaxon-gateway"), ["--config", h.configPath], environment: EscalatorHarness.environment)
+        let gateway = try await h.startGateway(port: port)
         defer { gateway.kill() }
-        try await waitFor("gateway ready", seconds: 30) { (try? await http("GET", "http://127.0.0.1:\(port)/readyz").status) == 200 }
         let escalator = try await h.start()
         let voice = try await Self.startVoice(h)
         defer { voice.kill() }
@@ -84,10 +82,8 @@ import Testing
         let port = freePort()
         let h = try EscalatorHarness(wait: "1h", gatewayPort: port, voice: Self.voice(twilio))
         defer { h.cleanUp() }
-        let gateway = try ChildProcess(
-            try TestEnvironment.binary("klaxon-gateway"), ["--config", h.configPath], environment: EscalatorHarness.environment)
+        let gateway = try await h.startGateway(port: port)
         defer { gateway.kill() }
-        try await waitFor("gateway ready", seconds: 30) { (try? await http("GET", "http://127.0.0.1:\(port)/readyz").status) == 200 }
         let escalator = try await h.start()
         let voice = try await Self.startVoice(h)
         defer { voice.kill() }
