@@ -21,8 +21,10 @@ for a in "$@"; do
   esac
 done
 mkdir -p var/chaos
-# Keep the logs of the five runs before this one.
-ls -dt var/chaos/c*/ 2>/dev/null | tail -n +6 | xargs -r rm -rf
+# Keep the logs of the five runs before this one. (A fresh clone has none: `ls` of no match exits 2,
+# which pipefail would make this script's exit status; find lists nothing instead.)
+find var/chaos -mindepth 1 -maxdepth 1 -type d -name 'c*' -printf '%T@ %p\n' | sort -rn | tail -n +6 | cut -d' ' -f2- |
+  xargs -r rm -rf
 # The accounting's own tests first (made-up evidence, a second): a run is only as good as them.
 /usr/bin/python3 -m unittest discover -s bench/chaos -p 'test_*.py' >var/chaos/unittest.log 2>&1 ||
   { cat var/chaos/unittest.log >&2; exit 2; }
