@@ -5,7 +5,7 @@ prometheus-alertmanager, grouping off), both to one SMTP sink on loopback (sink.
 R rounds each. Started by bench/e2e/run.sh, which installs and builds what this needs.
 
     race.py --bin .build/release [--alerts 10000] [--rounds 3] [--batch 64] [--senders 4]
-            [--only klaxon|alertmanager] [--perf]
+            [--only klaxon|alertmanager] [--perf [PROCESS]] [--chat [BUDGET]]
 
 Each round starts its system fresh (Klaxon: a new namespace on the shared RabbitMQ and Redis,
 deleted afterwards; Alertmanager: a new storage directory), waits for readiness, samples idle
@@ -190,17 +190,17 @@ class Sampler(threading.Thread):
         self.join()
 
 
-def klaxon_config(path, ns, gateway_port, sink_port, amqp_url, redis_port, chat=False):
-    chat_route = "\n      dingtalk: [e2e-dingtalk]" if chat else ""
-    chat_section = """
+def klaxon_config(path, ns, gateway_port, sink_port, amqp_url, redis_port, chat_budget=None):
+    chat_route = "\n      dingtalk: [e2e-dingtalk]" if chat_budget else ""
+    chat_section = f"""
 chat:
   robots:
-    - {name: e2e-dingtalk, platform: dingtalk, webhook_env: E2E_DINGTALK_WEBHOOK, secret_env: E2E_DINGTALK_SECRET}
-""" if chat else ""
+    - {{name: e2e-dingtalk, platform: dingtalk, webhook_env: E2E_DINGTALK_WEBHOOK, secret_env: E2E_DINGTALK_SECRET, budget: [{chat_budget}]}}
+""" if chat_budget else ""
     with open(path, "w") as f:
         f.write(f"""# bench/e2e: Klaxon's e-mail path with the defaults (quorum queues, prefetch 200,
 # confirm window 512, e-mail concurrency 4); one default route to one address (with --chat, also
-# to one DingTalk robot with the default budget, 20 messages a minute: bursts become digests).
+# to one DingTalk robot; with DingTalk's budget, 20 messages a minute, bursts become digests).
 broker:
   url: {amqp_url}
   namespace: {ns}
@@ -251,7 +251,7 @@ def start_klaxon(ctx, tag):
     ns = f"e2e-{tag}"
     cfg = os.path.join(ctx.out, f"{tag}-klaxon.yaml")
     gw_port = fleet.spare_port()
-    klaxon_config(cfg, ns, gw_port, ctx.sink_port, a.amqp_url, a.redis_port, chat=a.chat)
+    klaxon_config(cfg, ns, gw_port, ctx.sink_port, a.amqp_url, a.redis_port, chat_budget=a.chat)
     env = dict(os.environ, E2E_TOKEN=TOKEN)
     names = KLAXON + (["chat"] if a.chat else [])
     if a.chat:
@@ -312,9 +312,9 @@ def run_round(ctx, system, tag):
         time.sleep(2)  # idle: after start-up work settles
         idle = {n: fleet.memory_kib(p.pid) for n, p in procs.items()}
         perf = None
-        if a.perf and "email" in procs:
-            perf = subprocess.Popen(["perf", "record", "-F", "999", "-g", "-p", str(procs["email"].pid), "-o",
-                                     os.path.join(ctx.out, f"{tag}-email.perf.data")], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        if a.perf and a.perf in procs:
+            perf = subprocess.Popen(["perf", "record", "-F", "999", "-g", "-p", str(procs[a.perf].pid), "-o",
+                                     os.path.join(ctx.out, f"{tag}-{a.perf}.perf.data")], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         alerts = make_alerts(tag, a.alerts)
         arrivals = Arrivals(ctx.arrivals_path)
         sampler = Sampler({n: p.pid for n, p in procs.items()})
@@ -430,10 +430,12 @@ def main():
     p.add_argument("--senders", type=int, default=4)
     p.add_argument("--timeout", type=float, default=600, help="seconds to wait for every mail of a round")
     p.add_argument("--only", choices=["klaxon", "alertmanager"])
-    p.add_argument("--perf", action="store_true", help="perf record klaxon-email during Klaxon's rounds")
-    p.add_argument("--chat", action="store_true",
-                   help="Klaxon also routes every alert to a DingTalk robot (scripts/sinks/chat_sink.py) through klaxon-chat; "
-                        "the round still ends with the last e-mail")
+    p.add_argument("--perf", nargs="?", const="email", metavar="PROCESS",
+                   help="perf record one Klaxon process (default email) during Klaxon's rounds")
+    p.add_argument("--chat", nargs="?", const="20/1m", metavar="BUDGET",
+                   help="Klaxon also routes every alert to a DingTalk robot (scripts/sinks/chat_sink.py) through klaxon-chat, "
+                        "whose budget is BUDGET (default DingTalk's 20/1m: a storm becomes digests; 100000/1m: one message per "
+                        "notification); the round still ends with the last e-mail")
     p.add_argument("--alertmanager", default="/usr/bin/prometheus-alertmanager")
     p.add_argument("--amqp-url", default=f"amqp://guest:guest@127.0.0.1:{os.environ.get('KLAXON_AMQP_PORT', '5672')}/")
     p.add_argument("--redis-port", type=int, default=int(os.environ.get("KLAXON_REDIS_PORT", "6379")))

@@ -3,7 +3,7 @@
 # dedup → router → e-mail, release build) and Alertmanager 0.25 from Debian (grouping off), both
 # to one SMTP sink on loopback, alternating, 3 rounds each. Details: bench/e2e/race.py.
 #   bench/e2e/run.sh [--alerts 10000] [--rounds 3] [--batch 64] [--senders 4]
-#                    [--only klaxon|alertmanager] [--perf]
+#                    [--only klaxon|alertmanager] [--perf [PROCESS]] [--chat [BUDGET]]
 # Installs prometheus-alertmanager (and linux-perf with --perf) from Debian if missing, starts
 # RabbitMQ and Redis if they are not up (never stops or restarts them), builds release.
 # Raw outputs: var/bench-e2e/ (result.json, rounds/, logs). Takes about 3-5 minutes.
@@ -13,7 +13,7 @@ out=var/bench-e2e
 mkdir -p "$out"
 
 need=(prometheus-alertmanager redis-tools)
-case " $* " in *" --perf "*) need+=(linux-perf) ;; esac
+case " $* " in *" --perf"*) need+=(linux-perf) ;; esac
 missing=()
 for p in "${need[@]}"; do dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p"); done
 if [ ${#missing[@]} -gt 0 ]; then
