@@ -2,7 +2,8 @@
 # The whole test suite, from a clean clone on a fresh Debian 12 machine (as root):
 #   installs what it needs from Debian's packages, starts RabbitMQ and Redis on 127.0.0.1,
 #   checks the formatting (swift format lint), builds every executable, runs the Swift tests
-#   (unit and integration against the real servers), the incident page in a real browser
+#   (unit and integration against the real servers), a short chaos run of the whole fleet
+#   (bench/chaos/run.sh --short, on RabbitMQ and Redis servers of its own), the incident page in a real browser
 #   (headless Chromium via Selenium), schemathesis against a live gateway, and the deployment
 #   checks (Helm chart, Compose file).
 # Tests that need a server fail, never skip, when it is not reachable.
@@ -42,6 +43,9 @@ if [ "$status" -ne 0 ]; then
   echo "test: swift test failed (exit $status)" >&2
   exit "$status"
 fi
+
+echo "test: chaos (bench/chaos --short: 3,000 alerts for 60 s while workers are killed, RabbitMQ and Redis restarted and every process restarted in turn; on private servers; fails on a lost alert)"
+bash bench/chaos/run.sh --short
 
 echo "test: the incident page in a real browser (headless Chromium, Selenium)"
 bash scripts/browser-test.sh

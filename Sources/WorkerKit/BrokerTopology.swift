@@ -9,8 +9,9 @@ import AlertCore
 ///   rejections (e.g. a quorum queue's delivery limit, the guard against crash loops) to their DLQ.
 /// - A dead-letter queue per work queue, same queue type. A quorum DLQ gets an explicit, very
 ///   high `x-delivery-limit` (see `deadLetterDeliveryLimit`).
-/// - A classic delay queue per work queue and retry delay: per-queue TTL, then dead-lettered
-///   back into the work queue. One queue per delay avoids head-of-line blocking.
+/// - A delay queue per work queue and retry delay: per-queue TTL, then dead-lettered back into
+///   the work queue. One queue per delay avoids head-of-line blocking. With quorum work queues
+///   the delay queues are quorum queues that dead-letter at least once (see `delayArguments`).
 public struct BrokerTopology: Sendable {
     public var topology: Topology
     public var queueType: BrokerConfig.QueueType
@@ -45,8 +46,8 @@ public struct BrokerTopology: Sendable {
             retryDelaysMillis: config.delivery.retryDelaysMillis, watchIntervalMillis: config.incidents.watchIntervalMillis)
     }
 
-    /// The escalator's watch queue: a classic delay queue like the retry delays, into the
-    /// escalation queue.
+    /// The escalator's watch queue: a delay queue like the retry delays, into the escalation
+    /// queue.
     public var watchQueue: String { topology.escalationWatchQueue(intervalMillis: watchIntervalMillis) }
 
     public func declare(on conn: AMQPConnection) throws {
@@ -68,24 +69,35 @@ public struct BrokerTopology: Sendable {
 
             for delay in retryDelaysMillis {
                 let dq = topology.delayQueue(of: queue, delayMillis: delay)
-                try conn.declareQueue(
-                    dq,
-                    arguments: [
-                        "x-message-ttl": .int(delay),
-                        "x-dead-letter-exchange": .string(ex),
-                        "x-dead-letter-routing-key": .string(queue),
-                    ])
+                try conn.declareQueue(dq, arguments: delayArguments(ttlMillis: delay, into: queue))
                 try conn.bindQueue(dq, exchange: ex, routingKey: dq)
             }
         }
-        try conn.declareQueue(
-            watchQueue,
-            arguments: [
-                "x-message-ttl": .int(watchIntervalMillis),
-                "x-dead-letter-exchange": .string(ex),
-                "x-dead-letter-routing-key": .string(topology.escalationQueue),
-            ])
+        try conn.declareQueue(watchQueue, arguments: delayArguments(ttlMillis: watchIntervalMillis, into: topology.escalationQueue))
         try conn.bindQueue(watchQueue, exchange: ex, routingKey: watchQueue)
+    }
+
+    /// A delay queue's arguments: each message waits `ttlMillis`, then the broker dead-letters it
+    /// into `target`. The broker's dead-lettering is at most once unless the source is a quorum
+    /// queue with the `at-least-once` strategy (RabbitMQ 3.10+, which requires `reject-publish`
+    /// overflow): from a classic queue, every message whose TTL ends while the broker is stopping,
+    /// down or starting (before the quorum target runs again) is dropped without a trace; a
+    /// stop or crash of RabbitMQ lost every retry and watch waiting at that moment (found by
+    /// `bench/chaos`; `DelayQueueRestartTests`). So with quorum work queues the delay queues are
+    /// quorum queues too; classic work queues keep classic delay queues (a single node, no
+    /// at-least-once dead-lettering there).
+    func delayArguments(ttlMillis: Int64, into target: String) -> [String: HeaderValue] {
+        var args: [String: HeaderValue] = [
+            "x-message-ttl": .int(ttlMillis),
+            "x-dead-letter-exchange": .string(topology.exchange),
+            "x-dead-letter-routing-key": .string(target),
+        ]
+        if queueType == .quorum {
+            args["x-queue-type"] = .string(BrokerConfig.QueueType.quorum.rawValue)
+            args["x-dead-letter-strategy"] = .string("at-least-once")
+            args["x-overflow"] = .string("reject-publish")
+        }
+        return args
     }
 
     /// Every queue this topology declares: work queues, their dead-letter and delay queues.

@@ -27,7 +27,10 @@ public final class ConsumerService: Service {
         consumer = Consumer(
             .init(
                 url: url, queue: definition.queue, prefetch: config.broker.prefetch, heartbeatSeconds: config.broker.heartbeatSeconds,
-                onConnect: { try topology.declare(on: $0) }),
+                onConnect: { conn in
+                    try ConsumerService.awaitPublisher(publisher)
+                    try topology.declare(on: conn)
+                }),
             onEvent: { event in
                 // A broker down for an hour must not write a line per reconnect attempt.
                 guard let suppressed = limiter.shouldLog(event) else { return }
@@ -51,6 +54,28 @@ public final class ConsumerService: Service {
     public func shutdown() {
         definition.onStopRequested()
         consumer.stop(drainMillis: drainMillis.load(ordering: .relaxed))
+    }
+
+    /// How long a consumer that connected waits for its worker's publisher before it gives up
+    /// this attempt (and tries again after its backoff).
+    static let publisherWaitMillis = 2_000
+
+    /// Consuming starts only while the publisher is connected. A message whose work fails is
+    /// retried or dead-lettered through the publisher; with the publisher down that publish
+    /// fails too and the message goes straight back to its queue, which hands it out again at
+    /// once: after a broker restart the consumer of a worker often reconnected a second before
+    /// its publisher, and in that second alerts went round until the quorum delivery limit (20)
+    /// dead-lettered them (found by bench/chaos). Runs on the consumer's thread, before
+    /// `basic.consume`, so nothing is delivered meanwhile.
+    static func awaitPublisher(_ publisher: any MessagePublishing) throws(AMQPError) {
+        var waited = 0
+        while !publisher.isConnected {
+            if waited >= publisherWaitMillis {
+                throw AMQPError.unreachable("this worker's publisher is not connected; consuming waits for it")
+            }
+            usleep(20_000)
+            waited += 20
+        }
     }
 
     public func notReady() -> [String] { (consumer.isConsuming ? [] : ["consumer"]) + definition.readiness() }

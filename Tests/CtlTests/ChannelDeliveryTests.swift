@@ -169,7 +169,9 @@ struct FakeEmailWorker {
         let good = [Sample.notification("n-after-1"), Sample.notification("n-after-2")]
         for n in good { try fleet.publish(Codec.encode(n), to: fleet.emailQueue, id: n.id) }
         let worker = try FakeEmailWorker(fleet, sink: sink)
-        try await waitFor("the messages behind the poison delivered") { Set(sink.delivered) == Set(good.map(\.id)) }
+        // An in-process worker consumes once its publisher connected: on a loaded full run that
+        // took more than 20 s twice.
+        try await waitFor("the messages behind the poison delivered", seconds: 60) { Set(sink.delivered) == Set(good.map(\.id)) }
         try await waitFor("the poison dead-lettered") { try fleet.depth(fleet.emailDLQ) == 1 }
         await worker.stop()
         let d = try #require(try fleet.contents(fleet.emailDLQ).first)

@@ -43,7 +43,7 @@ struct EscalatorHarness {
                     name: Dave
                     email: dave@example.com
                     dingtalk: {robot: ops, mobile: "13900139000"}
-                    contact_rules: {default: [email, {channel: dingtalk, after: 2s}]}
+                    contact_rules: {default: [email, {channel: dingtalk, after: 5s}]}
                   - {id: carol, name: Carol, email: carol@example.com, phone: "+15005550001", contact_rules: {default: [voice]}}
                   - {id: wei, name: Wei, email: wei@example.com, phone: "+8613800138000", language: zh-CN, contact_rules: {default: [voice]}}
                   - {id: erin, name: Erin, email: erin@example.com, phone: "+15005550003", contact_rules: {default: [voice, {channel: sms, after: 1h}]}}

@@ -124,7 +124,7 @@ import Testing
         let placed = Date()
         let id = try await p.send(Self.request("+8613600136000"))
         var outcome: VoiceCallOutcome?
-        try await waitFor("the call detail", seconds: 10) {
+        try await waitFor("the call detail", seconds: 30) {  // a loaded full run needed more than 10 s
             outcome = try await p.outcome(callID: id, placedAt: placed)
             return outcome != nil
         }

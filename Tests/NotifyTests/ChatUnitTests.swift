@@ -97,4 +97,18 @@ struct ChatUnitTests {
             #expect(digest.contains("2 alerts firing"), "\(digest)")
         }
     }
+
+    /// The headline's icon follows the report, not only the alert: an escalator's resolution or
+    /// acknowledgement of a firing alert, and a shift announcement, are not fires.
+    @Test(
+        arguments: [
+            (nil, "🔥"), ("page", "🔥"), ("resolved", "✅"), ("acknowledged", "👀"), ("handover", "📅"), ("shift_start", "📅"),
+        ] as [(String?, String)])
+    func theIconFollowsTheReport(kind: String?, icon: String) {
+        var n = Fixtures.notification(title: "Disk full", suppressedRepeats: 0)
+        n.channel = Channel.dingtalk.rawValue
+        n.incident = kind.map { IncidentNote(id: "i", kind: $0, text: "t") }
+        let title = MessageTemplates().render(n, channel: .dingtalk, part: .title, set: nil)
+        #expect(title.hasPrefix(icon + " "), "\(title)")
+    }
 }

@@ -32,7 +32,8 @@ import TestSupport
         let t = Topology(namespace: config.broker.namespace)
         let db = alert(["team": "database"]), other = alert(["team": "web"])
         try await publish(worker.publisher, [Codec.encode(db), Codec.encode(other)], to: t.routeQueue, namespace: t.exchange)
-        let got = try await TestEnvironment.waitForMessages(conn, t.notifyQueue(.email), count: 3)
+        // 60 s: at the start of a full run (every suite declaring at once) 15 s was too short twice.
+        let got = try await TestEnvironment.waitForMessages(conn, t.notifyQueue(.email), count: 3, seconds: 60)
         let ns = try got.map { try Codec.decode(AlertNotification.self, from: $0.body) }
         #expect(Set(ns.map { "\($0.route):\($0.recipients[0])" }) == ["db:dba@example.com", "db:lead@example.com", "default:ops@example.com"])
         #expect(Set(ns.map(\.id)).count == 3)

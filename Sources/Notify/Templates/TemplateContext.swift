@@ -7,7 +7,8 @@ import Templates
 ///
 /// - `alert`: the normalized alert as sent (`alert.title`, `alert.labels.team`, `alert.startsAt`, …).
 /// - `headline` (`[FIRING][critical] title`), `status` (`FIRING`/`RESOLVED`), `firing`, `resolved`,
-///   `severity` (`none` when empty), `icon` (🔥 firing, ✅ resolved), `color` (WeCom font colour).
+///   `severity` (`none` when empty), `icon` (🔥 firing, ✅ resolved, 👀 acknowledged, 📅 shift
+///   announcements), `color` (WeCom font colour).
 /// - `timeZone`: the integration's time zone, for `{{alert.startsAt | time: timeZone}}`.
 /// - `ended`: the end time when resolved; `repeated` and `repeatedTimes` when dedup suppressed repeats.
 /// - `labelPairs`, `keyLabels` (without alertname and severity), `annotationPairs`: sorted `{key, value}`;
@@ -35,7 +36,7 @@ public enum TemplateContext {
             "firing": .bool(firing),
             "resolved": .bool(!firing),
             "severity": .string(a.severity.isEmpty ? "none" : a.severity),
-            "icon": .string(firing ? "🔥" : "✅"),
+            "icon": .string(icon(firing: firing, kind: note?.kind)),
             "color": .string(firing ? "warning" : "info"),
             "timeZone": .string(timeZone),
             "labelPairs": .keyValuePairs(a.labels),
@@ -74,6 +75,21 @@ public enum TemplateContext {
         if more > 0 { c["more"] = .number(Double(more)) }
         return c
     }
+
+    /// The headline's icon: the report's kind first (an escalator's `resolved` or `acknowledged`
+    /// report is about a firing alert; a shift announcement is news, not a fire), else the
+    /// alert's status.
+    static func icon(firing: Bool, kind: String?) -> String {
+        switch kind {
+        case "resolved": "✅"
+        case "acknowledged": "👀"
+        case let k? where shiftKinds.contains(k): "📅"
+        default: firing ? "🔥" : "✅"
+        }
+    }
+
+    /// `klaxon-shift`'s announcement kinds (`Announcement.Kind`).
+    static let shiftKinds: Set<String> = ["shift_start", "shift_end", "shift_reminder", "handover", "oncall_gaps", "roster_change"]
 
     /// `[FIRING][critical] title`, as e-mail subjects have always read; `status` replaces the
     /// alert's (`[ACKNOWLEDGED][critical] title` for an escalator's report).
