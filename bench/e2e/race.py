@@ -5,7 +5,7 @@ prometheus-alertmanager, grouping off), both to one SMTP sink on loopback (sink.
 R rounds each. Started by bench/e2e/run.sh, which installs and builds what this needs.
 
     race.py --bin .build/release [--alerts 10000] [--rounds 3] [--batch 64] [--senders 4]
-            [--only klaxon|alertmanager] [--perf]
+            [--only klaxon|alertmanager] [--perf [PROCESS]] [--chat [BUDGET]]
 
 Each round starts its system fresh (Klaxon: a new namespace on the shared RabbitMQ and Redis,
 deleted afterwards; Alertmanager: a new storage directory), waits for readiness, samples idle
@@ -39,6 +39,7 @@ import fleet  # noqa: E402
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 TOKEN = "e2e-token-0123456789abcdef"
 KLAXON = ["gateway", "dedup", "router", "email"]
+DINGTALK_TOKEN, DINGTALK_SECRET = "e2e-dingtalk-token", "SECe2e0123456789abcdef"
 
 
 def rfc3339(t):
@@ -189,10 +190,17 @@ class Sampler(threading.Thread):
         self.join()
 
 
-def klaxon_config(path, ns, gateway_port, sink_port, amqp_url, redis_port):
+def klaxon_config(path, ns, gateway_port, sink_port, amqp_url, redis_port, chat_budget=None):
+    chat_route = "\n      dingtalk: [e2e-dingtalk]" if chat_budget else ""
+    chat_section = f"""
+chat:
+  robots:
+    - {{name: e2e-dingtalk, platform: dingtalk, webhook_env: E2E_DINGTALK_WEBHOOK, secret_env: E2E_DINGTALK_SECRET, budget: [{chat_budget}]}}
+""" if chat_budget else ""
     with open(path, "w") as f:
         f.write(f"""# bench/e2e: Klaxon's e-mail path with the defaults (quorum queues, prefetch 200,
-# confirm window 512, e-mail concurrency 4); one default route to one address.
+# confirm window 512, e-mail concurrency 4); one default route to one address (with --chat, also
+# to one DingTalk robot; with DingTalk's budget, 20 messages a minute, bursts become digests).
 broker:
   url: {amqp_url}
   namespace: {ns}
@@ -206,13 +214,13 @@ integrations:
 router:
   default:
     notify:
-      email: [oncall@example.com]
+      email: [oncall@example.com]{chat_route}
 email:
   host: 127.0.0.1
   port: {sink_port}
   security: none
   from: Klaxon <klaxon@example.com>
-""")
+{chat_section}""")
 
 
 def alertmanager_config(path, sink_port):
@@ -243,19 +251,25 @@ def start_klaxon(ctx, tag):
     ns = f"e2e-{tag}"
     cfg = os.path.join(ctx.out, f"{tag}-klaxon.yaml")
     gw_port = fleet.spare_port()
-    klaxon_config(cfg, ns, gw_port, ctx.sink_port, a.amqp_url, a.redis_port)
+    klaxon_config(cfg, ns, gw_port, ctx.sink_port, a.amqp_url, a.redis_port, chat_budget=a.chat)
     env = dict(os.environ, E2E_TOKEN=TOKEN)
+    names = KLAXON + (["chat"] if a.chat else [])
+    if a.chat:
+        env.update(E2E_DINGTALK_WEBHOOK=f"http://127.0.0.1:{ctx.chat_port}/robot/send?access_token={DINGTALK_TOKEN}",
+                   E2E_DINGTALK_SECRET=DINGTALK_SECRET)
     procs, ready = {}, {}
-    for name in KLAXON:
-        argv = [os.path.join(a.bin, f"klaxon-{name}"), "--config", cfg]
+    ctx.metrics = {}
+    for name in names:
+        argv = [os.path.join(a.bin, f"klaxon-{name}"), "--config", cfg] + (["--channel", "dingtalk"] if name == "chat" else [])
         if name == "gateway":
             ready[name] = f"http://127.0.0.1:{gw_port}/readyz"
         else:
             hp = fleet.spare_port()
             argv += ["--health-listen", f"127.0.0.1:{hp}"]
             ready[name] = f"http://127.0.0.1:{hp}/readyz"
+            ctx.metrics[name] = f"http://127.0.0.1:{hp}/metrics"
         procs[name] = ctx.children.start(argv, os.path.join(ctx.out, f"{tag}-{name}.log"), env=env)
-    for name in KLAXON:
+    for name in names:
         fleet.wait_ready(ready[name], procs[name])
 
     def cleanup():
@@ -298,9 +312,9 @@ def run_round(ctx, system, tag):
         time.sleep(2)  # idle: after start-up work settles
         idle = {n: fleet.memory_kib(p.pid) for n, p in procs.items()}
         perf = None
-        if a.perf and "email" in procs:
-            perf = subprocess.Popen(["perf", "record", "-F", "999", "-g", "-p", str(procs["email"].pid), "-o",
-                                     os.path.join(ctx.out, f"{tag}-email.perf.data")], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        if a.perf and a.perf in procs:
+            perf = subprocess.Popen(["perf", "record", "-F", "999", "-g", "-p", str(procs[a.perf].pid), "-o",
+                                     os.path.join(ctx.out, f"{tag}-{a.perf}.perf.data")], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         alerts = make_alerts(tag, a.alerts)
         arrivals = Arrivals(ctx.arrivals_path)
         sampler = Sampler({n: p.pid for n, p in procs.items()})
@@ -322,6 +336,7 @@ def run_round(ctx, system, tag):
         time.sleep(0.1)  # the sink writes its lines every 50 ms
         arrivals.read(prefix)
         cpu1 = {n: fleet.cpu_seconds(p.pid) for n, p in procs.items()}
+        chat_settled = chat_notifications(ctx.metrics["chat"]) if "chat" in procs else None
         sink1 = fleet.cpu_seconds(ctx.sink.pid)
         sampler.stop()
         if perf:
@@ -352,6 +367,7 @@ def run_round(ctx, system, tag):
         "memory_sum_mib": {"idle_rss": mib(sum(v[0] for v in idle.values())), "idle_private": mib(sum(v[1] for v in idle.values())),
                            "peak_rss": mib(sampler.peak_sum[0]), "peak_private": mib(sampler.peak_sum[1])},
         "cpu_ms_per_alert": {name: round(1000 * (cpu1[name] - cpu0[name]) / n, 3) for name in procs},
+        "chat_notifications_settled": chat_settled,
         "cpu_s": {name: round(cpu1[name] - cpu0[name], 2) for name in procs},
         "sink_cpu_ms_per_mail": round(1000 * (sink1 - sink0) / n, 3),
         "exit_codes": exits, "load_avg_before": load0, "load_avg_after": fleet.load_average(),
@@ -365,6 +381,14 @@ def run_round(ctx, system, tag):
     print("e2e:   memory " + json.dumps(r["memory_sum_mib"]) + "  cpu ms/alert " + json.dumps(r["cpu_ms_per_alert"])
           + f"  sink {r['sink_cpu_ms_per_mail']} ms/mail", flush=True)
     return r
+
+
+def chat_notifications(url):
+    """Notifications klaxon-chat delivered so far (alone or inside digests)."""
+    import urllib.request
+    text = urllib.request.urlopen(url, timeout=2).read().decode()
+    return sum(float(line.rsplit(" ", 1)[1]) for line in text.splitlines()
+               if line.startswith("klaxon_notifications_total{") and 'channel="dingtalk"' in line)
 
 
 class Context:
@@ -406,7 +430,12 @@ def main():
     p.add_argument("--senders", type=int, default=4)
     p.add_argument("--timeout", type=float, default=600, help="seconds to wait for every mail of a round")
     p.add_argument("--only", choices=["klaxon", "alertmanager"])
-    p.add_argument("--perf", action="store_true", help="perf record klaxon-email during Klaxon's rounds")
+    p.add_argument("--perf", nargs="?", const="email", metavar="PROCESS",
+                   help="perf record one Klaxon process (default email) during Klaxon's rounds")
+    p.add_argument("--chat", nargs="?", const="20/1m", metavar="BUDGET",
+                   help="Klaxon also routes every alert to a DingTalk robot (scripts/sinks/chat_sink.py) through klaxon-chat, "
+                        "whose budget is BUDGET (default DingTalk's 20/1m: a storm becomes digests; 100000/1m: one message per "
+                        "notification); the round still ends with the last e-mail")
     p.add_argument("--alertmanager", default="/usr/bin/prometheus-alertmanager")
     p.add_argument("--amqp-url", default=f"amqp://guest:guest@127.0.0.1:{os.environ.get('KLAXON_AMQP_PORT', '5672')}/")
     p.add_argument("--redis-port", type=int, default=int(os.environ.get("KLAXON_REDIS_PORT", "6379")))
@@ -422,6 +451,10 @@ def main():
     ctx.sink = ctx.children.start([sys.executable, os.path.join(os.path.dirname(os.path.abspath(__file__)), "sink.py"),
                                    "--listen", f"127.0.0.1:{ctx.sink_port}", "--out", ctx.arrivals_path],
                                   os.path.join(a.out, "sink.log"))
+    if a.chat:
+        ctx.chat_port = fleet.spare_port()
+        ctx.children.start([sys.executable, os.path.join(ROOT, "scripts", "sinks", "chat_sink.py"), "--port", str(ctx.chat_port),
+                            "--dingtalk-token", DINGTALK_TOKEN, "--dingtalk-secret", DINGTALK_SECRET], os.path.join(a.out, "chat-sink.log"))
     time.sleep(0.5)
     run_id = format(int(time.time()) % 46656, "x")  # markers differ between invocations
     systems = [a.only] if a.only else ["klaxon", "alertmanager"]

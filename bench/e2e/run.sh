@@ -3,7 +3,7 @@
 # dedup → router → e-mail, release build) and Alertmanager 0.25 from Debian (grouping off), both
 # to one SMTP sink on loopback, alternating, 3 rounds each. Details: bench/e2e/race.py.
 #   bench/e2e/run.sh [--alerts 10000] [--rounds 3] [--batch 64] [--senders 4]
-#                    [--only klaxon|alertmanager] [--perf]
+#                    [--only klaxon|alertmanager] [--perf [PROCESS]] [--chat [BUDGET]]
 # Installs prometheus-alertmanager (and linux-perf with --perf) from Debian if missing, starts
 # RabbitMQ and Redis if they are not up (never stops or restarts them), builds release.
 # Raw outputs: var/bench-e2e/ (result.json, rounds/, logs). Takes about 3-5 minutes.
@@ -13,7 +13,7 @@ out=var/bench-e2e
 mkdir -p "$out"
 
 need=(prometheus-alertmanager redis-tools)
-case " $* " in *" --perf "*) need+=(linux-perf) ;; esac
+case " $* " in *" --perf"*) need+=(linux-perf) ;; esac
 missing=()
 for p in "${need[@]}"; do dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p"); done
 if [ ${#missing[@]} -gt 0 ]; then
@@ -34,10 +34,15 @@ for product in klaxon-gateway klaxon-dedup klaxon-router klaxon-email klaxonctl;
 done
 bin=$(swift build -c release --show-bin-path)
 
-# race.py stops its children itself; if it is killed outright, this stops what it left.
+# The driver stops its children itself (on exit, SIGTERM, SIGINT, SIGHUP). The trap passes a
+# signal on to it, and kills whatever it left if it was killed outright (its pids are in $out/pids).
 cleanup() {
+  if [ -n "${py:-}" ] && kill -0 "$py" 2>/dev/null; then kill -TERM "$py" 2>/dev/null || true; wait "$py" 2>/dev/null || true; fi
   [ -f "$out/pids" ] || return 0
   while read -r pid; do [ -n "$pid" ] && kill -TERM "$pid" 2>/dev/null || true; done <"$out/pids"
 }
 trap cleanup EXIT
-python3 bench/e2e/race.py --bin "$bin" --out "$out" "$@"
+trap 'exit 143' TERM INT HUP
+python3 bench/e2e/race.py --bin "$bin" --out "$out" "$@" &
+py=$!
+wait "$py"

@@ -16,9 +16,15 @@ for product in klaxon-gateway klaxon-dedup klaxon-router klaxon-email klaxon-cha
   swift build -c release --product "$product" >>"$out/build.log" 2>&1 || { grep -v 'prohibited flag' "$out/build.log" >&2; exit 1; }
 done
 bin=$(swift build -c release --show-bin-path)
+# The driver stops its children itself (on exit, SIGTERM, SIGINT, SIGHUP). The trap passes a
+# signal on to it, and kills whatever it left if it was killed outright (its pids are in $out/pids).
 cleanup() {
+  if [ -n "${py:-}" ] && kill -0 "$py" 2>/dev/null; then kill -TERM "$py" 2>/dev/null || true; wait "$py" 2>/dev/null || true; fi
   [ -f "$out/pids" ] || return 0
   while read -r pid; do [ -n "$pid" ] && kill -TERM "$pid" 2>/dev/null || true; done <"$out/pids"
 }
 trap cleanup EXIT
-python3 bench/e2e/startup.py --bin "$bin" --out "$out" "$@"
+trap 'exit 143' TERM INT HUP
+python3 bench/e2e/startup.py --bin "$bin" --out "$out" "$@" &
+py=$!
+wait "$py"
