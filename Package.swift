@@ -148,7 +148,7 @@ let package = Package(
         .testTarget(name: "ICalTests", dependencies: ["ICal", "OnCall", "TimeKit"], swiftSettings: settings),
         .testTarget(name: "HTTPServerTests", dependencies: ["HTTPServer"], swiftSettings: settings),
         .testTarget(name: "GatewayTests", dependencies: ["Gateway", "AlertCore", "AMQP", "WorkerKit", "HTTPServer", "Signing", "YAMLConfig", "OnCall", "OnCallRuntime", "ICal", "Redis",
-                                                     "Escalation", "EscalatorStore", "IncidentLinks", "Signing", "TestSupport"], swiftSettings: settings),
+                                                     "Escalation", "EscalatorStore", "IncidentLinks", "TestSupport"], swiftSettings: settings),
         .testTarget(name: "DedupWorkerTests", dependencies: ["DedupWorker", "AlertCore", "AMQP", "Redis", "WorkerKit", "YAMLConfig", "TestSupport", "TestFakes"],
                     swiftSettings: settings),
         .testTarget(name: "RouterWorkerTests", dependencies: ["RouterWorker", "ICal", "OnCall", "TimeKit", "AlertCore", "AMQP", "Redis", "WorkerKit", "YAMLConfig", "OnCallRuntime", "CalendarSync",

@@ -35,7 +35,7 @@ public enum ChannelWorker {
     public static func definition(
         channel: Channel, config: KlaxonConfig, redis: any RedisCommanding, concurrency: Int,
         logger: Logger, metrics: Metrics, readiness: @escaping @Sendable () -> [String] = { [] },
-        deliver: @escaping Deliver
+        onStopRequested: @escaping @Sendable () -> Void = {}, deliver: @escaping Deliver
     ) -> WorkerDefinition {
         let topology = Topology(namespace: config.broker.namespace)
         let claims = DeliveryClaims(config: config, redis: redis, logger: logger)
@@ -54,7 +54,8 @@ public enum ChannelWorker {
         }
         return WorkerDefinition(
             name: "klaxon-\(channel.rawValue)", queue: topology.notifyQueue(channel), batchSize: 1,
-            concurrency: concurrency, handler: handler, readiness: readiness, onStop: { redis.close() })
+            concurrency: concurrency, handler: handler, readiness: readiness, onStop: { redis.close() },
+            onStopRequested: onStopRequested)
     }
 
     static func handle(

@@ -11,6 +11,7 @@ import WorkerKit
 /// its shared budget and merges what waits into digests. Each delivery is acked only once the
 /// message holding its notification was accepted; `ChannelWorker` then records it delivered
 /// (one `delivered` key per notification, digests included) before it gives its claim back.
+/// Asked to stop, it hands back what waits for a robot's budget (`ChatDispatcher.stop()`).
 public enum ChatWorker {
     /// The pieces a chat worker is made of; tests replace the budget or the clock.
     public struct Parts: Sendable {
@@ -47,7 +48,8 @@ public enum ChatWorker {
             logger: log, metrics: metrics)
         return ChannelWorker.definition(
             channel: channel, config: config, redis: redis, concurrency: chat.maxPending, logger: log,
-            metrics: metrics, readiness: { redis.isHealthy ? [] : ["redis"] }
+            metrics: metrics, readiness: { redis.isHealthy ? [] : ["redis"] },
+            onStopRequested: { dispatcher.stop() }
         ) { n in
             guard n.recipients.count == 1, let name = n.recipients.first, let robot = chat.robot(named: name), robot.platform == channel else {
                 return .failure(

@@ -10,14 +10,16 @@ import WorkerKit
 /// what piles up behind a send in flight goes out as one digest, oldest first; a robot's
 /// answer reaches every notification the message held.
 @Suite struct ChatDispatcherTests {
-    static let config = """
+    static func config(budget: String) -> String {
+        """
         chat:
           robots:
             - name: ops
               platform: dingtalk
               webhook_env: HOOK
-              budget: [100/1m]
+              budget: [\(budget)]
         """
+    }
 
     struct Setup {
         let dispatcher: ChatDispatcher
@@ -27,8 +29,8 @@ import WorkerKit
         let limits: [RateLimit]
     }
 
-    static func setup(outcome: @escaping @Sendable ([String]) -> DeliveryError? = { _ in nil }) throws -> Setup {
-        let config = try FakeFixtures.config(extra: Self.config, environment: ["HOOK": "https://robot.invalid/hook"])
+    static func setup(budget: String = "100/1m", outcome: @escaping @Sendable ([String]) -> DeliveryError? = { _ in nil }) throws -> Setup {
+        let config = try FakeFixtures.config(extra: Self.config(budget: budget), environment: ["HOOK": "https://robot.invalid/hook"])
         let robot = try #require(config.chat.robot(named: "ops"))
         let sender = RecordingChatSender(platform: RobotPlatforms.platform(.dingtalk), outcome: outcome)
         let budget = RedisBudget(redis: InMemoryRedis(), logger: FakeWorkerRun.quietLogger)
@@ -110,5 +112,57 @@ import WorkerKit
             Issue.record("after a rate-limit answer the robot's window must be spent")
             return
         }
+    }
+
+    /// Stopping gives back at once what waits for a spent budget (a minute here), leader and
+    /// waiters alike, without sending it; later submits are given back without a send.
+    @Test func stoppingGivesBackWhatWaitsForTheBudget() async throws {
+        let s = try Self.setup(budget: "1/1m")
+        #expect((try? await s.dispatcher.submit(Self.notification("n1"), robot: s.robot).get()) != nil)
+        let results = await withTaskGroup(of: (String, Result<Void, DeliveryError>).self) { group in
+            for (i, id) in ["n2", "n3"].enumerated() {
+                group.addTask { (id, await s.dispatcher.submit(Self.notification(id), robot: s.robot)) }
+                while s.dispatcher.waiting(robot: "ops") < i + 1 { await Task.yield() }
+            }
+            s.dispatcher.stop()
+            var out: [String: Result<Void, DeliveryError>] = [:]
+            for await (id, r) in group { out[id] = r }
+            return out
+        }
+        for id in ["n2", "n3"] {
+            guard case .failure(let e)? = results[id] else {
+                Issue.record("\(id) should have been given back, got \(String(describing: results[id]))")
+                continue
+            }
+            #expect(e == ChatDispatcher.givenBack)
+            #expect(RetryPolicy(delaysMillis: [1000, 5000]).decide(.failure(e), attempt: 3) == .wait(delayMillis: 1000), "no attempt counted")
+        }
+        let late = await s.dispatcher.submit(Self.notification("n4"), robot: s.robot)
+        #expect(throws: DeliveryError.self) { try late.get() }
+        #expect(s.sender.sent == [["n1"]], "nothing sent after the stop")
+        #expect(s.dispatcher.waiting(robot: "ops") == 0)
+    }
+
+    /// A message already being sent finishes and its notification gets the robot's answer;
+    /// what waits behind it is given back.
+    @Test func stoppingLetsTheMessageBeingSentFinish() async throws {
+        let s = try Self.setup()
+        s.sender.closeGate()
+        let results = await withTaskGroup(of: (String, Result<Void, DeliveryError>).self) { group in
+            group.addTask { ("n1", await s.dispatcher.submit(Self.notification("n1"), robot: s.robot)) }
+            await s.sender.waitUntilStarted(1)
+            group.addTask { ("n2", await s.dispatcher.submit(Self.notification("n2"), robot: s.robot)) }
+            while s.dispatcher.waiting(robot: "ops") < 2 { await Task.yield() }
+            s.dispatcher.stop()
+            var out: [String: Result<Void, DeliveryError>] = [:]
+            if let first = await group.next() { out[first.0] = first.1 }
+            #expect(out["n2"] != nil, "n2 is given back while n1's send is still held")
+            s.sender.openGate()
+            for await (id, r) in group { out[id] = r }
+            return out
+        }
+        #expect((try? results["n1"]?.get()) != nil, "n1's message was accepted")
+        if case .failure(let e)? = results["n2"] { #expect(e == ChatDispatcher.givenBack) } else { Issue.record("n2 should have been given back") }
+        #expect(s.sender.sent == [["n1"]])
     }
 }
