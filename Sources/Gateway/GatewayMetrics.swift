@@ -12,6 +12,8 @@ struct GatewayMetrics: Sendable {
     let rejected: Counter
     let connectionsCut: Counter
     let inFlight: Gauge
+    /// Alerts of those requests (what `gateway.max_pending_alerts` bounds).
+    let pendingAlerts: Gauge
     let publishSeconds: Histogram
     /// Calendar feeds served, by kind (schedule, person).
     let feeds: Counter
@@ -25,7 +27,7 @@ struct GatewayMetrics: Sendable {
     /// Every `reason` label value of `rejected`.
     static let rejectReasons = [
         "not_found", "method", "unknown_kind", "unknown_token", "unauthorized", "invalid_payload",
-        "too_many_alerts", "broker_unavailable", "body_too_large", "shutting_down",
+        "too_many_alerts", "broker_unavailable", "overloaded", "body_too_large", "shutting_down",
         "feeds_off", "feed_token", "feed_unknown",
         "links_off", "link_malformed", "link_signature", "link_expired", "link_action", "invalid_form",
         "api_unauthorized", "invalid_request", "incident_unknown", "incident_resolved", "redis_unavailable",
@@ -38,6 +40,8 @@ struct GatewayMetrics: Sendable {
             "klaxon_gateway_connections_timed_out_total",
             "Connections closed by gateway.idle_timeout: slow senders, keep-alive connections left idle, clients not reading their response.")
         inFlight = m.gauge("klaxon_gateway_requests_in_flight", "Accepted requests waiting for their broker confirms.")
+        pendingAlerts = m.gauge(
+            "klaxon_gateway_alerts_pending", "Alerts of accepted requests waiting for their broker confirms (bounded by gateway.max_pending_alerts).")
         feeds = m.counter("klaxon_gateway_feeds_served_total", "Calendar feeds served, by kind (schedule, person).")
         incidentActions = m.counter(
             "klaxon_gateway_incident_actions_total",
@@ -61,6 +65,7 @@ struct GatewayMetrics: Sendable {
         }
         for r in IncidentLinkCheck.reasons { linksRejected.inc(["reason": r], by: 0) }
         inFlight.add(0)
+        pendingAlerts.add(0)
     }
 
     /// Counts what the HTTP server answered or cut without the gateway's handler.

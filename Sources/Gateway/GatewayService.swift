@@ -27,6 +27,9 @@ public final class GatewayService: Sendable {
     let stats: GatewayMetrics
     let health: HealthEndpoints
     let deadlines: RequestDeadlines
+    /// `gateway.max_pending_alerts`: requests past it are answered 503 at once.
+    let admission: AdmissionLimit
+    let shedLog = RateLimitedLog(intervalSeconds: 10)
     /// Who is on call now (the process's `RosterCache`), for the calendar feeds.
     let roster: @Sendable () -> Roster
     /// The clock of the feeds, of link expiry and of commands' `at`.
@@ -79,6 +82,7 @@ public final class GatewayService: Sendable {
         // A little past the publisher's own deadline: normally the publisher answers first; this
         // catches a publisher thread stuck writing to a broker that stopped reading (flow control).
         self.deadlines = RequestDeadlines(timeoutMillis: config.gateway.publishTimeoutMillis + 1000)
+        self.admission = AdmissionLimit(limit: config.gateway.maxPendingAlerts)
     }
 
     /// `true` between `start()` and `stop()`.
@@ -194,11 +198,15 @@ public final class GatewayService: Sendable {
                 integration: integration.name)
         }
 
+        guard admission.admit(alerts.count) else { return shed(respond) }
         stats.inFlight.add(1)
+        stats.pendingAlerts.add(Double(alerts.count))
         let ids = alerts.map(\.id)
         let started = DispatchTime.now().uptimeNanoseconds
         let request = PendingRequest(count: alerts.count) { [self] failure in
+            admission.release(ids.count)
             stats.inFlight.add(-1)
+            stats.pendingAlerts.add(-Double(ids.count))
             stats.publishSeconds.observe(Double(DispatchTime.now().uptimeNanoseconds - started) / 1e9)
             if let failure {
                 logger.warning("publish failed; answering 503", ["integration": integration.name, "error": failure])
@@ -233,6 +241,26 @@ public final class GatewayService: Sendable {
         }
         out.append(contentsOf: "]}".utf8)
         return out
+    }
+
+    /// 503 for a request past `gateway.max_pending_alerts`. Logged at most every 10 s with the
+    /// number of requests shed meanwhile: under overload a line per request would cost the CPU
+    /// the gateway is short of.
+    private func shed(_ respond: HTTPResponder) {
+        stats.rejected.inc(["reason": "overloaded"])
+        if let suppressed = shedLog.shouldLog("overloaded") {
+            logger.warning(
+                "overloaded: shedding requests with 503",
+                [
+                    "pending_alerts": String(admission.current), "max_pending_alerts": String(admission.limit),
+                    "shed_since_last_line": String(suppressed),
+                ])
+        }
+        respond(
+            .error(
+                503,
+                "overloaded: \(admission.current) alerts are waiting for the broker (gateway.max_pending_alerts \(admission.limit)); retry shortly",
+                headers: [("Retry-After", "1")]))
     }
 
     func reject(

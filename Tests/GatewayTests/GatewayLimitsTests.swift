@@ -124,6 +124,33 @@ import TestSupport
         _ = silent
     }
 
+    /// Past `max_pending_alerts` a request is answered 503 with `Retry-After` at once, nothing
+    /// published; once the waiting request is answered (here by its timeout) requests are
+    /// admitted again.
+    @Test func pastMaxPendingAlertsRequestsAreShedAtOnce() async throws {
+        let silent = try SilentListener()
+        let h = try GatewayHarness(
+            gateway: "publish_timeout: 3s\nmax_pending_alerts: 1", brokerURL: "amqp://guest:guest@127.0.0.1:\(silent.port)/")
+        let body = try TestEnvironment.sample("alertmanager/am_firing_single_blackbox_probe.json")
+        let url = h.url()
+        async let waiting = http("POST", url, body: body)
+        while h.metrics.value("klaxon_gateway_alerts_pending") != 1 { try await Task.sleep(for: .milliseconds(10)) }
+        let shed = try await http("POST", url, body: body)
+        #expect(shed.status == 503)
+        #expect(shed.headers["retry-after"] == "1")
+        #expect(String(decoding: shed.body, as: UTF8.self).contains("max_pending_alerts"))
+        #expect(h.metrics.value("klaxon_gateway_alerts_pending") == 1, "the first request still waits: it was shed while it did")
+        let first = try await waiting
+        #expect(first.status == 503 && first.headers["retry-after"] == "5", "the waiting one times out as broker_unavailable")
+        #expect(h.metrics.value("klaxon_gateway_alerts_pending") == 0)
+        #expect(h.metrics.value("klaxon_gateway_requests_rejected_total", ["reason": "overloaded"]) == 1)
+        #expect(h.metrics.value("klaxon_gateway_requests_rejected_total", ["reason": "broker_unavailable"]) == 1)
+        // Admitted again (and timed out again: the broker still says nothing).
+        #expect(try await http("POST", url, body: body).headers["retry-after"] == "5")
+        h.gateway.stop()
+        _ = silent
+    }
+
     @Test func garbageRequestsNeverCrashTheGateway() async throws {
         _ = try TestEnvironment.broker()
         let h = try GatewayHarness()

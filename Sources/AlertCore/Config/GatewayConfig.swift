@@ -9,6 +9,10 @@ public struct GatewayConfig: Sendable, Equatable {
     /// A connection idle (or sending too slowly) this long is closed.
     public var idleTimeoutSeconds: Int
     public var maxConnections: Int
+    /// Alerts accepted and still waiting for their broker confirms, at most; a request that
+    /// would go past it is answered 503 with `Retry-After` at once (load shedding: memory stays
+    /// bounded however fast clients send and however slow the broker is).
+    public var maxPendingAlerts: Int = 10_000
     /// How long a request may wait for the broker's confirm before answering 503.
     public var publishTimeoutMillis: Int64
     public var threads: Int
@@ -33,6 +37,7 @@ public struct GatewayConfig: Sendable, Equatable {
         c.maxAlertsPerRequest = m.int("max_alerts_per_request", default: c.maxAlertsPerRequest, range: 1...100_000)
         c.idleTimeoutSeconds = m.int("idle_timeout_seconds", default: c.idleTimeoutSeconds, range: 1...3600)
         c.maxConnections = m.int("max_connections", default: c.maxConnections, range: 1...100_000)
+        c.maxPendingAlerts = m.int("max_pending_alerts", default: c.maxPendingAlerts, range: 1...10_000_000)
         c.publishTimeoutMillis = m.duration("publish_timeout", default: c.publishTimeoutMillis, min: 100)
         c.threads = m.int("threads", default: c.threads, range: 1...64)
         c.shutdownTimeoutMillis = m.duration("shutdown_timeout", default: c.shutdownTimeoutMillis, min: 0)
