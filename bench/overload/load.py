@@ -309,9 +309,12 @@ async def main():
     results["recovery"] = s.summary() | {"offered_per_s": round(args.recovery * capacity)}
 
     phase[0] = "after"
-    await asyncio.sleep(2)
+    await asyncio.sleep(3)
     sampling.cancel()
     alive = os.path.exists(f"/proc/{args.gateway_pid}")
+    if alive:
+        rss, private = memory_kib(args.gateway_pid)
+        samples.append((round(time.monotonic() - t0, 1), "after", rss, private, pending_alerts(args.metrics_port)))
     accepted = sum(r["accepted_alerts"] for r in results.values())
     in_queue = queue_messages(args.queue)
 
