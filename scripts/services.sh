@@ -5,6 +5,9 @@
 #   scripts/services.sh start   # idempotent: leaves running servers alone
 #   scripts/services.sh stop
 #   scripts/services.sh status
+#   scripts/services.sh clean   # deletes what test and benchmark runs left on the broker: queues
+#                               # and exchanges of namespaces t<16 hex> and bench-*; never while
+#                               # tests or benchmarks run (theirs would go too)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 root=$(pwd)
@@ -63,6 +66,19 @@ stop_all() {
   echo "services: stopped"
 }
 
+# Test namespaces are t + 16 hex digits (TestEnvironment.namespace); benchmarks use bench-*.
+# One Erlang call deletes them all: rabbitmqctl per queue takes a second each.
+clean_broker() {
+  rabbit_env
+  rabbitmqctl eval '
+    Leftover = fun(N) -> re:run(N, "^(t[0-9a-f]{16}|bench-[A-Za-z0-9-]+)\\.") =/= nomatch end,
+    Qs = [Q || Q <- rabbit_amqqueue:list(<<"/">>), Leftover(element(4, amqqueue:get_name(Q)))],
+    [rabbit_amqqueue:delete(Q, false, false, <<"services.sh clean">>) || Q <- Qs],
+    Xs = [X || X <- rabbit_exchange:list(<<"/">>), Leftover(element(4, element(2, X)))],
+    [rabbit_exchange:delete(element(2, X), false, <<"services.sh clean">>) || X <- Xs],
+    {queues_deleted, length(Qs), exchanges_deleted, length(Xs)}.'
+}
+
 case "${1:-start}" in
   start) start_redis; start_rabbitmq ;;
   stop) stop_all ;;
@@ -70,5 +86,6 @@ case "${1:-start}" in
     port_open "$AMQP_PORT" && echo "RabbitMQ: up" || echo "RabbitMQ: down"
     port_open "$REDIS_PORT" && echo "Redis: up" || echo "Redis: down"
     ;;
-  *) echo "usage: $0 start|stop|status" >&2; exit 2 ;;
+  clean) clean_broker ;;
+  *) echo "usage: $0 start|stop|status|clean" >&2; exit 2 ;;
 esac

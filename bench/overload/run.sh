@@ -39,7 +39,7 @@ YAML
 
 cleanup() {
   if [ -n "${gw:-}" ] && kill -0 "$gw" 2>/dev/null; then kill -TERM "$gw"; wait "$gw" 2>/dev/null || true; fi
-  "$bin/bench-publisher" --config "$out/klaxon.yaml" --delete-namespace "$ns" >/dev/null 2>&1 || true
+  OVERLOAD_TOKEN=$token "$bin/bench-publisher" --config "$out/klaxon.yaml" --delete-namespace "$ns" >/dev/null || echo "overload: could not delete the namespace $ns (scripts/services.sh clean does)" >&2
 }
 trap cleanup EXIT
 trap 'exit 143' TERM INT HUP
