@@ -67,12 +67,24 @@ public final class Consumer: Sendable {
         wakeup.signal()
     }
 
-    /// Stops receiving new messages; keeps settling outstanding ones until they are all settled
-    /// or `drainMillis` passed (the rest go back to the queue when the connection closes).
+    /// Stops receiving new messages and gives back at once the deliveries not yet handed out
+    /// (prefetched, waiting in the inbox: their work never started); keeps settling the ones
+    /// handed out until they are all settled or `drainMillis` passed (the rest go back to the
+    /// queue when the connection closes).
+    ///
+    /// Why give the waiting ones back: up to `prefetch` deliveries wait here, and behind a slow
+    /// channel (an SMTP server answering in 2 s, 4 senders, prefetch 200) working through them
+    /// took minutes, past the drain deadline (whose acks then went nowhere) and past a pod's
+    /// grace period. They are `basic.nack`ed with requeue: "not processed", which RabbitMQ 4.3+
+    /// does not count against a quorum queue's delivery limit (`basic.reject` would).
     public func stop(drainMillis: Int = 20_000) {
         // The deadline first: the thread reads it as soon as it sees `stopping`.
         drainDeadline.store(DispatchTime.now().uptimeNanoseconds + UInt64(drainMillis) * 1_000_000, ordering: .relaxed)
-        state.withLock { $0.stopping = true }
+        state.withLock { s in
+            s.stopping = true
+            s.settled += s.inbox.map { ($0.deliveryTag, $0.generation, .requeue) }
+            s.inbox.removeAll()
+        }
         wakeup.signal()
     }
     private let drainDeadline = Atomic<UInt64>(0)
@@ -141,6 +153,11 @@ public final class Consumer: Sendable {
 
     private func hand(_ d: Delivery) {
         let waiter = state.withLock { s -> CheckedContinuation<[Delivery]?, Never>? in
+            if s.stopping {
+                // Arrived between `stop()` and the thread's basic.cancel: give it back too.
+                s.settled.append((d.deliveryTag, d.generation, .requeue))
+                return nil
+            }
             if let w = s.waiter {
                 s.waiter = nil
                 return w

@@ -4,7 +4,12 @@
 // `--outstanding` publishes in flight, and prints one JSON line with the confirmed rate.
 //
 //   bench-publisher --config PATH [--count 100000] [--outstanding 512] [--namespace NS]
+//   bench-publisher --config PATH --notify email [--count N]  # N distinct notifications to notify.email
+//   bench-publisher --config PATH --depth QUEUE[,QUEUE…]      # {"QUEUE": {"ready": n, "consumers": n}, …}
 //   bench-publisher --config PATH --delete-namespace NS     # removes a namespace's queues
+//
+// `--notify` and `--depth` serve bench/slow-smtp: fill a channel's queue (ids `<namespace>-<i>`,
+// one recipient) and read its ready count with a passive declare, without a management plugin.
 import AMQP
 import AlertCore
 import Foundation
@@ -42,6 +47,21 @@ if let ns = option("--delete-namespace") {
     }
 }
 let topology = Topology(namespace: config.broker.namespace)
+if let queues = option("--depth") {
+    do {
+        let conn = try AMQPConnection(url: AMQPURL(config.broker.url)!, heartbeatSeconds: 0)
+        let fields = try queues.split(separator: ",").map { q in
+            let (ready, consumers) = try conn.inspectQueue(String(q))
+            return #""\#(q)":{"ready":\#(ready),"consumers":\#(consumers)}"#
+        }
+        conn.close()
+        print("{" + fields.joined(separator: ",") + "}")
+        exit(0)
+    } catch {
+        FileHandle.standardError.write(Data("bench-publisher: cannot inspect \(queues): \(error)\n".utf8))
+        exit(1)
+    }
+}
 let brokerTopology = BrokerTopology(config: config)
 let publisher = Publisher(
     .init(
@@ -57,6 +77,22 @@ let alert = try! Normalizer.normalize(
                 .utf8)),
     kind: .alertmanager, context: NormalizeContext(integration: "bench", makeID: AlertID.make))[0]
 let body = Codec.encode(alert)
+let notifyChannel = option("--notify").map { name -> Channel in
+    guard let c = Channel(rawValue: name) else {
+        FileHandle.standardError.write(Data("bench-publisher: --notify expects a channel (email, dingtalk, …), got \(name)\n".utf8))
+        exit(2)
+    }
+    return c
+}
+/// Message `i`: the alert for the ingest queue, or with `--notify` a notification of its own id.
+@MainActor func message(_ i: Int) -> OutboundMessage {
+    guard let channel = notifyChannel else {
+        return OutboundMessage(exchange: topology.exchange, routingKey: topology.ingestQueue, body: body, messageID: alert.id)
+    }
+    let id = "\(config.broker.namespace)-\(i)"
+    let n = AlertNotification(id: id, channel: channel.rawValue, recipients: ["oncall@example.com"], route: "bench", alert: alert)
+    return OutboundMessage(exchange: topology.exchange, routingKey: topology.notifyQueue(channel), body: Codec.encode(n), messageID: id)
+}
 
 while !publisher.isConnected { usleep(10_000) }
 let slots = DispatchSemaphore(value: outstanding)
@@ -64,9 +100,9 @@ let done = DispatchSemaphore(value: 0)
 let confirmed = Atomic<Int>(0)
 let failed = Atomic<Int>(0)
 let start = DispatchTime.now().uptimeNanoseconds
-for _ in 0..<count {
+for i in 0..<count {
     slots.wait()
-    publisher.enqueue(OutboundMessage(exchange: topology.exchange, routingKey: topology.ingestQueue, body: body, messageID: alert.id)) { r in
+    publisher.enqueue(message(i)) { r in
         if case .failure = r { failed.add(1, ordering: .relaxed) }
         if confirmed.add(1, ordering: .relaxed).newValue == count { done.signal() }
         slots.signal()
@@ -75,7 +111,7 @@ for _ in 0..<count {
 done.wait()
 let seconds = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
 print(
-    #"{"messages":\#(count),"failed":\#(failed.load(ordering: .relaxed)),"seconds":\#(String(format: "%.3f", seconds)),"rate":\#(Int(Double(count) / seconds)),"outstanding":\#(outstanding),"window":\#(config.broker.confirmWindow),"queue_type":"\#(config.broker.queueType.rawValue)","body_bytes":\#(body.count)}"#
+    #"{"messages":\#(count),"failed":\#(failed.load(ordering: .relaxed)),"seconds":\#(String(format: "%.3f", seconds)),"rate":\#(Int(Double(count) / seconds)),"outstanding":\#(outstanding),"window":\#(config.broker.confirmWindow),"queue_type":"\#(config.broker.queueType.rawValue)","body_bytes":\#(message(0).body.count)}"#
 )
 await publisher.shutdown()
 exit(0)

@@ -7,13 +7,15 @@
         [--auth user:pass]                 # require AUTH (PLAIN/LOGIN) before MAIL
         [--fail-rcpt ADDR=CODE ...]        # RCPT TO:<ADDR> answers CODE (e.g. 550, 451)
         [--delay-rcpt SECONDS]             # stall before answering RCPT (a slow server)
-        [--delay-data SECONDS]             # hold each message before answering DATA
+        [--delay-data SECONDS]             # hold each message's final reply (the 250 after its "."): a slow server
 
 Each accepted message becomes DIR/<seq>.eml (the bytes received after DATA, dot-unstuffed)
 and then DIR/<seq>.json ({"seq", "mail_from", "rcpt_tos", "peer", "tls", "auth_user",
 "concurrent"}), each written to a temporary name and renamed, so a reader that sees the .json
 finds both complete. "concurrent" is how many messages (this one included) were in DATA at once
 when it arrived: with --delay-data, above 1 proves the client sends over parallel sessions.
+--delay-data also makes the slow server of Tests/FleetTests/SlowChannelBacklogTests.swift and
+bench/slow-smtp (a message is stored, then answered SECONDS later).
 Each RCPT TO is printed (`mail_sink: rcpt ADDR`) before any --delay-rcpt stall, so a test
 knows a delivery is under way.
 `--listen HOST:0` picks a free port. Prints `mail_sink: listening on HOST:PORT` once it
