@@ -6,7 +6,7 @@
 #   scripts/services.sh stop
 #   scripts/services.sh status
 #   scripts/services.sh clean   # deletes what test and benchmark runs left on the broker: queues
-#                               # and exchanges of namespaces t<16 hex> and bench-*; never while
+#                               # and exchanges of namespaces t<hex> and bench-*; never while
 #                               # tests or benchmarks run (theirs would go too)
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -66,12 +66,13 @@ stop_all() {
   echo "services: stopped"
 }
 
-# Test namespaces are t + 16 hex digits (TestEnvironment.namespace); benchmarks use bench-*.
+# Test namespaces are t + up to 16 hex digits (TestEnvironment.namespace); benchmarks use
+# bench-*. Queues are <namespace>.<name>; the exchange is the namespace itself.
 # One Erlang call deletes them all: rabbitmqctl per queue takes a second each.
 clean_broker() {
   rabbit_env
   rabbitmqctl eval '
-    Leftover = fun(N) -> re:run(N, "^(t[0-9a-f]{16}|bench-[A-Za-z0-9-]+)\\.") =/= nomatch end,
+    Leftover = fun(N) -> re:run(N, "^(t[0-9a-f]{1,16}|bench-[A-Za-z0-9-]+)(\\.|$)") =/= nomatch end,
     Qs = [Q || Q <- rabbit_amqqueue:list(<<"/">>), Leftover(element(4, amqqueue:get_name(Q)))],
     [rabbit_amqqueue:delete(Q, false, false, <<"services.sh clean">>) || Q <- Qs],
     Xs = [X || X <- rabbit_exchange:list(<<"/">>), Leftover(element(4, element(2, X)))],

@@ -31,7 +31,6 @@ broker:
   heartbeat_seconds: 0
 gateway:
   listen: 127.0.0.1:$port
-  max_connections: 1024
   ${KLAXON_OVERLOAD_GATEWAY:-}
 integrations:
   - {name: overload-am, kind: alertmanager, token_env: OVERLOAD_TOKEN}
