@@ -28,6 +28,9 @@ import sys
 import time
 import urllib.request
 
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "e2e"))
+from fleet import memory_kib  # noqa: E402  (RSS and private memory from smaps_rollup)
+
 BODY = (
     '{{"receiver":"klaxon","status":"firing","alerts":[{alerts}],"groupLabels":{{}},"commonLabels":{{}},'
     '"commonAnnotations":{{}},"externalURL":"http://alertmanager:9093","version":"4","groupKey":"{{}}:{{}}","truncatedAlerts":0}}'
@@ -218,18 +221,6 @@ class Client:
         if tasks:
             await asyncio.wait(tasks, timeout=self.args.timeout + 5)
         stats.ended = time.monotonic()
-
-
-def memory_kib(pid):
-    rss = private = 0
-    with open(f"/proc/{pid}/smaps_rollup") as f:
-        for line in f:
-            k, _, v = line.partition(":")
-            if k == "Rss":
-                rss = int(v.split()[0])
-            elif k in ("Private_Clean", "Private_Dirty"):
-                private += int(v.split()[0])
-    return rss, private
 
 
 def pending_alerts(port):
