@@ -42,7 +42,6 @@ public final class ChatDispatcher: Sendable {
     struct State {
         var lanes: [String: Lane] = [:]
         var nextID: UInt64 = 0
-        var stopping = false
     }
 
     /// What a notification gets when the worker stops before its message is sent: waiting its
@@ -50,6 +49,8 @@ public final class ChatDispatcher: Sendable {
     public static let givenBack = DeliveryError.transient(.inProgress, "klaxon-chat is stopping; handed back to the queue unsent")
 
     private let state = Mutex(State())
+    /// Set by `stop()` before it takes the lock; read under the lock with the lanes.
+    private let stopping = StopRequest()
     private let composer: ChatComposer
     private let sender: any ChatSending
     private let budget: any RobotBudget
@@ -79,14 +80,14 @@ public final class ChatDispatcher: Sendable {
     /// message that held it. Never throws: failures are `DeliveryError` results.
     public func submit(_ n: AlertNotification, robot: RobotConfig) async -> Result<Void, DeliveryError> {
         let id = state.withLock { s -> UInt64? in
-            if s.stopping { return nil }
+            if stopping.isRequested { return nil }
             s.nextID += 1
             return s.nextID
         }
         guard let id else { return .failure(Self.givenBack) }
         let turn: Turn = await withCheckedContinuation { c in
             let lead = state.withLock { s -> Bool in
-                if s.stopping {
+                if stopping.isRequested {
                     c.resume(returning: .done(.failure(Self.givenBack)))
                     return false
                 }
@@ -115,8 +116,8 @@ public final class ChatDispatcher: Sendable {
     /// later submits are given back at once. A leader waiting for the budget wakes within 100 ms
     /// and gives back its own.
     public func stop() {
+        stopping.request()
         let waiters = state.withLock { s -> [CheckedContinuation<Turn, Never>] in
-            s.stopping = true
             var out: [CheckedContinuation<Turn, Never>] = []
             for name in Array(s.lanes.keys) {
                 guard var lane = s.lanes.removeValue(forKey: name) else { continue }
@@ -132,15 +133,13 @@ public final class ChatDispatcher: Sendable {
         for w in waiters { w.resume(returning: .done(.failure(Self.givenBack))) }
     }
 
-    private var isStopping: Bool { state.withLock { $0.stopping } }
-
     private func lead(robot: RobotConfig, own: UInt64) async -> Result<Void, DeliveryError> {
         while true {
             let (mine, pending) = state.withLock { s -> (Result<Void, DeliveryError>?, [Entry]) in
                 guard var lane = s.lanes.removeValue(forKey: robot.name) else { return (nil, []) }
                 defer { s.lanes[robot.name] = lane }
                 if let r = lane.leaderResults.removeValue(forKey: own) { return (r, []) }
-                if s.stopping {
+                if stopping.isRequested {
                     lane.entries.removeAll { $0.id == own }
                     return (.failure(Self.givenBack), [])
                 }
@@ -151,15 +150,6 @@ public final class ChatDispatcher: Sendable {
                 return mine
             }
             await round(pending, robot: robot)
-        }
-    }
-
-    /// Sleeps up to `millis`, waking early when the dispatcher is stopped.
-    private func pause(millis: Int64) async {
-        var left = millis
-        while left > 0 && !isStopping {
-            try? await Task.sleep(for: .milliseconds(min(left, 100)))
-            left -= 100
         }
     }
 
@@ -174,7 +164,7 @@ public final class ChatDispatcher: Sendable {
         case .wait(let millis):
             waits.inc(labels)
             logger.debug("robot budget spent; waiting", ["robot": robot.name, "wait_ms": String(millis), "waiting": String(pending.count)])
-            await pause(millis: millis)
+            await stopping.pause(millis: millis)
             return  // compose again: more may be waiting now, for one digest
         case .granted(let g):
             grant = g
@@ -182,7 +172,7 @@ public final class ChatDispatcher: Sendable {
         let held = Array(pending.prefix(used))
         let sending = state.withLock { s -> Bool in
             // Stopped while waiting for the budget: what `stop()` gave back is gone from the lane.
-            guard !s.stopping, var lane = s.lanes.removeValue(forKey: robot.name) else { return false }
+            guard !stopping.isRequested, var lane = s.lanes.removeValue(forKey: robot.name) else { return false }
             defer { s.lanes[robot.name] = lane }
             lane.sending = Set(held.map(\.id))
             return true

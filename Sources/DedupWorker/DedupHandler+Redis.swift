@@ -120,7 +120,7 @@ struct DedupMetrics: Sendable {
 final class RedisOutage: Sendable {
     private let retryAt = Atomic<UInt64>(0)
     private let down = Atomic<Bool>(false)
-    private let stopping = Atomic<Bool>(false)
+    private let stop = StopRequest()
     let log = RateLimitedLog()
 
     /// Fail open: whether to ask Redis now (no more than once a second while it is down).
@@ -137,15 +137,9 @@ final class RedisOutage: Sendable {
         return down.exchange(false, ordering: .relaxed)
     }
 
-    func requestStop() { stopping.store(true, ordering: .relaxed) }
-    var isStopping: Bool { stopping.load(ordering: .relaxed) }
+    func requestStop() { stop.request() }
+    var isStopping: Bool { stop.isRequested }
 
     /// Sleeps up to `millis`, waking early when the process is asked to stop.
-    func pause(millis: Int) async {
-        var left = millis
-        while left > 0 && !isStopping {
-            try? await Task.sleep(for: .milliseconds(min(left, 100)))
-            left -= 100
-        }
-    }
+    func pause(millis: Int64) async { await stop.pause(millis: millis) }
 }
