@@ -61,6 +61,9 @@ public struct IncidentRecord: Sendable, Equatable, Codable {
         lastWatchAt = nil
     }
 
+    /// The ids of the notifications waiting in the outbox.
+    public var outboxIDs: Set<String> { Set(outbox.map(\.id)) }
+
     /// Adds notifications to the outbox at `instant`.
     public mutating func queue(_ notifications: [AlertNotification], at instant: Date) {
         guard !notifications.isEmpty else { return }

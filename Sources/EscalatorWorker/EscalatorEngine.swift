@@ -86,8 +86,10 @@ final class EscalatorEngine: Sendable {
                 let event: IncidentEvent = alert.status == .firing ? .alertFiring : .alertResolved
                 var stillOpen = true
                 var observed: Observed?
+                var added: Set<String> = []
                 let updated = try await store.updateVersioned(pointer.id) { r in
                     observed = nil
+                    added = []
                     guard r.incident.status != .resolved else {
                         stillOpen = false
                         return nil
@@ -95,12 +97,14 @@ final class EscalatorEngine: Sendable {
                     guard !r.hasApplied(alert.id) else { return nil }
                     var r = r
                     if alert.status == .firing { r.alert = alert }
+                    let before = r.outboxIDs
                     observed = self.apply(event, to: &r, policy: policy, markApplied: alert.id)
+                    added = r.outboxIDs.subtracting(before)
                     return r
                 }
                 if let updated, stillOpen {
                     observed?.count(in: metrics)
-                    try await finish(updated, flush: observed != nil || isStale(updated.record))
+                    try await finish(updated, publishing: share(added, of: updated.record))
                     return .success(())
                 }
                 if updated != nil { continue }  // resolved meanwhile: this firing opens the next generation
@@ -143,15 +147,19 @@ final class EscalatorEngine: Sendable {
         }
         let policy = try policy(stored.record.incident.policy)
         var observed: Observed?
+        var added: Set<String> = []
         let updated = try await store.updateVersioned(command.incidentID, from: stored) { r in
             observed = nil
+            added = []
             guard !r.hasApplied(command.id) else { return nil }
             var r = r
+            let before = r.outboxIDs
             observed = self.apply(event, to: &r, policy: policy, markApplied: command.id)
+            added = r.outboxIDs.subtracting(before)
             return r
         }
         observed?.count(in: metrics)
-        if let updated { try await finish(updated, flush: observed != nil || isStale(updated.record)) }
+        if let updated { try await finish(updated, publishing: share(added, of: updated.record)) }
         return .success(())
     }
 
@@ -210,7 +218,7 @@ final class EscalatorEngine: Sendable {
         }
         guard keep, let updated else { return .success(()) }
         // An outbox older than half the interval was left by a writer that died: publish it.
-        try await finish(updated, flush: isStale(updated.record))
+        try await finish(updated, publishing: share([], of: updated.record))
         // Repair the timer if Redis lost or skewed it (a restore from an old snapshot).
         if let wake = updated.record.wakeAt {
             let due = try await timers.due(updated.record.incident.id)
@@ -312,12 +320,16 @@ final class EscalatorEngine: Sendable {
         var lateness: TimeInterval?
         var observed = Observed()
         var changed = false
+        var added: Set<String> = []
         let updated = try await store.updateVersioned(id) { r in
             observed = Observed()
             lateness = nil
             changed = false
+            added = []
             guard let policy = self.policies[r.incident.policy] else { return nil }
             var r = r
+            let before = r.outboxIDs
+            defer { added = r.outboxIDs.subtracting(before) }
             if r.incident.status == .triggered {
                 let due = r.delayed.filter { $0.due <= at }
                 if !due.isEmpty {
@@ -348,7 +360,7 @@ final class EscalatorEngine: Sendable {
         guard changed else {
             // Woken early (a replica set the timer from an older copy): set it right; the
             // outbox belongs to the writer publishing it, unless that writer died.
-            try await finish(updated, flush: isStale(updated.record))
+            try await finish(updated, publishing: share([], of: updated.record))
             return
         }
         observed.count(in: metrics)
@@ -356,7 +368,7 @@ final class EscalatorEngine: Sendable {
             metrics.timerLateness.observe(lateness)
             metrics.timersFired.inc()
         }
-        try await finish(updated)
+        try await finish(updated, publishing: share(added, of: updated.record))
     }
 
     // MARK: - After a save
@@ -369,17 +381,24 @@ final class EscalatorEngine: Sendable {
         return now().timeIntervalSince(since) >= grace
     }
 
-    /// Publishes the record's outbox (and its first watch), clears what was published, and sets
-    /// the incident's timer to `wakeAt` (or drops it).
-    /// `stored` is the record as saved (or loaded) at its version: the outbox is cleared by a
-    /// compare-and-set on that version, and only if another writer saved since is the record
-    /// loaded again. `flush: false` leaves the outbox to the writer that is publishing it right now.
-    func finish(_ stored: IncidentStore.Versioned, flush: Bool = true) async throws {
+    /// Which outbox entries a writer publishes: those it queued itself (`added`); the rest belong
+    /// to the writer publishing them right now, unless the outbox is stale (that writer died),
+    /// then all (nil). Publishing another writer's entries sent them twice: a call that failed
+    /// at once was placed again when its outcome command, handled meanwhile, flushed the outbox
+    /// its page was still in (`VoiceAcknowledgeTests`, under load).
+    func share(_ added: Set<String>, of record: IncidentRecord) -> Set<String>? { isStale(record) ? nil : added }
+
+    /// Publishes the record's outbox, or of it the entries named by `publishing` (see `share`),
+    /// and its first watch; clears what was published, and sets the incident's timer to
+    /// `wakeAt` (or drops it). `stored` is the record as saved (or loaded) at its version: the
+    /// outbox is cleared by a compare-and-set on that version, and only if another writer saved
+    /// since is the record loaded again.
+    func finish(_ stored: IncidentStore.Versioned, publishing mine: Set<String>? = nil) async throws {
         let record = stored.record
         let id = record.incident.id
         let needsWatch = record.lastWatchAt == nil && record.incident.status != .resolved
-        if (flush && !record.outbox.isEmpty) || needsWatch {
-            let outbox = flush ? record.outbox : []
+        let outbox = mine.map { ids in record.outbox.filter { ids.contains($0.id) } } ?? record.outbox
+        if !outbox.isEmpty || needsWatch {
             var messages = outbox.map { OutboundMessage($0, topology: topology) }
             if needsWatch {
                 let watch = IncidentWatch(

@@ -56,6 +56,37 @@ import Testing
         #expect(await escalator.stop(), "\(escalator.log)")
     }
 
+    /// A writer publishes the outbox entries it queued, not those another writer saved and is
+    /// publishing right now (a command handled meanwhile published them again: a failed call was
+    /// placed twice); entries left by a writer that died are published once they are stale.
+    @Test func aCommandPublishesItsOwnPagesNotAnotherWritersInFlight() async throws {
+        // A watch every 20 s: an outbox is stale after 5 s (the least of 5 s and half of it).
+        let h = try EscalatorHarness(wait: "1h", watch: "20s")
+        defer { h.cleanUp() }
+        let escalator = try await h.start()
+        try h.send(.alert(Fx.alert("owned"), policy: "db"))
+        let first = try #require(try await h.emails(count: 1).first)
+        let id = try #require(first.incident?.id)
+
+        // Another writer's save: a page in the outbox, fresh, as if being published this moment.
+        var inFlight = first
+        inFlight.id = "\(first.id)-in-flight"
+        _ = try await h.store.updateVersioned(id) { r in
+            var r = r
+            r.queue([inFlight], at: Date())
+            return r
+        }
+        try h.command(.escalate, id, by: "alice")
+        let next = try await h.emails(count: 1)
+        #expect(next.map(\.id) != [inFlight.id] && next.recipients == ["bob@example.com"], "\(next.map(\.id))")
+        #expect(try await h.emails(count: 1, seconds: 1).isEmpty, "the other writer's page is not published by this one")
+        // The other writer never comes back: the next watch finds its page stale and publishes it, once.
+        let late = try await h.emails(count: 1, seconds: 40)
+        #expect(late.map(\.id) == [inFlight.id])
+        #expect(try await h.emails(count: 1, seconds: 5).isEmpty)
+        #expect(await escalator.stop(), "\(escalator.log)")
+    }
+
     @Test func aDelayedContactStepIsSentWhenDueUnlessAcknowledged() async throws {
         let h = try EscalatorHarness()
         defer { h.cleanUp() }
