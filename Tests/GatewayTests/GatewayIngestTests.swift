@@ -18,6 +18,7 @@ import TestSupport
         let publisher = try GatewayService.makePublisher(config: config, metrics: metrics)
         let gw = GatewayService(config: config, publisher: publisher, logger: Logger(process: "test", minimum: .error), metrics: metrics)
         let port = try gw.start()
+        if brokerURL == nil { publisher.waitUntilConnected() }
         return (gw, port, config, publisher)
     }
 

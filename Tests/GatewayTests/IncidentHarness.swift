@@ -71,6 +71,7 @@ final class IncidentHarness: Sendable {
             config: config, publisher: publisher, logger: Logger(process: "test", minimum: .error), metrics: metrics,
             now: { clock.now }, redis: redis)
         port = try gateway.start()
+        if brokerURL == nil { publisher.waitUntilConnected() }
     }
 
     /// Moves the gateway's clock.

@@ -58,6 +58,8 @@ public struct GatewayHarness {
         publisher = try GatewayService.makePublisher(config: config, metrics: metrics)
         gateway = GatewayService(config: config, publisher: publisher, logger: Logger(process: "test", minimum: .error), metrics: metrics)
         port = try gateway.start()
+        // (Only on the real broker: tests of an absent or silent one want the publisher down.)
+        if brokerURL == nil { publisher.waitUntilConnected() }
     }
 
     /// Stops the gateway and the publisher and removes the test's queues.
@@ -65,5 +67,16 @@ public struct GatewayHarness {
         gateway.stop()
         await publisher.shutdown()
         TestEnvironment.removeTopology(config)
+    }
+}
+
+extension Publisher {
+    /// Waits (bounded) until the publisher is connected and has declared the topology: ready as
+    /// the fleet's `/readyz` means it. At the start of a full run, with a hundred suites
+    /// declaring quorum queues at once, that took longer than a request's `publish_timeout`, and
+    /// a test's first alert got a 503. Blocks the calling thread.
+    public func waitUntilConnected(seconds: Double = 60) {
+        let deadline = Date().addingTimeInterval(seconds)
+        while !isConnected && Date() < deadline { usleep(20_000) }
     }
 }
