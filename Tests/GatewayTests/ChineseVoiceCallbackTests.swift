@@ -57,6 +57,7 @@ import YAMLConfig
                 config: config, publisher: publisher, logger: Logger(process: "test", minimum: .error), metrics: metrics,
                 redis: withRedis ? redis : nil)
             port = try gateway.start()
+            publisher.waitUntilConnected()
         }
 
         func post(_ path: String, token: String?, _ body: String) async throws -> HTTPResult {

@@ -65,6 +65,7 @@ final class OnCallRelayHarness: Sendable {
         gateway = GatewayService(
             config: config, publisher: publisher, logger: Logger(process: "test", minimum: .error), metrics: metrics, now: { Self.t0 }, redis: redis)
         port = try gateway.start()
+        if brokerURL == nil { publisher.waitUntilConnected() }
     }
 
     /// OnCall's `create_engine_url(path, override_base=api)`.
