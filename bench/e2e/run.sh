@@ -9,6 +9,7 @@
 # Raw outputs: var/bench-e2e/ (result.json, rounds/, logs). Takes about 3-5 minutes.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
+source bench/lib.sh
 out=var/bench-e2e
 mkdir -p "$out"
 
@@ -27,22 +28,6 @@ if [ ${#missing[@]} -gt 0 ]; then
 fi
 
 bash scripts/services.sh start >/dev/null
-echo "e2e: building release (log: $out/build.log)"
-: >"$out/build.log"
-for product in klaxon-gateway klaxon-dedup klaxon-router klaxon-email klaxonctl; do
-  swift build -c release --product "$product" >>"$out/build.log" 2>&1 || { grep -v 'prohibited flag' "$out/build.log" >&2; exit 1; }
-done
-bin=$(swift build -c release --show-bin-path)
+build_release e2e "$out" klaxon-gateway klaxon-dedup klaxon-router klaxon-email klaxonctl
 
-# The driver stops its children itself (on exit, SIGTERM, SIGINT, SIGHUP). The trap passes a
-# signal on to it, and kills whatever it left if it was killed outright (its pids are in $out/pids).
-cleanup() {
-  if [ -n "${py:-}" ] && kill -0 "$py" 2>/dev/null; then kill -TERM "$py" 2>/dev/null || true; wait "$py" 2>/dev/null || true; fi
-  [ -f "$out/pids" ] || return 0
-  while read -r pid; do [ -n "$pid" ] && kill -TERM "$pid" 2>/dev/null || true; done <"$out/pids"
-}
-trap cleanup EXIT
-trap 'exit 143' TERM INT HUP
-python3 bench/e2e/race.py --bin "$bin" --out "$out" "$@" &
-py=$!
-wait "$py"
+run_driver "$out" python3 bench/e2e/race.py --bin "$bin" --out "$out" "$@"

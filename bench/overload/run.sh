@@ -9,15 +9,13 @@
 # Takes about 2 minutes. Raw outputs: var/bench-overload/ (result.json, samples.csv, gateway.log).
 set -euo pipefail
 cd "$(dirname "$0")/../.."
+source bench/lib.sh
 root=$(pwd)
 out="$root/var/bench-overload"
 mkdir -p "$out"
 
 bash scripts/services.sh start >/dev/null
-echo "overload: building release (log: var/bench-overload/build.log)"
-{ swift build -c release --product klaxon-gateway && swift build -c release --product bench-publisher; } >"$out/build.log" 2>&1 ||
-  { grep -v 'prohibited flag' "$out/build.log" >&2; exit 1; }
-bin=$(swift build -c release --show-bin-path)
+build_release overload "$out" klaxon-gateway bench-publisher
 
 free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
 port=$(free_port)
