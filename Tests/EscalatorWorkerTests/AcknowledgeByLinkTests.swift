@@ -42,7 +42,7 @@ import Testing
         #expect(
             Set(reports.flatMap(\.recipients)) == ["team@example.com", "alice@example.com"]
                 && reports.allSatisfy { $0.incident?.kind == "acknowledged" }, "\(reports.map { ($0.recipients, $0.incident?.kind ?? "") })")
-        let pastTheStep = try await h.emails(count: 1, seconds: max(1, wait + 3 - Date().timeIntervalSince(sent)))
+        let pastTheStep = try await h.emails(until: wait + 3, after: sent)
         #expect(pastTheStep.isEmpty, "\(pastTheStep.map { ($0.recipients, $0.incident?.kind ?? "") })")
         #expect(await escalator.stop(), "\(escalator.log)")
         gateway.signal(SIGTERM)

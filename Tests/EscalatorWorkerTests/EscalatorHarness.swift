@@ -132,6 +132,17 @@ struct EscalatorHarness {
         try await notifications(.email, count: count, seconds: seconds)
     }
 
+    /// A first step's wait long enough for a loaded machine (a full run on two cores) to place a
+    /// call or deliver a page and bring its acknowledgement back before the next step is due:
+    /// with 3 s, a full CI run once paged bob before wei's key press arrived.
+    static let answeredStepWait = 20.0
+
+    /// Every e-mail notification published until `seconds` after `start`: what arrives past a
+    /// step's due time shows whether an acknowledged incident's next step still fired.
+    func emails(until seconds: Double, after start: Date) async throws -> [AlertNotification] {
+        try await notifications(.email, count: .max, seconds: max(1, seconds - Date().timeIntervalSince(start)))
+    }
+
     /// The next `count` notifications of `channel` in the order they were published, waiting up
     /// to `seconds`; fewer if they did not arrive. Messages drained beyond `count` are kept for
     /// the next call, so a late poll (a loaded machine) never merges two steps' pages. Polled from

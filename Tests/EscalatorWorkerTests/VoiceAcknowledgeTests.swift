@@ -34,7 +34,7 @@ import Testing
         let twilio = try FakeTwilio()
         defer { twilio.stop() }
         let port = freePort()
-        let h = try EscalatorHarness(wait: "3s", gatewayPort: port, voice: Self.voice(twilio))
+        let h = try EscalatorHarness(wait: "\(Int(EscalatorHarness.answeredStepWait))s", gatewayPort: port, voice: Self.voice(twilio))
         defer { h.cleanUp() }
         let gateway = try await h.startGateway(port: port)
         defer { gateway.kill() }
@@ -48,6 +48,7 @@ import Testing
             headers: ["Content-Type": "application/x-www-form-urlencoded", "X-Twilio-Signature": "bm90IGEgc2lnbmF0dXJl"])
         #expect(forged.status == 403 && String(decoding: forged.body, as: UTF8.self).contains("X-Twilio-Signature"))
 
+        let sent = Date()
         try h.send(.alert(Fx.alert("rang"), policy: "phone"))
         try await waitFor("the fake Twilio called back", seconds: 20) { !twilio.callbacks.isEmpty }
         let call = try #require(twilio.requests.first)
@@ -63,9 +64,10 @@ import Testing
         let ack = try #require(try await h.incident("fp-rang", policy: "phone")?.incident.ack)
         #expect(ack.by == "carol" && ack.via == .phoneKey)
         // Past the step's wait, bob is not paged: only the team's report of the acknowledgement.
-        let after = try await h.emails(count: 2, seconds: 4.5)
-        #expect(!after.recipients.contains("bob@example.com"), "\(after.map { ($0.recipients, $0.incident?.kind ?? "") })")
-        #expect(after.allSatisfy { $0.incident?.kind == "acknowledged" })
+        let after = try await h.emails(until: EscalatorHarness.answeredStepWait + 3, after: sent)
+        #expect(
+            !after.isEmpty && after.allSatisfy { $0.incident?.kind == "acknowledged" && !$0.recipients.contains("bob@example.com") },
+            "\(after.map { ($0.recipients, $0.incident?.kind ?? "") })")
         #expect(twilio.requests.count == 1)
         #expect(await escalator.stop(), "\(escalator.log)")
         voice.signal(SIGTERM)
