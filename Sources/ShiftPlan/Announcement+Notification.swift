@@ -4,14 +4,19 @@ import TimeKit
 
 extension Announcement {
     /// The notification a channel worker renders and delivers: an `info` alert titled
-    /// `On call: <schedule>` with the text as its message, and an incident note whose kind
-    /// (`shift_start`, …) replaces FIRING in the headline and whose text is the one line.
+    /// `On call: <schedule>`, and an incident note whose kind (`shift_start`, …) replaces FIRING
+    /// in the headline and whose text is the text's first line; the rest (a hand-over's open
+    /// incidents, a roster change's shifts) is the alert's message. Templates show both, so
+    /// the text is said once (a message equal to the note read it twice in every robot).
     /// `late`: published after its due instant (a replica was down); said in the text.
     public func notification(late: Bool = false) -> AlertNotification {
-        let line = late ? "(Late: due \(RFC3339Time.utcString(due)).) " + text : text
+        let full = late ? "(Late: due \(RFC3339Time.utcString(due)).) " + text : text
+        let lines = full.split(separator: "\n", maxSplits: 1, omittingEmptySubsequences: false)
+        let line = String(lines[0])
+        let rest = lines.count > 1 ? lines[1].trimmingCharacters(in: .whitespacesAndNewlines) : ""
         let alert = Alert(
             id: id, source: "klaxon-shift", integration: "shift", status: .firing, fingerprint: "shift:\(schedule)",
-            title: "On call: \(schedule)", message: line, severity: "info",
+            title: "On call: \(schedule)", message: rest, severity: "info",
             labels: ["schedule": schedule, "kind": kind.rawValue], annotations: [:],
             startsAt: RFC3339Time.utcString(boundary), endsAt: nil, receivedAt: RFC3339Time.utcString(due), links: [])
         return AlertNotification(

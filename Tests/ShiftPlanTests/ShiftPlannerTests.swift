@@ -130,6 +130,21 @@ import YAMLConfig
         #expect(n.id == a[0].id && n.incident?.kind == a[0].kind.rawValue && n.incident!.text.hasPrefix("(Late: due "))
     }
 
+    /// A robot shows the note and the message: the text's first line is the note, the rest the
+    /// message, so each line is read once (both were the whole text, and robots read it twice).
+    @Test func theNotificationSaysTheTextOnce() throws {
+        let (_, p) = try Self.setup()
+        let a = p.announcements(from: Self.t("2026-03-01T00:00:00.000Z"), to: Self.t("2026-04-01T00:00:00.000Z"))
+        let one = try #require(a.first { !$0.text.contains("\n") })
+        let n = one.notification()
+        #expect(n.incident?.text == one.text && n.alert.message.isEmpty)
+        var two = one
+        two.kind = .handover
+        two.text = "Now on call for db: Bob.\nOpen incidents: 1: Disk full.\nLast shift: 2 incidents."
+        let m = two.notification()
+        #expect(m.incident?.text == "Now on call for db: Bob." && m.alert.message == "Open incidents: 1: Disk full.\nLast shift: 2 incidents.")
+    }
+
     @Test func weeklyGapReport() throws {
         let yaml = Self.yaml.replacingOccurrences(
             of: "rotation: {people: [alice, bob], start: 2026-03-02, handoff: \"09:00\", every: 1w}",

@@ -228,8 +228,9 @@ import YAMLConfig
         defer { p.kill() }
         let got = try await h.emails(after: max(0, t0.timeIntervalSinceNow) + 3)
         let team = try #require(got.first { $0.incident?.kind == "handover" }, "\(p.log)")
-        let lines = team.incident!.text.split(separator: "\n").map(String.init)
-        #expect(lines.count == 3, "\(team.incident!.text)")
+        // The first line is the note; the rest is the message, so no robot reads it twice.
+        let lines = [team.incident!.text] + team.alert.message.split(separator: "\n").map(String.init)
+        #expect(lines.count == 3, "\(team.incident!.text)\n\(team.alert.message)")
         #expect(lines[0] == "Now on call for db: Bob until \(Self.berlin(t0 + 3600)). Off call: Alice.")
         #expect(lines[1] == "Open incidents: 1: Disk full (acknowledged by Alice, since \(Self.berlin(t0 - 1800))).")
         #expect(
