@@ -123,11 +123,11 @@ enum IncidentActionCommand {
         return "cli"
     }
 
-    /// Publishes `command` to the escalation queue and waits for the broker's confirm.
+    /// Publishes `command` to the command queue and waits for the broker's confirm.
     static func publish(_ command: IncidentCommand, context ctx: IncidentContext) throws(CtlError) {
         let conn = try ctx.connect()
         defer { conn.close() }
-        let queue = ctx.topology.escalationQueue
+        let queue = ctx.topology.commandQueue
         do {
             try conn.publishConfirmed(OutboundMessage(.command(command), topology: ctx.topology))
         } catch {

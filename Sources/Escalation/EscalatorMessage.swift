@@ -89,8 +89,9 @@ public struct IncidentWatch: Sendable, Equatable, Codable {
     }
 }
 
-/// One message on the escalation queue (`Topology.escalationQueue`): exactly one of `alert`
-/// (with `policy`), `command` or `watch` is set, as `type` says.
+/// One message for `klaxon-escalator`, on the escalation queue (`Topology.escalationQueue`:
+/// alerts, watches) or the command queue (`Topology.commandQueue`: commands): exactly one of
+/// `alert` (with `policy`), `command` or `watch` is set, as `type` says.
 public struct EscalatorMessage: Sendable, Equatable, Codable {
     /// The message's contract version.
     public static let version = 1

@@ -8,8 +8,9 @@ import Redis
 import Synchronization
 import WorkerKit
 
-/// `klaxon-escalator`: consumes the escalation queue (alerts routed to a policy, people's
-/// commands, incidents' watches) and, beside it, a timer loop that fires due steps,
+/// `klaxon-escalator`: consumes the escalation queue (alerts routed to a policy, incidents'
+/// watches) and, on a connection of its own, the command queue (people's commands, which never
+/// wait behind an alert storm), and beside them a timer loop that fires due steps,
 /// reminders, expiries, snooze ends and delayed contact steps. Any number of replicas share the
 /// work: incidents and timers live in Redis (compare-and-set saves, leased timers), the watch
 /// and every message in the broker. See docs/escalation.md.
@@ -50,8 +51,10 @@ public enum EscalatorWorker {
         // Redis closes after the timer loop stopped (not when the consumer does: a tick may still
         // be firing timers), so the closer is listed first and stopped after them.
         let closeAfter = ClosingService(name: "redis") { redis.close() }
+        let topology = Topology(namespace: ns)
         let definition = WorkerDefinition(
-            name: "klaxon-escalator", queue: Topology(namespace: ns).escalationQueue, batchSize: 32, concurrency: 2, handler: handler)
+            name: "klaxon-escalator", queue: topology.escalationQueue, alsoConsumes: [topology.commandQueue], batchSize: 32, concurrency: 2,
+            handler: handler)
         return Parts(definition: definition, services: [closeAfter, timers, gauge])
     }
 }

@@ -78,5 +78,5 @@ public final class ConsumerService: Service {
         }
     }
 
-    public func notReady() -> [String] { (consumer.isConsuming ? [] : ["consumer"]) + definition.readiness() }
+    public func notReady() -> [String] { (consumer.isConsuming ? [] : ["consumer \(definition.queue)"]) + definition.readiness() }
 }

@@ -10,9 +10,10 @@ extension OutboundMessage {
             exchange: topology.exchange, routingKey: topology.notifyQueue(Channel(rawValue: n.channel)!), body: Codec.encode(n), messageID: n.id)
     }
 
-    /// A message for `klaxon-escalator` on the escalation queue, or on `queue` (an incident's
-    /// watch goes to the watch delay queue).
+    /// A message for `klaxon-escalator`: a command on the command queue, an alert on the
+    /// escalation queue, or on `queue` (an incident's watch goes to the watch delay queue).
     public init(_ m: EscalatorMessage, topology: Topology, queue: String? = nil) {
-        self.init(exchange: topology.exchange, routingKey: queue ?? topology.escalationQueue, body: Codec.encode(m), messageID: m.messageID)
+        let into = queue ?? (m.type == .command ? topology.commandQueue : topology.escalationQueue)
+        self.init(exchange: topology.exchange, routingKey: into, body: Codec.encode(m), messageID: m.messageID)
     }
 }

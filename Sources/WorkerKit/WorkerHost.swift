@@ -8,6 +8,9 @@ import HTTPServer
 public struct WorkerDefinition: Sendable {
     public var name: String
     public var queue: String
+    /// More queues handled by the same handler, each by a consumer (a connection) of its own, so
+    /// a backlog on `queue` never delays them (the escalator's commands).
+    public var alsoConsumes: [String]
     public var batchSize: Int
     public var concurrency: Int
     public var handler: BatchHandler
@@ -20,12 +23,13 @@ public struct WorkerDefinition: Sendable {
     public var onStopRequested: @Sendable () -> Void
 
     public init(
-        name: String, queue: String, batchSize: Int, concurrency: Int, handler: @escaping BatchHandler,
+        name: String, queue: String, alsoConsumes: [String] = [], batchSize: Int, concurrency: Int, handler: @escaping BatchHandler,
         readiness: @escaping @Sendable () -> [String] = { [] }, onStop: @escaping @Sendable () async -> Void = {},
         onStopRequested: @escaping @Sendable () -> Void = {}
     ) {
         self.name = name
         self.queue = queue
+        self.alsoConsumes = alsoConsumes
         self.batchSize = batchSize
         self.concurrency = concurrency
         self.handler = handler
@@ -36,15 +40,17 @@ public struct WorkerDefinition: Sendable {
 }
 
 /// One queue worker as a `ServiceGroup`: the broker publisher (`PublisherService`) and the
-/// consumer with its consume loop (`ConsumerService`), plus any `extra` services (timer loops),
-/// with the health endpoints. `stop()` (SIGTERM in main) stops consuming, lets in-flight work
-/// finish and ack, then stops the extra services, then the publisher; `run()` returns.
+/// consumer with its consume loop (`ConsumerService`, one per queue it consumes), plus any
+/// `extra` services (timer loops), with the health endpoints. `stop()` (SIGTERM in main) stops
+/// consuming, lets in-flight work finish and ack, then stops the extra services, then the
+/// publisher; `run()` returns.
 public final class WorkerHost: Sendable {
     public let publisher: Publisher
+    /// The consumer of the definition's `queue`.
     public let consumer: Consumer
     public let metrics: Metrics
     public let group: ServiceGroup
-    let consumerService: ConsumerService
+    let consumerServices: [ConsumerService]
     let logger: Logger
 
     /// The broker publisher every process uses: declares the topology on each connect, records
@@ -95,12 +101,26 @@ public final class WorkerHost: Sendable {
     ) throws {
         self.logger = logger
         self.metrics = metrics
-        publisher = try WorkerHost.makePublisher(config: config, metrics: metrics, logger: logger)
+        let publisher = try WorkerHost.makePublisher(config: config, metrics: metrics, logger: logger)
+        self.publisher = publisher
         let definition = try define(publisher)
-        consumerService = try ConsumerService(config: config, definition: definition, publisher: publisher, logger: logger, metrics: metrics)
-        consumer = consumerService.consumer
+        // The queue's own consumer closes the worker's clients and reports its readiness; the
+        // others only consume.
+        let others = definition.alsoConsumes.map { queue in
+            var d = definition
+            d.queue = queue
+            d.onStop = {}
+            d.readiness = { [] }
+            return d
+        }
+        let consumers = try ([definition] + others).map {
+            try ConsumerService(config: config, definition: $0, publisher: publisher, logger: logger, metrics: metrics)
+        }
+        consumerServices = consumers
+        consumer = consumers[0].consumer
+        // Stopped last first: the other queues' consumers, then the queue's own (which closes).
         group = try ServiceGroup(
-            services: [PublisherService(publisher)] + (try extra(publisher)) + [consumerService],
+            services: [PublisherService(publisher)] + (try extra(publisher)) + consumers,
             logger: logger, metrics: metrics, healthListen: healthListen)
     }
 
@@ -115,7 +135,7 @@ public final class WorkerHost: Sendable {
 
     public func stop(drainMillis: Int = 20_000) {
         logger.info("stopping: no new messages; finishing what is in flight")
-        consumerService.drainMillis.store(drainMillis, ordering: .relaxed)
+        for c in consumerServices { c.drainMillis.store(drainMillis, ordering: .relaxed) }
         group.shutdown()
     }
 }

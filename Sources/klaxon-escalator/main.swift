@@ -1,5 +1,5 @@
-// klaxon-escalator: escalations (alerts for a policy, people's commands, watches) + due timers
-//   → incidents in Redis → notify.<channel>
+// klaxon-escalator: escalations (alerts for a policy, watches) + escalations.commands (people's
+//   commands) + due timers → incidents in Redis → notify.<channel>
 import EscalatorWorker
 import OnCallRuntime
 import WorkerKit

@@ -55,7 +55,7 @@ import Testing
         let t = Topology(namespace: "klaxon")
         #expect(
             t.workQueues == [
-                "klaxon.alerts.ingest", "klaxon.alerts.route", "klaxon.escalations", "klaxon.notify.email",
+                "klaxon.alerts.ingest", "klaxon.alerts.route", "klaxon.escalations", "klaxon.escalations.commands", "klaxon.notify.email",
                 "klaxon.notify.dingtalk", "klaxon.notify.wecom", "klaxon.notify.feishu", "klaxon.notify.voice", "klaxon.notify.sms",
             ])
         #expect(t.deadLetterQueue(of: t.ingestQueue) == "klaxon.alerts.ingest.dlq")

@@ -17,7 +17,7 @@ import WorkerKit
 
     /// Every message on the escalation queue now, decoded (taken off the queue).
     func commands(_ f: TestNamespace) throws -> [(delivery: AMQP.Delivery, command: IncidentCommand)] {
-        try TestEnvironment.drain(f.conn, f.topology.escalationQueue).map { d in
+        try TestEnvironment.drain(f.conn, f.topology.commandQueue).map { d in
             let m = try Codec.decode(EscalatorMessage.self, from: d.body)
             guard m.type == .command, let c = m.command else { throw TestFailure("not a command: \(String(decoding: d.body, as: UTF8.self))") }
             return (d, c)
@@ -41,7 +41,7 @@ import WorkerKit
         #expect(a.command.until == nil)
         #expect(a.command.at >= before.addingTimeInterval(-1) && a.command.at <= Date())
         #expect(a.delivery.messageID == a.command.id, "the broker's message id is the command's id")
-        #expect(a.delivery.routingKey == f.topology.escalationQueue)
+        #expect(a.delivery.routingKey == f.topology.commandQueue)
         seen.insert(a.command.id)
 
         // by: $USER without --as; "cli" without either. A unique prefix names the incident.
@@ -87,7 +87,7 @@ import WorkerKit
 
         #expect(seen.count == 5, "every command has a fresh id")
         #expect(seen.allSatisfy { $0.hasPrefix("cli-") })
-        #expect(try f.depth(f.topology.escalationQueue) == 0)
+        #expect(try f.depth(f.topology.commandQueue) == 0)
     }
 
     @Test func refusalsNameTheProblemAndPublishNothing() async throws {
@@ -134,7 +134,7 @@ import WorkerKit
             #expect(r.code == 2, "\(args)")
             #expect(r.out.stderr == message, "\(args)")
         }
-        #expect(try f.depth(f.topology.escalationQueue) == 0, "nothing was published")
+        #expect(try f.depth(f.topology.commandQueue) == 0, "nothing was published")
     }
 
     @Test func waitReturnsOnceTheEscalatorAppliedTheCommand() async throws {
@@ -148,7 +148,7 @@ import WorkerKit
 
         async let waited = ctl(f.ctlArgs("incident", "ack", ids.lag, "--as", "bob", "--wait", "--timeout", "20s"))
         // The escalator's part: take the command, apply it, remember its id.
-        let got = try await TestEnvironment.waitForMessages(f.conn, f.topology.escalationQueue, count: 1)
+        let got = try await TestEnvironment.waitForMessages(f.conn, f.topology.commandQueue, count: 1)
         let message = try Codec.decode(EscalatorMessage.self, from: try #require(got.first).body)
         let command = try #require(message.command)
         let appliedAt = Date()
@@ -168,7 +168,7 @@ import WorkerKit
         // The source resolved the incident first: the escalator ignores the command but marks it
         // applied, and --wait reports the state it finds.
         async let late = ctl(f.ctlArgs("incident", "escalate", ids.cpu, "--wait", "--timeout", "20s"))
-        let next = try await TestEnvironment.waitForMessages(f.conn, f.topology.escalationQueue, count: 1)
+        let next = try await TestEnvironment.waitForMessages(f.conn, f.topology.commandQueue, count: 1)
         let body = try #require(next.first).body
         let escalate = try #require(try Codec.decode(EscalatorMessage.self, from: body).command)
         _ = try await store.update(ids.cpu) { r in
@@ -211,7 +211,7 @@ import WorkerKit
         let noQueue = await ctl(f.ctlArgs("incident", "ack", ids.disk))
         #expect(noQueue.code == 1)
         #expect(
-            noQueue.out.stderr.hasPrefix("klaxonctl: nothing requested: no queue \(f.topology.escalationQueue) on the broker"),
+            noQueue.out.stderr.hasPrefix("klaxonctl: nothing requested: no queue \(f.topology.commandQueue) on the broker"),
             "\(noQueue.out.stderr)")
         #expect(noQueue.out.stdout.isEmpty)
 

@@ -123,8 +123,7 @@ struct EscalatorHarness {
 
     /// Publishes an escalator message.
     func send(_ m: EscalatorMessage) throws {
-        try conn.publish(
-            OutboundMessage(exchange: topology.exchange, routingKey: topology.escalationQueue, body: Codec.encode(m), messageID: m.messageID))
+        try conn.publish(OutboundMessage(m, topology: topology))
     }
 
     /// The e-mail notifications published within `seconds` until `count` arrived.

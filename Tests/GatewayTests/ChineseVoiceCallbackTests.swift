@@ -71,7 +71,7 @@ import YAMLConfig
             try await waitFor("the gateway's publisher to connect") { publisher.isConnected }
             let conn = try TestEnvironment.broker()
             defer { conn.close() }
-            let queue = Topology(namespace: config.broker.namespace).escalationQueue
+            let queue = Topology(namespace: config.broker.namespace).commandQueue
             let got =
                 count > 0 ? try await TestEnvironment.waitForMessages(conn, queue, count: count, seconds: 5) : try TestEnvironment.drain(conn, queue)
             return try got.map { try #require(try JSONDecoder().decode(EscalatorMessage.self, from: Data($0.body)).command) }

@@ -32,7 +32,7 @@ final class IncidentHarness: Sendable {
     var base: String { "http://127.0.0.1:\(port)" }
     var namespace: String { config.broker.namespace }
     var store: IncidentStore { IncidentStore(redis: redis, namespace: namespace) }
-    var escalationQueue: String { Topology(namespace: namespace).escalationQueue }
+    var commandQueue: String { Topology(namespace: namespace).commandQueue }
     /// The gateway's current instant.
     var now: Date { clock.now }
 
@@ -128,8 +128,8 @@ final class IncidentHarness: Sendable {
         defer { conn.close() }
         let got =
             count > 0
-            ? try await TestEnvironment.waitForMessages(conn, escalationQueue, count: count)
-            : try TestEnvironment.drain(conn, escalationQueue)
+            ? try await TestEnvironment.waitForMessages(conn, commandQueue, count: count)
+            : try TestEnvironment.drain(conn, commandQueue)
         return try got.map { d in
             let m = try JSONDecoder().decode(EscalatorMessage.self, from: Data(d.body))
             guard m.type == .command, let c = m.command, d.messageID == c.id else { throw TestFailure("not a command: \(d.body)") }

@@ -14,10 +14,14 @@ public struct Topology: Sendable, Equatable {
     public var ingestQueue: String { "\(namespace).alerts.ingest" }
     public var routeQueue: String { "\(namespace).alerts.route" }
     public func notifyQueue(_ channel: Channel) -> String { "\(namespace).notify.\(channel.rawValue)" }
-    /// Everything `klaxon-escalator` applies, one `EscalatorMessage` each: alerts the router
-    /// hands to a policy, people's actions on incidents (link, API, CLI, phone key), and the
-    /// incidents' watch messages coming back from `escalationWatchQueue`.
+    /// What `klaxon-escalator` applies in bulk, one `EscalatorMessage` each: alerts the router
+    /// hands to a policy, and the incidents' watch messages coming back from
+    /// `escalationWatchQueue`.
     public var escalationQueue: String { "\(namespace).escalations" }
+    /// People's actions on incidents (link, API, CLI, phone key, a call's outcome): the same
+    /// `EscalatorMessage`s, on a queue of their own that `klaxon-escalator` consumes beside
+    /// `escalationQueue`, so an acknowledgement never waits behind an alert or watch storm.
+    public var commandQueue: String { "\(namespace).escalations.commands" }
     /// A delay queue holding one watch message per open incident for `intervalMillis`, then
     /// dead-lettering it into `escalationQueue` (the interval is in the name: a queue's TTL
     /// cannot change once declared).
@@ -26,7 +30,7 @@ public struct Topology: Sendable, Equatable {
     }
 
     /// Every work queue, in flow order.
-    public var workQueues: [String] { [ingestQueue, routeQueue, escalationQueue] + Channel.allCases.map(notifyQueue) }
+    public var workQueues: [String] { [ingestQueue, routeQueue, escalationQueue, commandQueue] + Channel.allCases.map(notifyQueue) }
 
     public func deadLetterQueue(of queue: String) -> String { "\(queue).dlq" }
     public func delayQueue(of queue: String, delayMillis: Int64) -> String { "\(queue).delay.\(formatDurationMillis(delayMillis))" }

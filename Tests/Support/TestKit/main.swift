@@ -6,7 +6,7 @@
 //       in the config's Redis, and prints one JSON line: {"incident", "link", "teamLink",
 //       "title"}, the links as paths with their signed query (incidents.link_secret_env).
 //   incident-testkit take-commands --config F [--count N] [--wait SECONDS]
-//       Takes (basic.get + ack) the messages on the config's escalation queue until N arrived
+//       Takes (basic.get + ack) the messages on the config's command queue until N arrived
 //       or the wait passed, and prints each body as one JSON line.
 //
 // Exit 0 on success, 1 with a message on stderr otherwise.
@@ -77,7 +77,7 @@ case "take-commands":
     let want = Int(options["count"] ?? "1") ?? 1
     let deadline = Date().addingTimeInterval(Double(options["wait"] ?? "10") ?? 10)
     guard let url = AMQPURL(config.broker.url) else { fail("broker.url is not an amqp:// URL") }
-    let queue = Topology(namespace: config.broker.namespace).escalationQueue
+    let queue = Topology(namespace: config.broker.namespace).commandQueue
     do {
         let conn = try AMQPConnection(url: url, heartbeatSeconds: 0)
         defer { conn.close() }

@@ -1,0 +1,36 @@
+import AlertCore
+import Escalation
+import Foundation
+import TestSupport
+import Testing
+
+/// People's commands have a queue of their own, consumed beside the escalation queue: an
+/// acknowledgement pressed during an alert storm is applied at once, not after every alert
+/// queued before it (on one shared queue it waited for all of them: about 18 s behind 10,000).
+@Suite(.serialized) struct CommandQueueTests {
+    static let storm = 3_000
+
+    @Test func anAcknowledgementOvertakesTheAlertStormQueuedBeforeIt() async throws {
+        let h = try EscalatorHarness(wait: "1h")
+        defer { h.cleanUp() }
+        var escalator = try await h.start()
+        try h.send(.alert(Fx.alert("first"), policy: "db"))
+        let id = try #require(try await h.emails(count: 1).first?.incident?.id)
+        #expect(await escalator.stop(), "\(escalator.log)")
+
+        // The storm is queued while no escalator runs; the acknowledgement after it.
+        for i in 0..<Self.storm { try h.send(.alert(Fx.alert("storm \(i)"), policy: "db")) }
+        try h.command(.acknowledge, id, by: "alice")
+        try await waitFor(seconds: 10) { (try? h.conn.inspectQueue(h.topology.escalationQueue).messages) ?? 0 >= Self.storm }
+
+        escalator = try await h.start()
+        try await waitFor("the acknowledgement applied", seconds: 30) { try await h.incident("fp-first")?.incident.status == .acknowledged }
+        let waiting = try h.conn.inspectQueue(h.topology.escalationQueue).messages
+        #expect(waiting > Self.storm / 2, "the acknowledgement was applied with only \(waiting) of \(Self.storm) alerts still queued")
+        #expect(try h.conn.inspectQueue(h.topology.commandQueue).messages == 0)
+        // The storm is not lost: every alert opens its incident.
+        try await waitFor("the storm applied", seconds: 120) { try h.conn.inspectQueue(h.topology.escalationQueue).messages == 0 }
+        #expect(try await h.incident("fp-storm \(Self.storm - 1)") != nil)
+        #expect(await escalator.stop(), "\(escalator.log)")
+    }
+}
