@@ -1,3 +1,4 @@
+import AlertCore
 import Foundation
 import WorkerKit
 
@@ -22,4 +23,14 @@ extension GatewayService: Service {
     }
 
     public func notReady() -> [String] { health.readiness() }
+}
+
+extension GatewayService {
+    /// Where the process serves `/healthz`, `/readyz` and `/metrics` apart from the gateway's own
+    /// port: `--health-listen` (or `KLAXON_HEALTH_LISTEN`) when given on another port; `nil`
+    /// when not given (the gateway's port answers them alone) or when it is the gateway's port.
+    public static func separateHealthListen(_ options: ProcessOptions, config: GatewayConfig) -> ListenAddress? {
+        guard options.healthListenGiven, options.healthListen.port != config.listen.port || config.listen.port == 0 else { return nil }
+        return options.healthListen
+    }
 }

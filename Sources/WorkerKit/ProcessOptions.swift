@@ -8,6 +8,9 @@ import YAMLConfig
 public struct ProcessOptions: Sendable {
     public var configPath: String
     public var healthListen: ListenAddress
+    /// Whether `--health-listen` or `KLAXON_HEALTH_LISTEN` was given (the gateway serves a
+    /// separate health port only then: by default its own port answers health).
+    public var healthListenGiven: Bool
     public var extra: [String: String]
 
     public struct UsageError: Error, CustomStringConvertible {
@@ -18,6 +21,7 @@ public struct ProcessOptions: Sendable {
     public static func parse(_ arguments: [String], environment: [String: String], allowed: Set<String> = []) throws(UsageError) -> ProcessOptions {
         var config = environment["KLAXON_CONFIG"]
         var health = environment["KLAXON_HEALTH_LISTEN"] ?? "0.0.0.0:9090"
+        var given = environment["KLAXON_HEALTH_LISTEN"] != nil
         var extra: [String: String] = [:]
         var i = 0
         while i < arguments.count {
@@ -39,13 +43,15 @@ public struct ProcessOptions: Sendable {
             }
             switch key {
             case "config": config = value
-            case "health-listen": health = value!
+            case "health-listen":
+                health = value!
+                given = true
             default: extra[key] = value
             }
             i += 1
         }
         guard let config else { throw UsageError(description: "no config: pass --config PATH or set KLAXON_CONFIG") }
         guard let addr = ListenAddress(health) else { throw UsageError(description: "--health-listen: expected host:port, got \"\(health)\"") }
-        return ProcessOptions(configPath: config, healthListen: addr, extra: extra)
+        return ProcessOptions(configPath: config, healthListen: addr, healthListenGiven: given, extra: extra)
     }
 }

@@ -4,7 +4,7 @@ import Gateway
 import OnCallRuntime
 import WorkerKit
 
-let (_, config, logger) = ProcessMain.bootstrap(process: "klaxon-gateway")
+let (options, config, logger) = ProcessMain.bootstrap(process: "klaxon-gateway")
 let metrics = Metrics()
 // Run-time overrides for the calendar feeds come from Redis; with Redis down the feeds keep the
 // last roster read, and alerts are unaffected (the roster is not part of /readyz).
@@ -16,6 +16,11 @@ await ProcessMain.run(logger: logger) {
     let publisher = try GatewayService.makePublisher(config: config, metrics: metrics, logger: logger)
     let gateway = GatewayService(
         config: config, publisher: publisher, logger: logger, metrics: metrics, roster: { roster.roster }, redis: incidents)
-    // Health is served by the gateway's own HTTP server, on its port.
-    return try ServiceGroup(services: [PublisherService(publisher), gateway, roster], logger: logger, metrics: metrics)
+    // Health and metrics are answered on the gateway's own port, and also on --health-listen
+    // (KLAXON_HEALTH_LISTEN) when one is given on another port: senders past capacity fill the
+    // gateway's port (every connection busy, the rest in the kernel's accept queue), and probes
+    // and scrapes there time out, so a liveness probe would restart a gateway for being busy.
+    return try ServiceGroup(
+        services: [PublisherService(publisher), gateway, roster], logger: logger, metrics: metrics,
+        healthListen: GatewayService.separateHealthListen(options, config: config.gateway))
 }

@@ -160,6 +160,21 @@ def test_klaxon_probes_hit_healthz_and_readyz(values_file: Path):
         assert c["readinessProbe"]["httpGet"]["port"] in port_names, name
 
 
+def test_gateway_health_is_apart_from_its_request_port(values_file: Path):
+    """Senders past capacity fill the gateway's port; probes and scrapes must not share it."""
+    manifests, _ = rendered(values_file)
+    deps = of_kind(objects(manifests), "Deployment")
+    gateway = [d for n, d in deps.items() if n.endswith("-gateway")]
+    for dep in gateway:
+        c = dep["spec"]["template"]["spec"]["containers"][0]
+        ports = {p["name"]: p["containerPort"] for p in c["ports"]}
+        env = {e["name"]: e.get("value") for e in c["env"]}
+        assert ports == {"health": 9090, "http": 8080}
+        assert env["KLAXON_HEALTH_LISTEN"] == "0.0.0.0:9090"
+        for probe in ("startupProbe", "livenessProbe", "readinessProbe"):
+            assert c[probe]["httpGet"]["port"] == "health", probe
+
+
 def test_a_pdb_per_enabled_worker(values_file: Path):
     manifests, _ = rendered(values_file)
     objs = objects(manifests)

@@ -234,6 +234,28 @@ def pending_alerts(port):
     return None
 
 
+def probe_ms(port, timeout=3.0):
+    """A liveness probe as the kubelet makes it (a new connection, GET /healthz, the chart's 3 s
+    timeout): its time in ms, or None when it got no 200 in time."""
+    start = time.monotonic()
+    try:
+        with urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=timeout) as r:
+            ok = r.status == 200
+    except OSError:
+        return None
+    return round((time.monotonic() - start) * 1000, 1) if ok else None
+
+
+async def prober(args, phase, probes):
+    """Every 2 s, a probe on the gateway's own port and one on its health port (--health-listen)."""
+    loop = asyncio.get_running_loop()
+    while True:
+        for where, port in (("gateway_port", args.port), ("health_port", args.metrics_port)):
+            ms = await loop.run_in_executor(None, probe_ms, port)
+            probes.setdefault(phase[0], {}).setdefault(where, []).append(ms)
+        await asyncio.sleep(2)
+
+
 async def sampler(args, phase, samples, t0):
     while True:
         try:
@@ -259,7 +281,7 @@ def queue_messages(queue):
 async def main():
     p = argparse.ArgumentParser()
     p.add_argument("--port", type=int, required=True)
-    p.add_argument("--metrics-port", type=int, required=True, help="the gateway serves /metrics on its own port")
+    p.add_argument("--metrics-port", type=int, required=True, help="the gateway's --health-listen port (/metrics, /healthz)")
     p.add_argument("--gateway-pid", type=int, required=True)
     p.add_argument("--token", required=True)
     p.add_argument("--queue", required=True, help="the ingest queue to count afterwards")
@@ -278,6 +300,8 @@ async def main():
     client = Client(args)
     samples, phase, t0 = [], ["idle"], time.monotonic()
     sampling = asyncio.ensure_future(sampler(args, phase, samples, t0))
+    probes = {}
+    probing = asyncio.ensure_future(prober(args, phase, probes))
     await asyncio.sleep(2)
     results = {}
 
@@ -302,6 +326,7 @@ async def main():
     phase[0] = "after"
     await asyncio.sleep(3)
     sampling.cancel()
+    probing.cancel()
     alive = os.path.exists(f"/proc/{args.gateway_pid}")
     if alive:
         rss, private = memory_kib(args.gateway_pid)
@@ -320,8 +345,13 @@ async def main():
         for row in samples:
             f.write(",".join("" if x is None else str(x) for x in row) + "\n")
     ok = alive and in_queue is not None and in_queue >= accepted and results["recovery"]["statuses"].keys() <= {"202"}
+    def probe_summary(xs):
+        answered = sorted(x for x in xs if x is not None)
+        return {"probes": len(xs), "failed": len(xs) - len(answered), "max_ms": answered[-1] if answered else None}
+
+    probe_table = {ph: {where: probe_summary(xs) for where, xs in by.items()} for ph, by in probes.items()}
     result = {"ok": ok, "gateway_alive": alive, "accepted_alerts": accepted, "messages_in_ingest_queue": in_queue,
-              "phases": results, "memory": memory}
+              "phases": results, "memory": memory, "liveness_probes": probe_table}
     with open(os.path.join(args.out, "result.json"), "w") as f:
         json.dump(result, f, indent=1)
 
@@ -335,6 +365,10 @@ async def main():
               f"{st.get('503', 0) - r['shed_503']:>10}{sum(r['errors'].values()):>8}{r['not_sent']:>9}"
               f"{(lat.get('202') or {}).get('p50', '-')!s:>9}{(lat.get('202') or {}).get('p99', '-')!s:>9}"
               f"{(lat.get('503') or {}).get('p99', '-')!s:>9}{m['rss_mib_peak']!s:>10}{m['private_mib_peak']!s:>9}")
+    for ph in ("capacity", "overload", "recovery"):
+        by = probe_table.get(ph, {})
+        print(f"  probes in {ph}: " + "; ".join(
+            f"{where}: {v['failed']} of {v['probes']} failed (3 s), slowest answered {v['max_ms']} ms" for where, v in sorted(by.items())))
     print(f"\n  idle RSS {memory['idle']['rss_mib_peak']} MiB; after the run {memory['after']['rss_mib_peak']} MiB; "
           f"accepted {accepted} alerts, {in_queue} in the ingest queue; gateway alive: {alive}")
     print("overload: RESULT " + json.dumps({k: result[k] for k in ("ok", "gateway_alive", "accepted_alerts", "messages_in_ingest_queue")}))

@@ -41,13 +41,15 @@ cleanup() {
 trap cleanup EXIT
 trap 'exit 143' TERM INT HUP
 
-OVERLOAD_TOKEN=$token KLAXON_LOG_LEVEL=warning "$bin/klaxon-gateway" --config "$out/klaxon.yaml" >"$out/gateway.log" 2>&1 &
+hport=$(free_port)
+OVERLOAD_TOKEN=$token KLAXON_LOG_LEVEL=warning "$bin/klaxon-gateway" --config "$out/klaxon.yaml" --health-listen "127.0.0.1:$hport" \
+  >"$out/gateway.log" 2>&1 &
 gw=$!
 for _ in $(seq 1 300); do curl -fsS "http://127.0.0.1:$port/readyz" >/dev/null 2>&1 && break; sleep 0.1; done
 curl -fsS "http://127.0.0.1:$port/readyz" >/dev/null || { echo "overload: the gateway did not become ready" >&2; cat "$out/gateway.log" >&2; exit 1; }
 echo "overload: gateway pid $gw on :$port; ingest queue $ns.alerts.ingest"
 set +e
-python3 bench/overload/load.py --port "$port" --metrics-port "$port" --gateway-pid "$gw" --token "$token" \
+python3 bench/overload/load.py --port "$port" --metrics-port "$hport" --gateway-pid "$gw" --token "$token" \
   --queue "$ns.alerts.ingest" --out "$out" "$@" &
 py=$!
 wait "$py"

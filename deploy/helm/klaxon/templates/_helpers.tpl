@@ -35,11 +35,13 @@ app.kubernetes.io/component: {{ .component }}
 
 {{/*
 What each worker runs. Not a value: it is what the image's executables are. The queue is the
-work queue (without the namespace prefix) that KEDA scales on; http workers serve their health
-endpoints on their own port, the others on KLAXON_HEALTH_LISTEN (9090).
+work queue (without the namespace prefix) that KEDA scales on. Every process serves its health
+endpoints and metrics on KLAXON_HEALTH_LISTEN (port 9090, named health); the gateway also
+takes requests on httpPort (gateway.listen), and keeps health apart from it so probes and
+scrapes answer while senders fill that port.
 */}}
 {{- define "klaxon.workerTable" -}}
-gateway:  {command: [klaxon-gateway], port: 8080, portName: http}
+gateway:  {command: [klaxon-gateway], port: 9090, portName: health, httpPort: 8080}
 dedup:    {command: [klaxon-dedup], queue: alerts.ingest, port: 9090, portName: health}
 router:   {command: [klaxon-router], queue: alerts.route, port: 9090, portName: health}
 email:    {command: [klaxon-email], queue: notify.email, port: 9090, portName: health}
