@@ -10,9 +10,11 @@ import WorkerKit
 /// no receipt can reach the gateway, docs/voice.md "Polling"): each due call's provider is asked
 /// every `poll_interval` until it has a record of the call, or `poll_for` passed. A key 1/2/3 in
 /// the record becomes the same `IncidentCommand` the gateway publishes for a pushed receipt
-/// (`PhoneKey`, id `<kind>:<call id>:<key>`, so a receipt that also arrives applies once),
-/// published with a confirm before the job is finished; a job whose poll or publish failed is
-/// asked again at the next interval.
+/// (`PhoneKey`, id `<kind>:<call id>:<key>`, so a receipt that also arrives applies once); a
+/// call that ended without a key (not answered, busy, failed) becomes the same `callOutcome`
+/// command as a pushed final receipt (id `<kind>:<call id>:outcome`), so "call, then SMS if
+/// unanswered" moves on without a public URL too. Either is published with a confirm before
+/// the job is finished; a job whose poll or publish failed is asked again at the next interval.
 public struct VoiceOutcomePoller: Sendable {
     let queue: VoicePollQueue
     let providers: [String: any VoiceProvider]
@@ -41,7 +43,8 @@ public struct VoiceOutcomePoller: Sendable {
         self.logger = logger
         self.outcomes = metrics.counter(
             "klaxon_voice_polled_outcomes_total",
-            "Call outcomes found by polling a provider, by provider and outcome (key_1, key_2, key_3, no_key, expired, failed).")
+            "Call outcomes found by polling a provider, by provider and outcome (key_1, key_2, key_3, no_answer, busy, failed_call, answered, no_key, expired, failed)."
+        )
         self.now = now
     }
 
@@ -89,23 +92,40 @@ public struct VoiceOutcomePoller: Sendable {
         }
         let digits = String(outcome.digits.prefix(1))
         let kind = kinds[job.provider]?.rawValue ?? job.provider
-        if let command = PhoneKey.command(
+        let command: IncidentCommand?
+        let label: String
+        if let key = PhoneKey.command(
             digits: digits, incidentID: job.call.incident, to: job.call.to, people: people,
             id: PhoneKey.commandID(provider: kind, callID: job.callID, digits: digits), at: at)
         {
+            (command, label) = (key, "key_\(digits)")
+        } else if digits.isEmpty, let ended = Self.ended(kind: kinds[job.provider], status: outcome.status) {
+            command = PhoneKey.outcomeCommand(
+                ended, incidentID: job.call.incident, to: job.call.to, people: people,
+                id: PhoneKey.commandID(provider: kind, callID: job.callID, digits: "outcome"), at: at)
+            label = ended == .failed ? "failed_call" : ended.rawValue
+        } else {
+            (command, label) = (nil, "no_key")
+        }
+        if let command {
             do throws(AMQPError) {
                 try await publisher.publish(OutboundMessage(.command(command), topology: topology))
             } catch {
-                log.warning("the key's command was not confirmed; polling again", ["error": "\(error)"])
+                log.warning("the call's command was not confirmed; polling again", ["error": "\(error)"])
                 return await reschedule(member, next, log)
             }
-            outcomes.inc(["provider": job.provider, "outcome": "key_\(digits)"])
-            log.info("key pressed (polled)", ["status": outcome.status, "key": digits, "command": command.id, "action": command.action.rawValue])
-        } else {
-            outcomes.inc(["provider": job.provider, "outcome": "no_key"])
-            log.info("call outcome (polled)", ["status": outcome.status, "key": digits])
         }
+        outcomes.inc(["provider": job.provider, "outcome": label])
+        var fields = ["status": outcome.status, "key": digits, "outcome": label]
+        if let command { fields.merge(["command": command.id, "action": command.action.rawValue]) { a, _ in a } }
+        log.info("call outcome (polled)", fields)
         await finish(member, log)
+    }
+
+    /// How a polled call that ended without a key ended, by its provider's kind; nil when it
+    /// was heard in full, or for a kind whose detail this does not read.
+    static func ended(kind: VoiceConfig.Kind?, status: String) -> CallOutcome? {
+        kind == .aliyun ? CallOutcome.aliyun(statusCode: status) : nil
     }
 
     /// Removes the job; a failure is logged (the job comes back when its lease ends).

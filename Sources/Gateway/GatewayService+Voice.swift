@@ -171,7 +171,8 @@ extension GatewayService {
                     ])
                 if let call,
                     await reportOutcome(
-                        CallOutcome.tencent(callback), incident: call.incident, to: call.to, callID: callback.callID, provider: "tencent")
+                        CallOutcome.tencent(callback: callback.kind.rawValue, code: callback.code), incident: call.incident, to: call.to,
+                        callID: callback.callID, provider: "tencent")
                         != nil
                 {
                     return respond(.json(503, Array(#"{"result":1,"errmsg":"not taken; try again"}"#.utf8)))

@@ -185,4 +185,32 @@ import Testing
         voice.signal(SIGTERM)
         #expect(await voice.wait() == 0, "\(voice.log)")
     }
+
+    /// "Call, then SMS if unanswered" without a public URL: the polled call detail says li did
+    /// not answer (200003), so the timeline records it and li's SMS, due in an hour, goes now.
+    @Test func withoutAPublicURLAnUnansweredCallIsPolledAndTheSMSGoesAtOnce() async throws {
+        let aliyun = try FakeAliyun()
+        defer { aliyun.stop() }
+        aliyun.answer(.noAnswer)
+        aliyun.lagDetail(queries: 1)
+        let tencent = try FakeTencent()
+        defer { tencent.stop() }
+        let h = try EscalatorHarness(
+            wait: "1h", voice: Self.voice(aliyun, tencent, aliyunExtra: "      poll_interval: 1s\n      poll_for: 1m"), publicURL: false)
+        defer { h.cleanUp() }
+        let escalator = try await h.start()
+        let voice = try await VoiceAcknowledgeTests.startVoice(h)
+        defer { voice.kill() }
+
+        try h.send(.alert(Fx.alert("无人接听", fingerprint: "fp-li"), policy: "callthen-cn"))
+        let sms = try await h.notifications(.sms, count: 1, seconds: 30)
+        #expect(sms.map(\.recipients) == [["+8613900139001"]], "\(voice.log)\n\(escalator.log)")
+        #expect(aliyun.requests("IvrCall").count == 1 && aliyun.requests("QueryCallDetailByCallId").count >= 2)
+        let record = try #require(try await h.incident("fp-li", policy: "callthen-cn"))
+        #expect(record.incident.timeline.filter { $0.what == .callOutcome(by: "li", outcome: .noAnswer) }.count == 1)
+        #expect(record.delayed.isEmpty && record.incident.status == .triggered)
+        #expect(await escalator.stop(), "\(escalator.log)")
+        voice.signal(SIGTERM)
+        #expect(await voice.wait() == 0, "\(voice.log)")
+    }
 }

@@ -47,6 +47,7 @@ struct EscalatorHarness {
                   - {id: carol, name: Carol, email: carol@example.com, phone: "+15005550001", contact_rules: {default: [voice]}}
                   - {id: wei, name: Wei, email: wei@example.com, phone: "+8613800138000", language: zh-CN, contact_rules: {default: [voice]}}
                   - {id: erin, name: Erin, email: erin@example.com, phone: "+15005550003", contact_rules: {default: [voice, {channel: sms, after: 1h}]}}
+                  - {id: li, name: Li, email: li@example.com, phone: "+8613900139001", language: zh-CN, contact_rules: {default: [voice, {channel: sms, after: 1h}]}}
                 escalation_policies:
                   - name: db
                     steps:
@@ -70,6 +71,10 @@ struct EscalatorHarness {
                   - name: callthen
                     steps:
                       - {notify: {people: [erin]}, wait: 1h}
+                    exhausted: {email: [team@example.com]}
+                  - name: callthen-cn
+                    steps:
+                      - {notify: {people: [li]}, wait: 1h}
                     exhausted: {email: [team@example.com]}
                   - name: delayed
                     steps:
