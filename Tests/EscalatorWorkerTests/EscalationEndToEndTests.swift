@@ -43,9 +43,10 @@ import Testing
     }
 
     @Test func acknowledgingStopsTheClimbAndTellsThoseConcerned() async throws {
-        let h = try EscalatorHarness(wait: "8s")  // time for a loaded test process to answer the page
+        let h = try EscalatorHarness(wait: "\(Int(EscalatorHarness.answeredStepWait))s")  // time for a loaded machine to answer the page
         defer { h.cleanUp() }
         let escalator = try await h.start()
+        let sent = Date()
         try h.send(.alert(Fx.alert("cpu"), policy: "db"))
         let page = try await h.emails(count: 1)
         let id = try #require(page.first?.incident?.id)
@@ -57,7 +58,7 @@ import Testing
         #expect(Set(told.recipients) == ["team@example.com", "alice@example.com"])
         #expect(told.allSatisfy { $0.incident?.kind == "acknowledged" })
         // Past the step's wait: nobody else is paged.
-        let later = try await h.emails(count: 1, seconds: 9)
+        let later = try await h.emails(until: EscalatorHarness.answeredStepWait + 3, after: sent)
         #expect(later.isEmpty, "paged after an acknowledgement: \(later.recipients)")
         let record = try #require(try await h.incident("fp-cpu"))
         #expect(record.incident.status == .acknowledged && record.incident.ack?.by == "alice" && record.incident.ack?.via == .link)

@@ -67,7 +67,9 @@ import Testing
     }
 
     @Test func aKilledEscalatorsStepFiresAfterRestart() async throws {
-        let h = try EscalatorHarness(wait: "3s")
+        // Long enough that a loaded machine reads alice's page and kills the process before
+        // bob's step is due.
+        let h = try EscalatorHarness(wait: "8s")
         defer { h.cleanUp() }
         let env = EscalatorHarness.environment
         let binary = try TestEnvironment.binary("klaxon-escalator")
@@ -77,7 +79,7 @@ import Testing
         #expect(first.recipients == ["alice@example.com"], "\(process.log)")
         process.signal(SIGKILL)
         _ = await process.wait()
-        try await Task.sleep(for: .seconds(4))  // bob's step falls due while nobody runs
+        try await Task.sleep(for: .seconds(9))  // bob's step falls due while nobody runs
         #expect(try await h.emails(count: 1, seconds: 0.2).isEmpty)
         process = try ChildProcess(binary, ["--config", h.configPath, "--health-listen", "127.0.0.1:\(freePort())"], environment: env)
         // A page the killed process had published but not yet cleared from its outbox comes
