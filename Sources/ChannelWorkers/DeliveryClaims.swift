@@ -10,7 +10,8 @@ import WorkerKit
 /// - `<ns>:delivered:<id>`, set after a successful send for `delivery.idempotency_ttl`: later
 ///   copies (a redelivery after a crash between send and ack, a router re-route) are skipped;
 /// - `<ns>:claim:<id>`, the sender's claim, a random token for `delivery.claim_ttl`, renewed
-///   every third of it while the send runs (`keepAlive`): while it lives, other copies wait
+///   every third of it while the send runs (`holding`, through one `ClaimRenewals` loop for
+///   all of a worker's claims): while it lives, other copies wait
 ///   (through the shortest delay queue, without using up an attempt) instead of sending a second
 ///   page. The holder deletes it when done; a sender that crashed loses it within one TTL.
 ///
@@ -55,16 +56,20 @@ package struct DeliveryClaims: Sendable {
     let namespace: String
     let deliveredTTL: String
     let claimTTL: String
-    let claimTTLMillis: Int64
     let logger: Logger
+    let renewals: ClaimRenewals
 
     init(config: KlaxonConfig, redis: any RedisCommanding, logger: Logger) {
         self.redis = redis
         namespace = config.broker.namespace
         deliveredTTL = String(config.delivery.idempotencyTTLMillis)
-        claimTTL = String(config.delivery.claimTTLMillis)
-        claimTTLMillis = config.delivery.claimTTLMillis
+        let ttl = String(config.delivery.claimTTLMillis)
+        claimTTL = ttl
         self.logger = logger
+        // Each claim still held is extended if this sender still owns it; one round trip for all.
+        renewals = ClaimRenewals(every: .milliseconds(config.delivery.claimTTLMillis / 3)) { held in
+            _ = try? await redis.pipeline(held.map { ["EVAL", Self.renewScript, "1", $0.key, $0.token, ttl] })
+        }
     }
 
     /// Claims `id` for this sender, unless it was delivered or another sender holds it.
@@ -103,21 +108,9 @@ package struct DeliveryClaims: Sendable {
     func holding<T: Sendable>(_ id: String, _ claim: Claim, _ work: @escaping @Sendable () async -> T) async -> T {
         guard case .granted(let token) = claim else { return await work() }
         let key = RedisKeys.deliveryClaim(namespace, id)
-        return await withTaskGroup(of: T?.self) { group in
-            group.addTask { await work() }
-            group.addTask {
-                while !Task.isCancelled {
-                    try? await Task.sleep(for: .milliseconds(claimTTLMillis / 3))
-                    if Task.isCancelled { break }
-                    _ = try? await redis.command(["EVAL", Self.renewScript, "1", key, token, claimTTL])
-                }
-                return nil
-            }
-            var result: T? = nil
-            while result == nil, let next = await group.next() { result = next }
-            group.cancelAll()
-            return result!
-        }
+        renewals.hold(key, token: token)
+        defer { renewals.release(key) }
+        return await work()
     }
 
     /// The failure a copy gets while another sender holds its notification: retried later.
