@@ -32,56 +32,88 @@ public enum ChannelWorker {
         }
     }
 
+    /// - Parameters:
+    ///   - batchSize: notifications handled together: claimed in one Redis round trip, sent
+    ///     concurrently, recorded and released in one more (e-mail: twice its SMTP threads).
+    ///   - concurrency: batches in flight.
     public static func definition(
-        channel: Channel, config: KlaxonConfig, redis: any RedisCommanding, concurrency: Int,
+        channel: Channel, config: KlaxonConfig, redis: any RedisCommanding, batchSize: Int = 1, concurrency: Int,
         logger: Logger, metrics: Metrics, readiness: @escaping @Sendable () -> [String] = { [] },
         onStopRequested: @escaping @Sendable () -> Void = {}, deliver: @escaping Deliver
     ) -> WorkerDefinition {
         let topology = Topology(namespace: config.broker.namespace)
         let claims = DeliveryClaims(config: config, redis: redis, logger: logger)
         let stats = DeliveryMetrics(metrics, channel: channel)
-
-        let handler = perMessage { d in
-            let n: AlertNotification
-            do { n = try Codec.decode(AlertNotification.self, from: d.body) } catch {
-                return .failure(.permanent(.unparseable, "not a notification: \(error)"))
-            }
-            let result = await handle(
-                n, channel: channel, claims: claims, stats: stats, deliver: deliver,
-                log: logger.with(["notification": n.id, "fingerprint": n.alert.fingerprint, "channel": channel.rawValue]))
-            if case .failure(let e) = result { stats.failure(e) }
-            return result
+        let handler: BatchHandler = { batch in
+            let results = await handle(batch, channel: channel, claims: claims, stats: stats, deliver: deliver, logger: logger)
+            for case .failure(let e) in results { stats.failure(e) }
+            return results
         }
         return WorkerDefinition(
-            name: "klaxon-\(channel.rawValue)", queue: topology.notifyQueue(channel), batchSize: 1,
+            name: "klaxon-\(channel.rawValue)", queue: topology.notifyQueue(channel), batchSize: batchSize,
             concurrency: concurrency, handler: handler, readiness: readiness, onStop: { redis.close() },
             onStopRequested: onStopRequested)
     }
 
+    /// One batch: decode and check each notification, claim them all (one pipeline), send those
+    /// this sender may send, concurrently, each holding its claim, then record and release them
+    /// all (one pipeline). Results in delivery order.
     static func handle(
-        _ n: AlertNotification, channel: Channel, claims: DeliveryClaims, stats: DeliveryMetrics,
-        deliver: @escaping Deliver, log: Logger
-    ) async -> Result<Void, DeliveryError> {
+        _ batch: [Delivery], channel: Channel, claims: DeliveryClaims, stats: DeliveryMetrics, deliver: @escaping Deliver, logger: Logger
+    ) async -> [Result<Void, DeliveryError>] {
+        var results = [Result<Void, DeliveryError>](repeating: .success(()), count: batch.count)
+        var valid: [(index: Int, n: AlertNotification)] = []
+        for (i, d) in batch.enumerated() {
+            switch decode(d, channel: channel) {
+            case .success(let n): valid.append((i, n))
+            case .failure(let e): results[i] = .failure(e)
+            }
+        }
+        guard !valid.isEmpty else { return results }
+        let granted = await claims.claim(valid.map(\.n.id))
+        let sends = await withTaskGroup(of: (Int, Result<Void, DeliveryError>).self) { group in
+            for (k, (i, n)) in valid.enumerated() {
+                let log = logger.with(["notification": n.id, "fingerprint": n.alert.fingerprint, "channel": channel.rawValue])
+                switch granted[k] {
+                case .delivered:
+                    stats.duplicate()
+                    log.info("already delivered; skipping redelivery")
+                case .held:
+                    results[i] = .failure(DeliveryClaims.heldElsewhere(n.id))
+                case .granted, .unknown:
+                    let claim = granted[k]
+                    group.addTask {
+                        let result = await claims.holding(n.id, claim) { await deliver(n) }
+                        if case .success = result {
+                            stats.delivered(n)
+                            log.info("delivered", ["recipients": n.recipients.joined(separator: ",")])
+                        }
+                        return (k, result)
+                    }
+                }
+            }
+            var sent: [(Int, Result<Void, DeliveryError>)] = []
+            for await s in group { sent.append(s) }
+            return sent
+        }
+        var finished: [(id: String, claim: DeliveryClaims.Claim, delivered: Bool)] = []
+        for (k, result) in sends {
+            results[valid[k].index] = result
+            finished.append((id: valid[k].n.id, claim: granted[k], delivered: (try? result.get()) != nil))
+        }
+        await claims.finish(finished)
+        return results
+    }
+
+    /// The notification in a delivery, for this channel; a permanent failure otherwise.
+    static func decode(_ d: Delivery, channel: Channel) -> Result<AlertNotification, DeliveryError> {
+        let n: AlertNotification
+        do { n = try Codec.decode(AlertNotification.self, from: d.body) } catch {
+            return .failure(.permanent(.unparseable, "not a notification: \(error)"))
+        }
         guard n.channel == channel.rawValue else {
             return .failure(.permanent(.invalidPayload, "notification \(n.id) is for channel \(n.channel), not \(channel.rawValue)"))
         }
-        let claim = await claims.claim(n.id)
-        switch claim {
-        case .delivered:
-            stats.duplicate()
-            log.info("already delivered; skipping redelivery")
-            return .success(())
-        case .held:
-            return .failure(DeliveryClaims.heldElsewhere(n.id))
-        case .granted, .unknown:
-            break
-        }
-        let result = await claims.holding(n.id, claim) { await deliver(n) }
-        if case .success = result {
-            stats.delivered(n)
-            log.info("delivered", ["recipients": n.recipients.joined(separator: ",")])
-        }
-        await claims.finish(n.id, claim, delivered: (try? result.get()) != nil)
-        return result
+        return .success(n)
     }
 }

@@ -73,33 +73,53 @@ package struct DeliveryClaims: Sendable {
     }
 
     /// Claims `id` for this sender, unless it was delivered or another sender holds it.
-    func claim(_ id: String) async -> Claim {
+    func claim(_ id: String) async -> Claim { await claim([id])[0] }
+
+    /// Claims each id (one script each, all in one pipeline: one round trip for a batch).
+    /// Redis unreachable: every claim is `.unknown`.
+    func claim(_ ids: [String]) async -> [Claim] {
         // Random and unique like UUID(), without Foundation opening /dev/urandom per call.
-        let token = AlertID.make()
-        let keys = [RedisKeys.delivered(namespace, id), RedisKeys.deliveryClaim(namespace, id)]
-        guard let r = try? await redis.command(["EVAL", Self.claimScript, "2"] + keys + [token, claimTTL]), let n = r.integer else {
-            return .unknown
+        let tokens = ids.map { _ in AlertID.make() }
+        let commands = zip(ids, tokens).map { id, token in
+            ["EVAL", Self.claimScript, "2", RedisKeys.delivered(namespace, id), RedisKeys.deliveryClaim(namespace, id), token, claimTTL]
         }
-        switch n {
-        case 0: return .delivered
-        case 1: return .granted(token: token)
-        default: return .held
+        guard let replies = try? await redis.pipeline(commands), replies.count == ids.count else {
+            return ids.map { _ in .unknown }
+        }
+        return zip(replies, tokens).map { reply, token in
+            switch reply.integer {
+            case 0: .delivered
+            case 1: .granted(token: token)
+            case nil: .unknown
+            default: .held
+            }
         }
     }
 
-    /// After one send: records `id` delivered if it was (for `delivery.idempotency_ttl`), and
-    /// gives the claim back, sent or failed, so the next copy or retry need not wait for its
-    /// TTL; one pipeline, so one round trip per mail. A Redis failure is logged, not thrown: the
-    /// page went out; only a later copy could send it again.
+    /// After one send: records `id` delivered if it was, and gives the claim back.
     func finish(_ id: String, _ claim: Claim, delivered: Bool) async {
+        await finish([(id: id, claim: claim, delivered: delivered)])
+    }
+
+    /// After sends: records each id delivered if it was (for `delivery.idempotency_ttl`), and
+    /// gives its claim back, sent or failed, so the next copy or retry need not wait for its TTL;
+    /// one pipeline, so one round trip for a batch. A Redis failure is logged, not thrown: the
+    /// pages went out; only a later copy could send one again.
+    func finish(_ sends: [(id: String, claim: Claim, delivered: Bool)]) async {
         var commands: [[String]] = []
-        if delivered { commands.append(["SET", RedisKeys.delivered(namespace, id), "1", "PX", deliveredTTL]) }
-        if case .granted(let token) = claim { commands.append(["EVAL", Self.releaseScript, "1", RedisKeys.deliveryClaim(namespace, id), token]) }
+        for s in sends {
+            if s.delivered { commands.append(["SET", RedisKeys.delivered(namespace, s.id), "1", "PX", deliveredTTL]) }
+            if case .granted(let token) = s.claim {
+                commands.append(["EVAL", Self.releaseScript, "1", RedisKeys.deliveryClaim(namespace, s.id), token])
+            }
+        }
         guard !commands.isEmpty else { return }
         do { _ = try await redis.pipeline(commands) } catch {
-            guard delivered else { return }
+            let delivered = sends.filter(\.delivered).map(\.id)
+            guard !delivered.isEmpty else { return }
             logger.warning(
-                "delivered, but cannot record it in Redis; a redelivery would send it again", ["error": "\(error)", "notifications": id])
+                "delivered, but cannot record it in Redis; a redelivery would send it again",
+                ["error": "\(error)", "notifications": delivered.joined(separator: ",")])
         }
     }
 

@@ -8,6 +8,8 @@ await ProcessMain.runWorker(process: "klaxon-email") { _, config, _, logger, met
     let templates = MessageTemplates(config: config)
     let notifier = try EmailNotifier(config: config.email, render: { templates.email($0) })
     return ChannelWorker.definition(
-        channel: .email, config: config, redis: SharedRedis(config.redis), concurrency: config.email.concurrency,
+        // Batches of twice the SMTP threads, two in flight: every thread stays busy while a
+        // batch's claims and records take their one Redis round trip each.
+        channel: .email, config: config, redis: SharedRedis(config.redis), batchSize: 2 * config.email.concurrency, concurrency: 2,
         logger: logger, metrics: metrics, deliver: ChannelWorker.deliver(with: notifier))
 }

@@ -12,9 +12,9 @@ import TestSupport
     @Test func longSendsKeepTheirClaimsAndGiveThemBack() async throws {
         _ = try TestEnvironment.redis()
         let ns = TestEnvironment.namespace()
-        let yaml = TestEnvironment.configYAML(namespace: ns).replacingOccurrences(of: "claim_ttl: 10s", with: "claim_ttl: 1s")
+        let yaml = TestEnvironment.configYAML(namespace: ns).replacingOccurrences(of: "claim_ttl: 10s", with: "claim_ttl: 3s")
         let config = try ConfigLoader.parse(yaml, environment: ["TEST_TOKEN": TestEnvironment.token])
-        #expect(config.delivery.claimTTLMillis == 1000)
+        #expect(config.delivery.claimTTLMillis == 3000)
         let redis = SharedRedis(config.redis)
         defer { redis.close() }
         let quiet = Logger(process: "test", minimum: .error, sink: Logger.Sink { _ in })
@@ -25,10 +25,11 @@ import TestSupport
             Issue.record("claims not granted: \(first), \(second)")
             return
         }
-        // Two sends of 3 s each, three TTLs: another sender asking after 2 s is told to wait.
-        async let a: Void = claims.holding("n1", first) { try? await Task.sleep(for: .seconds(3)) }
-        async let b: Void = claims.holding("n2", second) { try? await Task.sleep(for: .seconds(3)) }
-        try await Task.sleep(for: .seconds(2))
+        // Two sends of 8 s each, over two TTLs: another sender asking after 6.5 s is told to wait.
+        // (A renewal every 1 s leaves a loaded machine 2 s of slack.)
+        async let a: Void = claims.holding("n1", first) { try? await Task.sleep(for: .seconds(8)) }
+        async let b: Void = claims.holding("n2", second) { try? await Task.sleep(for: .seconds(8)) }
+        try await Task.sleep(for: .seconds(6.5))
         let other = DeliveryClaims(config: config, redis: redis, logger: quiet)
         #expect(await other.claim("n1") == .held)
         #expect(await other.claim("n2") == .held)
