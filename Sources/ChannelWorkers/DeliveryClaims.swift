@@ -66,10 +66,15 @@ package struct DeliveryClaims: Sendable {
         let ttl = String(config.delivery.claimTTLMillis)
         claimTTL = ttl
         self.logger = logger
-        // Each claim still held is extended if this sender still owns it; one round trip for all.
         renewals = ClaimRenewals(every: .milliseconds(config.delivery.claimTTLMillis / 3)) { held in
-            _ = try? await redis.pipeline(held.map { ["EVAL", Self.renewScript, "1", $0.key, $0.token, ttl] })
+            await Self.renew(held, redis: redis, ttlMillis: ttl)
         }
+    }
+
+    /// Extends each claim to the full TTL if this sender (its token) still holds it; one round
+    /// trip for all. A failure is left to the next round (the claims last a TTL).
+    static func renew(_ held: [(key: String, token: String)], redis: any RedisCommanding, ttlMillis: String) async {
+        _ = try? await redis.pipeline(held.map { ["EVAL", renewScript, "1", $0.key, $0.token, ttlMillis] })
     }
 
     /// Claims `id` for this sender, unless it was delivered or another sender holds it.

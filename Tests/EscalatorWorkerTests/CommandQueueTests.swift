@@ -8,7 +8,9 @@ import Testing
 /// acknowledgement pressed during an alert storm is applied at once, not after every alert
 /// queued before it (on one shared queue it waited for all of them: about 18 s behind 10,000).
 @Suite(.serialized) struct CommandQueueTests {
-    static let storm = 3_000
+    /// Big enough that the escalator takes a while over it, small enough not to load the
+    /// machine for the rest of a parallel test run (3,000 kept it busy for 100 s there).
+    static let storm = 600
 
     @Test func anAcknowledgementOvertakesTheAlertStormQueuedBeforeIt() async throws {
         let h = try EscalatorHarness(wait: "1h")
@@ -26,11 +28,13 @@ import Testing
         escalator = try await h.start()
         try await waitFor("the acknowledgement applied", seconds: 30) { try await h.incident("fp-first")?.incident.status == .acknowledged }
         let waiting = try h.conn.inspectQueue(h.topology.escalationQueue).messages
-        #expect(waiting > Self.storm / 2, "the acknowledgement was applied with only \(waiting) of \(Self.storm) alerts still queued")
+        // Measured: 370–400 of 600 still queued (2,800 of 3,000); on one shared queue, none.
+        #expect(waiting > Self.storm / 4, "the acknowledgement was applied with only \(waiting) of \(Self.storm) alerts still queued")
         #expect(try h.conn.inspectQueue(h.topology.commandQueue).messages == 0)
         // The storm is not lost: every alert opens its incident.
-        try await waitFor("the storm applied", seconds: 120) { try h.conn.inspectQueue(h.topology.escalationQueue).messages == 0 }
-        #expect(try await h.incident("fp-storm \(Self.storm - 1)") != nil)
+        try await waitFor("the storm applied", seconds: 60) {
+            try await h.incident("fp-storm \(Self.storm - 1)") != nil && h.conn.inspectQueue(h.topology.escalationQueue).messages == 0
+        }
         #expect(await escalator.stop(), "\(escalator.log)")
     }
 }

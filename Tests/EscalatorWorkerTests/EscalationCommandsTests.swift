@@ -42,10 +42,12 @@ import Testing
         try h.command(.escalate, id, by: "alice")
         #expect(try await h.emails(count: 1).recipients == ["bob@example.com"])
 
-        try h.command(.snooze, id, by: "bob", until: Date().addingTimeInterval(1.5))
-        try await waitFor(seconds: 10) { try await h.incident("fp-manual")?.incident.status == .snoozed }
+        // Long enough to be seen snoozed on a loaded machine (1.5 s was over before a full run's
+        // escalator applied it).
+        try h.command(.snooze, id, by: "bob", until: Date().addingTimeInterval(6))
+        try await waitFor(seconds: 30) { try await h.incident("fp-manual")?.incident.status == .snoozed }
         // When the snooze ends, the current step (bob's) fires again.
-        let resumed = try await h.emails(count: 1, seconds: 10)
+        let resumed = try await h.emails(count: 1, seconds: 30)
         #expect(resumed.recipients == ["bob@example.com"])
         #expect(try await h.incident("fp-manual")?.incident.status == .triggered)
 
