@@ -26,9 +26,11 @@ struct EscalatorHarness {
 
     /// `policy` adds lines to policy db (e.g. `ack_timeout: 2s`).
     /// `voice` is a `voice:` section (indented at the top level) for tests with `klaxon-voice`.
-    /// `publicURL: false` leaves `gateway.public_url` out.
+    /// `publicURL: false` leaves `gateway.public_url` out. `prefetch` sets `broker.prefetch`.
     static func yaml(
-        _ ns: String, wait: String = "2s", watch: String = "2s", policy: String = "", gatewayPort: Int = 0, voice: String = "", publicURL: Bool = true
+        _ ns: String, wait: String = "2s", watch: String = "2s", policy: String = "", gatewayPort: Int = 0, voice: String = "",
+        publicURL: Bool = true,
+        prefetch: Int? = nil
     ) -> String {
         TestEnvironment.configYAML(
             namespace: ns,
@@ -90,6 +92,7 @@ struct EscalatorHarness {
                 """,
             gateway: !publicURL ? "" : gatewayPort == 0 ? "public_url: https://klaxon.example.com" : "public_url: http://127.0.0.1:\(gatewayPort)"
         ).replacingOccurrences(of: "listen: 127.0.0.1:0", with: "listen: 127.0.0.1:\(gatewayPort)")
+            .replacingOccurrences(of: "  heartbeat_seconds: 0", with: "  heartbeat_seconds: 0" + (prefetch.map { "\n  prefetch: \($0)" } ?? ""))
     }
 
     static let environment = [
@@ -100,10 +103,14 @@ struct EscalatorHarness {
     ]
 
     /// `gatewayPort`: the gateway's listen port and public URL (0: no gateway in the test).
-    init(wait: String = "2s", watch: String = "2s", policy: String = "", gatewayPort: Int = 0, voice: String = "", publicURL: Bool = true) throws {
+    init(
+        wait: String = "2s", watch: String = "2s", policy: String = "", gatewayPort: Int = 0, voice: String = "", publicURL: Bool = true,
+        prefetch: Int? = nil
+    ) throws {
         try TestEnvironment.requireServers()
         namespace = TestEnvironment.namespace()
-        let text = Self.yaml(namespace, wait: wait, watch: watch, policy: policy, gatewayPort: gatewayPort, voice: voice, publicURL: publicURL)
+        let text = Self.yaml(
+            namespace, wait: wait, watch: watch, policy: policy, gatewayPort: gatewayPort, voice: voice, publicURL: publicURL, prefetch: prefetch)
         config = try ConfigLoader.parse(text, environment: Self.environment)
         topology = Topology(namespace: namespace)
         conn = try TestEnvironment.broker()
