@@ -39,6 +39,9 @@ final class ClaimRenewals: Sendable {
     /// The claims held now (tests).
     var count: Int { state.withLock { $0.held.count } }
 
+    /// Whether the loop runs (tests: it ends once nothing is held).
+    var isLooping: Bool { state.withLock { $0.looping } }
+
     private func loop() async {
         while true {
             try? await Task.sleep(for: every)
