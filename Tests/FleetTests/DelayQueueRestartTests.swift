@@ -18,30 +18,30 @@ import TestSupport
         var config = try TestEnvironment.config(namespace: TestEnvironment.namespace())
         config.broker.url = broker.url
         config.broker.queueType = .quorum
-        config.delivery.retryDelaysMillis = [3000]
-        config.incidents.watchIntervalMillis = 3000
+        config.delivery.retryDelaysMillis = [6000]
+        config.incidents.watchIntervalMillis = 6000
         let topology = BrokerTopology(config: config)
         let t = topology.topology
         let conn = try AMQPConnection(url: AMQPURL(broker.url)!, heartbeatSeconds: 0)
         try topology.declare(on: conn)
         try conn.confirmSelect()
-        let retry = t.delayQueue(of: t.ingestQueue, delayMillis: 3000)
+        let retry = t.delayQueue(of: t.ingestQueue, delayMillis: 6000)
         try conn.publishConfirmed(OutboundMessage(exchange: t.exchange, routingKey: retry, body: Array("retry".utf8), messageID: "r1"))
         try conn.publishConfirmed(
             OutboundMessage(exchange: t.exchange, routingKey: topology.watchQueue, body: Array("watch".utf8), messageID: "w1"))
         conn.close()
 
-        // Down before the 3 s wait ends (a second after the confirms: a SIGKILL within
-        // milliseconds of a confirm lost the last quorum message here, a broker matter apart from
-        // this test's), up again after it ended.
-        try await Task.sleep(for: .seconds(1))
+        // Down before the 6 s wait ends (3 s after the confirms: a SIGKILL within milliseconds of
+        // a confirm lost the last quorum message here, a broker matter apart from this test's, and
+        // 1 s once failed in a loaded full run), up again after it ended.
+        try await Task.sleep(for: .seconds(3))
         try await broker.crash()
-        try await Task.sleep(for: .seconds(5))
+        try await Task.sleep(for: .seconds(8))
         try await broker.start()
 
         let after = try AMQPConnection(url: AMQPURL(broker.url)!, heartbeatSeconds: 0)
         defer { after.close() }
-        try await waitFor(seconds: 60) {
+        try await waitFor(seconds: 120) {  // a loaded machine recovers the quorum queues slowly
             let retried = try after.inspectQueue(t.ingestQueue).messages
             let watched = try after.inspectQueue(t.escalationQueue).messages
             return retried == 1 && watched == 1
