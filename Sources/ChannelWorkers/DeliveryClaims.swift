@@ -77,10 +77,8 @@ package struct DeliveryClaims: Sendable {
         _ = try? await redis.pipeline(held.map { ["EVAL", renewScript, "1", $0.key, $0.token, ttlMillis] })
     }
 
-    /// Claims `id` for this sender, unless it was delivered or another sender holds it.
-    func claim(_ id: String) async -> Claim { await claim([id])[0] }
-
-    /// Claims each id (one script each, all in one pipeline: one round trip for a batch).
+    /// Claims each id for this sender, unless it was delivered or another sender holds it (one
+    /// script each, all in one pipeline: one round trip for a batch).
     /// Redis unreachable: every claim is `.unknown`.
     func claim(_ ids: [String]) async -> [Claim] {
         // Random and unique like UUID(), without Foundation opening /dev/urandom per call.
@@ -99,11 +97,6 @@ package struct DeliveryClaims: Sendable {
             default: .held
             }
         }
-    }
-
-    /// After one send: records `id` delivered if it was, and gives the claim back.
-    func finish(_ id: String, _ claim: Claim, delivered: Bool) async {
-        await finish([(id: id, claim: claim, delivered: delivered)])
     }
 
     /// After sends: records each id delivered if it was (for `delivery.idempotency_ttl`), and

@@ -8,7 +8,7 @@ public typealias MessageHandler = @Sendable (Delivery) async -> Result<Void, Del
 /// the results in delivery order (workers whose messages are independent: router, channels).
 public func perMessage(_ handle: @escaping MessageHandler) -> BatchHandler {
     { batch in
-        // One message (the channel workers' batches): no task group to build and tear down.
+        // One message (a quiet router or escalator): no task group to build and tear down.
         if batch.count == 1 { return [await handle(batch[0])] }
         return await withTaskGroup(of: (Int, Result<Void, DeliveryError>).self) { group in
             for (i, d) in batch.enumerated() {

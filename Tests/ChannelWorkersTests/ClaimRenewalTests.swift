@@ -51,7 +51,7 @@ import TestSupport
         defer { redis.close() }
         let quiet = Logger(process: "test", minimum: .error, sink: Logger.Sink { _ in })
         let claims = DeliveryClaims(config: config, redis: redis, logger: quiet)
-        guard case .granted(let token) = await claims.claim("mine") else {
+        guard case .granted(let token) = await claims.claim(["mine"])[0] else {
             Issue.record("not granted")
             return
         }
